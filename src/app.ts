@@ -1,0 +1,78 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { TooManyParametersError } from './db/client';
+import type { AppEnv } from './env';
+import { ApiError, problem, problemResponse } from './lib/problem';
+import { docsRoutes } from './routes/docs';
+import { eventsRoutes } from './routes/events';
+import { keysRoutes } from './routes/keys';
+import { stagesRoutes } from './routes/stages';
+import { touchpointsRoutes } from './routes/touchpoints';
+import { workspacesRoutes } from './routes/workspaces';
+
+type RouteEntry = { method: string; path: string };
+
+/** Methods registered for a path, so that a known path with the wrong method answers 405. */
+function allowedMethods(routes: RouteEntry[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of routes) {
+    if (r.method === 'ALL' || r.path.includes('*')) continue;
+    const re = new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
+    if (re.test(path)) methods.add(r.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods];
+}
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+  });
+
+  app.route('/v1/workspaces', workspacesRoutes);
+  app.route('/v1/stages', stagesRoutes);
+  app.route('/v1/touchpoints', touchpointsRoutes);
+  app.route('/v1/keys', keysRoutes);
+  app.route('/v1/events', eventsRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A workspace key (`tr_<scope>_…`) or, for creating workspaces, the operator ADMIN_TOKEN.',
+  });
+  const docConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trayecto API',
+      version: '1.0.0',
+      description: 'Customer-experience events in; NPS, CSAT, CES, churn, retention and resolution out.',
+    },
+  };
+  app.doc31('/openapi.json', docConfig);
+  app.route('/', docsRoutes(() => app.getOpenAPI31Document(docConfig)));
+  app.get('/', (c) => c.redirect('/docs'));
+
+  app.notFound((c: Context) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length) {
+      return problemResponse(405, 'method-not-allowed', `${c.req.method} is not allowed on ${c.req.path}.`, undefined, {
+        allow: allow.join(', '),
+      });
+    }
+    return problemResponse(404, 'not-found', `No route ${c.req.method} ${c.req.path}.`);
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problem(c, err);
+    if (err instanceof HTTPException) return problemResponse(err.status, 'http', err.message || 'Request failed.');
+    if (err instanceof TooManyParametersError) console.error('d1 parameter limit', err.message);
+    else console.error('unhandled', err instanceof Error ? err.stack : String(err));
+    return problemResponse(500, 'internal', 'Something went wrong on our side; nothing from this request was stored.');
+  });
+
+  return app;
+}

@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const CHANNELS = ['web', 'mobile', 'store', 'email', 'phone', 'chat', 'social', 'other'] as const;
+
+// No foreign keys with ON DELETE CASCADE: SQLite table rebuilds in later migrations
+// would wipe child rows. Children are deleted explicitly by the services.
+
+export const workspaces = sqliteTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('UTC'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    scope: text('scope', { enum: ['ingest', 'read', 'admin'] }).notNull(),
+    // SHA-256 (hex) of the key's secret part; the key itself is never stored.
+    secretHash: text('secret_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('api_keys_workspace').on(t.workspaceId)],
+);
+
+export const stages = sqliteTable(
+  'stages',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+export const touchpoints = sqliteTable(
+  'touchpoints',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    stage: text('stage').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    intentional: integer('intentional', { mode: 'boolean' }).notNull(),
+    owner: text('owner').notNull(),
+    critical: integer('critical', { mode: 'boolean' }).notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    segment: text('segment'),
+    traits: text('traits'),
+    // Timestamp (ms) of the identify that set segment/traits: a late, older identify
+    // must not overwrite a newer one.
+    identifiedAt: integer('identified_at'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
+);
+
+/** Every accepted event, all types in one table so that messageId is unique per workspace. */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    workspaceId: text('workspace_id').notNull(),
+    messageId: text('message_id').notNull(),
+    type: text('type', { enum: ['identify', 'interaction', 'response', 'lifecycle', 'ticket'] }).notNull(),
+    customerId: text('customer_id').notNull(),
+    ts: integer('ts').notNull(),
+    // Local calendar day (YYYY-MM-DD) of ts in the workspace's timezone at ingest.
+    day: text('day').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    touchpoint: text('touchpoint'),
+    channel: text('channel'),
+    outcome: text('outcome'),
+    sentiment: real('sentiment'),
+    emotion: text('emotion'),
+    survey: text('survey'),
+    score: integer('score'),
+    comment: text('comment'),
+    status: text('status'),
+    ticketId: text('ticket_id'),
+    segment: text('segment'),
+    // traits (identify) or properties (interaction), as JSON text.
+    data: text('data'),
+  },
+  (t) => [
+    uniqueIndex('events_message').on(t.workspaceId, t.messageId),
+    index('events_day').on(t.workspaceId, t.day, t.type),
+    index('events_customer').on(t.workspaceId, t.customerId, t.ts),
+    index('events_ticket').on(t.workspaceId, t.ticketId, t.ts).where(sql`type = 'ticket'`),
+    index('events_ticket_opened').on(t.workspaceId, t.ts).where(sql`type = 'ticket' AND status = 'opened'`),
+    index('events_recent_people').on(t.workspaceId, t.seq).where(sql`type IN ('identify', 'lifecycle', 'ticket')`),
+  ],
+);
+
+/** Local days whose rollup is stale. `version` bumps on every mark so a rollup clears only what it saw. */
+export const dirtyDays = sqliteTable(
+  'dirty_days',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: text('day').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);

@@ -1,0 +1,44 @@
+import { createRoute } from '@hono/zod-openapi';
+import { database } from '../db/client';
+import { requireScope } from '../middleware/auth';
+import { createRouter } from '../lib/router';
+import { invalid } from '../lib/problem';
+import { jsonBody } from '../middleware/json-body';
+import { bearer, json, jsonRequest, problems } from '../schemas/common';
+import { IngestBody, IngestResult, type Event } from '../schemas/events';
+import { ingest, parseIngestBody, sizeErrors } from '../services/ingest';
+
+const postEvents = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['Ingestion'],
+  summary: 'Send one event or a batch of up to 1,000',
+  description:
+    'Atomic: on any invalid event nothing is stored and the answer lists every bad field. ' +
+    'A repeated `messageId` is counted in `duplicates` and stored once.',
+  security: bearer,
+  middleware: [requireScope('ingest'), jsonBody],
+  request: { body: jsonRequest(IngestBody) },
+  responses: {
+    202: json(IngestResult, 'Stored durably'),
+    ...problems(400, 401, 403, 413, 415),
+  },
+});
+
+export const eventsRoutes = createRouter().openapi(
+  postEvents,
+  async (c) => {
+    const body = c.req.valid('json');
+    const tooBig = sizeErrors(c.get('rawBody'));
+    if (tooBig.length) throw invalid(tooBig);
+    const events: Event[] = 'batch' in body ? body.batch : [body];
+    const { workspaceId, timezone } = c.get('auth');
+    return c.json(await ingest(database(c.env.DB), workspaceId, timezone, events), 202);
+  },
+  // On failure re-validate against the one schema that applies, for precise paths (`batch.3.score`).
+  (result, c) => {
+    if (result.success) return;
+    parseIngestBody(c.get('rawBody'));
+    throw invalid([{ path: '', message: 'not an event nor a batch of events' }]);
+  },
+);

@@ -1,0 +1,56 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { database } from '../db/client';
+import { ApiError } from '../lib/problem';
+import { createRouter } from '../lib/router';
+import { requireScope } from '../middleware/auth';
+import { jsonBody } from '../middleware/json-body';
+import { bearer, json, jsonRequest, problems } from '../schemas/common';
+import { insertKey, listKeys, revokeKey } from '../services/keys';
+
+const Scope = z.enum(['ingest', 'read', 'admin']);
+const NewKey = z.object({ id: z.string(), key: z.string().openapi({ description: 'Shown once; stored only as a hash' }), scope: Scope }).openapi('NewKey');
+const KeyInfo = z
+  .object({ id: z.string(), scope: Scope, createdAt: z.string(), revokedAt: z.string().nullable() })
+  .openapi('KeyInfo');
+const admin = { tags: ['Keys'], security: bearer, middleware: [requireScope('admin')] };
+
+export const keysRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'post',
+      path: '/',
+      summary: 'Create a key of one scope',
+      middleware: [requireScope('admin'), jsonBody],
+      request: { body: jsonRequest(z.object({ scope: Scope })) },
+      responses: { 201: json(NewKey, 'The new key, shown this once'), ...problems(400, 401, 403, 413, 415) },
+    }),
+    async (c) => c.json(await insertKey(database(c.env.DB), c.get('auth').workspaceId, c.req.valid('json').scope), 201),
+  )
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'get',
+      path: '/',
+      summary: 'List keys (never their secrets)',
+      responses: { 200: json(z.object({ keys: z.array(KeyInfo) }), 'Keys of this workspace'), ...problems(401, 403) },
+    }),
+    async (c) => c.json({ keys: await listKeys(database(c.env.DB), c.get('auth').workspaceId) }, 200),
+  )
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'delete',
+      path: '/{id}',
+      summary: 'Revoke a key; it stops working at once',
+      request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await revokeKey(database(c.env.DB), c.get('auth').workspaceId, id))) {
+        throw new ApiError(404, 'not-found', `No active key \`${id}\` in this workspace.`);
+      }
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { database } from '../db/client';
+import { ApiError } from '../lib/problem';
+import { createRouter } from '../lib/router';
+import { requireScope } from '../middleware/auth';
+import { jsonBody } from '../middleware/json-body';
+import { bearer, json, jsonRequest, Key, problems } from '../schemas/common';
+import { deleteStage, listStages, putStage } from '../services/config';
+
+const StageInput = z.object({ name: z.string().min(1).max(100), position: z.number().int().min(0).max(1000) }).openapi('StageInput');
+const Stage = z.object({ key: Key, name: z.string(), position: z.number().int() }).openapi('Stage');
+const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
+const admin = { tags: ['Configuration'], security: bearer };
+
+export const stagesRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'put',
+      path: '/{key}',
+      summary: 'Create or update a journey stage (awareness, research, purchase, use, after-sales…)',
+      middleware: [requireScope('admin'), jsonBody],
+      request: { params, body: jsonRequest(StageInput) },
+      responses: { 200: json(Stage, 'The stage as stored'), ...problems(400, 401, 403, 413, 415) },
+    }),
+    async (c) => {
+      const { key } = c.req.valid('param');
+      return c.json(await putStage(database(c.env.DB), c.get('auth').workspaceId, key, c.req.valid('json')), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'get',
+      path: '/',
+      summary: 'List stages in journey order',
+      middleware: [requireScope('admin')],
+      responses: { 200: json(z.object({ stages: z.array(Stage) }), 'Stages by position'), ...problems(401, 403) },
+    }),
+    async (c) => c.json({ stages: await listStages(database(c.env.DB), c.get('auth').workspaceId) }, 200),
+  )
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'delete',
+      path: '/{key}',
+      summary: 'Delete a stage that no touchpoint uses',
+      middleware: [requireScope('admin')],
+      request: { params },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { key } = c.req.valid('param');
+      if (!(await deleteStage(database(c.env.DB), c.get('auth').workspaceId, key))) {
+        throw new ApiError(404, 'not-found', `No stage \`${key}\` in this workspace.`);
+      }
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,68 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { database } from '../db/client';
+import { ApiError } from '../lib/problem';
+import { createRouter } from '../lib/router';
+import { requireScope } from '../middleware/auth';
+import { jsonBody } from '../middleware/json-body';
+import { bearer, Channel, json, jsonRequest, Key, problems } from '../schemas/common';
+import { deleteTouchpoint, listTouchpoints, putTouchpoint } from '../services/config';
+
+const TouchpointInput = z
+  .object({
+    name: z.string().min(1).max(200),
+    stage: Key,
+    channel: Channel,
+    intentional: z.boolean().openapi({ description: 'Designed by the company (an ad) rather than unplanned (a tweet)' }),
+    owner: z.string().min(1).max(200).openapi({ description: 'Who answers for it: an email or a team name' }),
+    critical: z.boolean().openapi({ description: 'A critical moment of the journey' }),
+  })
+  .openapi('TouchpointInput');
+const Touchpoint = TouchpointInput.extend({ key: Key }).openapi('Touchpoint');
+const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
+const admin = { tags: ['Configuration'], security: bearer };
+
+export const touchpointsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'put',
+      path: '/{key}',
+      summary: 'Create or update a touchpoint of the inventory',
+      middleware: [requireScope('admin'), jsonBody],
+      request: { params, body: jsonRequest(TouchpointInput) },
+      responses: { 200: json(Touchpoint, 'The touchpoint as stored'), ...problems(400, 401, 403, 413, 415) },
+    }),
+    async (c) => {
+      const { key } = c.req.valid('param');
+      return c.json(await putTouchpoint(database(c.env.DB), c.get('auth').workspaceId, key, c.req.valid('json')), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'get',
+      path: '/',
+      summary: 'The touchpoint inventory',
+      middleware: [requireScope('admin')],
+      responses: { 200: json(z.object({ touchpoints: z.array(Touchpoint) }), 'Touchpoints by key'), ...problems(401, 403) },
+    }),
+    async (c) => c.json({ touchpoints: await listTouchpoints(database(c.env.DB), c.get('auth').workspaceId) }, 200),
+  )
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'delete',
+      path: '/{key}',
+      summary: 'Remove a touchpoint from the inventory (its past events then show as unconfigured)',
+      middleware: [requireScope('admin')],
+      request: { params },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { key } = c.req.valid('param');
+      if (!(await deleteTouchpoint(database(c.env.DB), c.get('auth').workspaceId, key))) {
+        throw new ApiError(404, 'not-found', `No touchpoint \`${key}\` in this workspace.`);
+      }
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,40 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { database } from '../db/client';
+import { isValidTimeZone } from '../lib/time';
+import { createRouter } from '../lib/router';
+import { requireOperator } from '../middleware/auth';
+import { jsonBody } from '../middleware/json-body';
+import { bearer, json, jsonRequest, problems } from '../schemas/common';
+import { createWorkspace } from '../services/workspaces';
+
+const WorkspaceInput = z
+  .object({
+    name: z.string().min(1).max(200),
+    timezone: z.string().refine(isValidTimeZone, 'must be an IANA timezone name, e.g. Europe/Madrid').default('UTC'),
+  })
+  .openapi('WorkspaceInput');
+const NewWorkspace = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    timezone: z.string(),
+    keys: z.object({ ingest: z.string(), read: z.string(), admin: z.string() }),
+  })
+  .openapi('NewWorkspace');
+
+export const workspacesRoutes = createRouter().openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['Operator'],
+    summary: 'Create a workspace (operator token) with one key of each scope',
+    security: bearer,
+    middleware: [requireOperator, jsonBody],
+    request: { body: jsonRequest(WorkspaceInput) },
+    responses: { 201: json(NewWorkspace, 'The workspace and its keys, shown this once'), ...problems(400, 401, 413, 415) },
+  }),
+  async (c) => {
+    const { name, timezone } = c.req.valid('json');
+    return c.json(await createWorkspace(database(c.env.DB), name, timezone), 201);
+  },
+);

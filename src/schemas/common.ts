@@ -1,0 +1,48 @@
+import { z } from '@hono/zod-openapi';
+import { CHANNELS } from '../db/schema';
+
+export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+
+/** A configuration key (stage, touchpoint, alert rule): 1–100 of letters, digits, `_.:-`. */
+export const Key = z.string().regex(KEY_PATTERN, 'must be 1–100 letters, digits or _.:- and start with a letter or digit');
+
+export const Channel = z.enum(CHANNELS);
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'Invalid input (problem+json; `errors[].path` points at each bad field)',
+  401: 'Missing, unknown or revoked key',
+  403: 'The key lacks the needed scope',
+  404: 'Not found in this workspace',
+  409: 'Conflicts with existing data',
+  413: 'Body larger than 1 MiB',
+  415: 'Body is not JSON',
+};
+
+/** OpenAPI responses for the problems a route can answer with. */
+export function problems(...codes: number[]) {
+  return Object.fromEntries(
+    codes.map((code) => [code, { description: PROBLEM_TEXT[code], content: { 'application/problem+json': { schema: ProblemSchema } } }]),
+  );
+}
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonRequest = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+export const bearer = [{ bearer: [] as string[] }];

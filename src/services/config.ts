@@ -1,0 +1,75 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { stages, touchpoints } from '../db/schema';
+import { ApiError, invalid } from '../lib/problem';
+
+export type StageInput = { name: string; position: number };
+export type TouchpointInput = Omit<typeof touchpoints.$inferInsert, 'workspaceId' | 'key' | 'updatedAt'>;
+
+const stageOut = (s: typeof stages.$inferSelect) => ({ key: s.key, name: s.name, position: s.position });
+const touchpointOut = (t: typeof touchpoints.$inferSelect) => ({
+  key: t.key,
+  name: t.name,
+  stage: t.stage,
+  channel: t.channel,
+  intentional: t.intentional,
+  owner: t.owner,
+  critical: t.critical,
+});
+export type Stage = ReturnType<typeof stageOut>;
+export type Touchpoint = ReturnType<typeof touchpointOut>;
+
+export async function putStage(db: Database, workspaceId: string, key: string, input: StageInput): Promise<Stage> {
+  const row = { workspaceId, key, ...input, updatedAt: Date.now() };
+  const [saved] = await db
+    .insert(stages)
+    .values(row)
+    .onConflictDoUpdate({ target: [stages.workspaceId, stages.key], set: { name: row.name, position: row.position, updatedAt: row.updatedAt } })
+    .returning();
+  return stageOut(saved);
+}
+
+export async function listStages(db: Database, workspaceId: string): Promise<Stage[]> {
+  const rows = await db.select().from(stages).where(eq(stages.workspaceId, workspaceId)).orderBy(asc(stages.position), asc(stages.key));
+  return rows.map(stageOut);
+}
+
+/** Deletes a stage; 409 while touchpoints still sit in it, so the inventory never points nowhere. */
+export async function deleteStage(db: Database, workspaceId: string, key: string): Promise<boolean> {
+  const users = await db
+    .select({ key: touchpoints.key })
+    .from(touchpoints)
+    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.stage, key)))
+    .limit(5);
+  if (users.length) {
+    throw new ApiError(409, 'stage-in-use', `Stage \`${key}\` still has touchpoints (${users.map((u) => u.key).join(', ')}); move or delete them first.`);
+  }
+  const gone = await db.delete(stages).where(and(eq(stages.workspaceId, workspaceId), eq(stages.key, key))).returning({ key: stages.key });
+  return gone.length > 0;
+}
+
+export async function putTouchpoint(db: Database, workspaceId: string, key: string, input: TouchpointInput): Promise<Touchpoint> {
+  const stage = await db.query.stages.findFirst({ where: and(eq(stages.workspaceId, workspaceId), eq(stages.key, input.stage)) });
+  if (!stage) throw invalid([{ path: 'stage', message: `unknown stage \`${input.stage}\`: create it with PUT /v1/stages/${input.stage}` }]);
+  const row = { workspaceId, key, ...input, updatedAt: Date.now() };
+  const { workspaceId: _w, key: _k, ...set } = row;
+  const [saved] = await db
+    .insert(touchpoints)
+    .values(row)
+    .onConflictDoUpdate({ target: [touchpoints.workspaceId, touchpoints.key], set })
+    .returning();
+  return touchpointOut(saved);
+}
+
+export async function listTouchpoints(db: Database, workspaceId: string): Promise<Touchpoint[]> {
+  const rows = await db.select().from(touchpoints).where(eq(touchpoints.workspaceId, workspaceId)).orderBy(asc(touchpoints.key));
+  return rows.map(touchpointOut);
+}
+
+export async function deleteTouchpoint(db: Database, workspaceId: string, key: string): Promise<boolean> {
+  const gone = await db
+    .delete(touchpoints)
+    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key)))
+    .returning({ key: touchpoints.key });
+  return gone.length > 0;
+}

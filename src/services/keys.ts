@@ -1,0 +1,57 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { apiKeys, workspaces } from '../db/schema';
+import type { AuthContext, Scope } from '../env';
+import { formatKey, hexToBytes, parseKey, randomId, randomSecret, sha256, sha256Hex } from '../lib/crypto';
+
+export type KeyInfo = { id: string; scope: Scope; createdAt: string; revokedAt: string | null };
+
+/** Makes a key; the secret exists only in the returned string. */
+export async function createKey(db: Database, workspaceId: string, scope: Scope) {
+  const id = randomId(8);
+  const secret = randomSecret(32);
+  const row = { id, workspaceId, scope, secretHash: await sha256Hex(secret), createdAt: Date.now() };
+  return { row, key: formatKey(scope, id, secret) };
+}
+
+export async function insertKey(db: Database, workspaceId: string, scope: Scope) {
+  const { row, key } = await createKey(db, workspaceId, scope);
+  await db.insert(apiKeys).values(row);
+  return { id: row.id, key, scope };
+}
+
+/** Resolves a bearer key; null when unknown, malformed or revoked. */
+export async function authenticate(db: Database, presented: string): Promise<AuthContext | null> {
+  const parsed = parseKey(presented);
+  // Hash even on malformed input so that answers take the same path of work.
+  const digest = await sha256(parsed?.secret ?? presented);
+  if (!parsed) return null;
+  const [row] = await db
+    .select({ key: apiKeys, timezone: workspaces.timezone })
+    .from(apiKeys)
+    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+    .where(and(eq(apiKeys.id, parsed.id), isNull(apiKeys.revokedAt)));
+  if (!row || row.key.scope !== parsed.scope) return null;
+  if (!crypto.subtle.timingSafeEqual(digest, hexToBytes(row.key.secretHash))) return null;
+  return { workspaceId: row.key.workspaceId, keyId: row.key.id, scope: row.key.scope, timezone: row.timezone };
+}
+
+export async function listKeys(db: Database, workspaceId: string): Promise<KeyInfo[]> {
+  const rows = await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(apiKeys.createdAt, apiKeys.id);
+  return rows.map((r) => ({
+    id: r.id,
+    scope: r.scope,
+    createdAt: new Date(r.createdAt).toISOString(),
+    revokedAt: r.revokedAt ? new Date(r.revokedAt).toISOString() : null,
+  }));
+}
+
+/** Revokes a key of this workspace; false when there is none with that id here. */
+export async function revokeKey(db: Database, workspaceId: string, id: string): Promise<boolean> {
+  const res = await db
+    .update(apiKeys)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return res.length > 0;
+}

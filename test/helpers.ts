@@ -1,0 +1,71 @@
+import { env, exports } from 'cloudflare:workers';
+
+export const OPERATOR = 'test-operator-token';
+
+type Options = { method?: string; key?: string | null; body?: unknown; raw?: BodyInit; headers?: Record<string, string> };
+
+/** Sends a request through the Worker's own fetch handler (same isolate, real local D1/KV). */
+export async function api(path: string, opts: Options = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let body: BodyInit | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return exports.default.fetch(new Request(`https://trayecto.test${path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body }));
+}
+
+export async function apiJson<T = any>(path: string, opts: Options = {}): Promise<{ status: number; body: T; res: Response }> {
+  const res = await api(path, opts);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, res };
+}
+
+export type TestWorkspace = { id: string; name: string; timezone: string; keys: { ingest: string; read: string; admin: string } };
+
+let counter = 0;
+export async function newWorkspace(timezone = 'UTC'): Promise<TestWorkspace> {
+  const { status, body } = await apiJson('/v1/workspaces', { key: OPERATOR, body: { name: `Test ${++counter}`, timezone } });
+  if (status !== 201) throw new Error(`workspace creation failed: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function send(ws: TestWorkspace, payload: unknown) {
+  return apiJson('/v1/events', { key: ws.keys.ingest, body: payload });
+}
+
+/** A store with three stages and touchpoints across channels, like the seeds' retail examples. */
+export async function configureInventory(ws: TestWorkspace) {
+  const stages = [
+    ['awareness', 'Awareness', 1],
+    ['purchase', 'Purchase', 2],
+    ['after-sales', 'After-sales', 3],
+  ] as const;
+  for (const [key, name, position] of stages) {
+    await api(`/v1/stages/${key}`, { method: 'PUT', key: ws.keys.admin, body: { name, position } });
+  }
+  const tps = [
+    ['ads', 'Display ads', 'awareness', 'web', true, 'marketing@shop.test', false],
+    ['checkout', 'Online checkout', 'purchase', 'web', true, 'ecommerce@shop.test', true],
+    ['store-till', 'Store till', 'purchase', 'store', true, 'retail-ops', false],
+    ['support-call', 'Support call', 'after-sales', 'phone', true, 'support-team', true],
+  ] as const;
+  for (const [key, name, stage, channel, intentional, owner, critical] of tps) {
+    const res = await api(`/v1/touchpoints/${key}`, {
+      method: 'PUT',
+      key: ws.keys.admin,
+      body: { name, stage, channel, intentional, owner, critical },
+    });
+    if (res.status !== 200) throw new Error(`touchpoint ${key}: ${res.status} ${await res.text()}`);
+  }
+}
+
+export async function countRows(table: string, workspaceId: string): Promise<number> {
+  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE workspace_id = ?`).bind(workspaceId).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+export function iso(day: string, time = '12:00:00', offset = 'Z') {
+  return `${day}T${time}${offset}`;
+}
