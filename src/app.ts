@@ -7,6 +7,8 @@ import { ApiError, problem, problemResponse } from './lib/problem';
 import { docsRoutes } from './routes/docs';
 import { eventsRoutes } from './routes/events';
 import { keysRoutes } from './routes/keys';
+import { reportsRoutes } from './routes/reports';
+import { rollupsRoutes } from './routes/rollups';
 import { stagesRoutes } from './routes/stages';
 import { touchpointsRoutes } from './routes/touchpoints';
 import { workspacesRoutes } from './routes/workspaces';
@@ -38,6 +40,8 @@ export function createApp() {
   app.route('/v1/touchpoints', touchpointsRoutes);
   app.route('/v1/keys', keysRoutes);
   app.route('/v1/events', eventsRoutes);
+  app.route('/v1/rollups', rollupsRoutes);
+  app.route('/v1/reports', reportsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

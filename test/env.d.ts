@@ -5,5 +5,8 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
     }
+    interface GlobalProps {
+      mainModule: typeof import('../src/index');
+    }
   }
 }

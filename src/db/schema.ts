@@ -103,6 +103,7 @@ export const events = sqliteTable(
     index('events_customer').on(t.workspaceId, t.customerId, t.ts),
     index('events_ticket').on(t.workspaceId, t.ticketId, t.ts).where(sql`type = 'ticket'`),
     index('events_ticket_opened').on(t.workspaceId, t.ts).where(sql`type = 'ticket' AND status = 'opened'`),
+    index('events_lifecycle').on(t.workspaceId, t.customerId, t.ts).where(sql`type = 'lifecycle'`),
     index('events_recent_people').on(t.workspaceId, t.seq).where(sql`type IN ('identify', 'lifecycle', 'ticket')`),
   ],
 );
@@ -117,3 +118,64 @@ export const dirtyDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
 );
+
+// ---- Rollup tables (rebuilt per workspace × local day; see services/rollup.ts) ----
+
+/** Additive daily counts per dimension value (dim `all` has key ''; '' also stands for "none"). */
+export const dailyMetrics = sqliteTable(
+  'daily_metrics',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: text('day').notNull(),
+    dim: text('dim', { enum: ['all', 'touchpoint', 'channel', 'stage', 'segment'] }).notNull(),
+    key: text('key').notNull(),
+    npsPromoters: integer('nps_promoters').notNull().default(0),
+    npsPassives: integer('nps_passives').notNull().default(0),
+    npsDetractors: integer('nps_detractors').notNull().default(0),
+    csatResponses: integer('csat_responses').notNull().default(0),
+    csatSatisfied: integer('csat_satisfied').notNull().default(0),
+    cesResponses: integer('ces_responses').notNull().default(0),
+    cesSum: integer('ces_sum').notNull().default(0),
+    cesEasy: integer('ces_easy').notNull().default(0),
+    intCount: integer('int_count').notNull().default(0),
+    intSuccess: integer('int_success').notNull().default(0),
+    intFailure: integer('int_failure').notNull().default(0),
+    intAbandoned: integer('int_abandoned').notNull().default(0),
+    intNegative: integer('int_negative').notNull().default(0),
+    sentSum: real('sent_sum').notNull().default(0),
+    sentCount: integer('sent_count').notNull().default(0),
+    // Not additive across days: this day's own lifecycle and ticket figures, for the daily report.
+    custStart: integer('cust_start'),
+    custEnd: integer('cust_end'),
+    custChurned: integer('cust_churned'),
+    custNew: integer('cust_new'),
+    tkReceived: integer('tk_received'),
+    tkResolved: integer('tk_resolved'),
+    tkFirstResponseMedian: real('tk_first_response_median'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.dim, t.key] })],
+);
+
+/** Distinct interacting customers per day and dimension value, so any range counts them exactly. */
+export const dailyCustomers = sqliteTable(
+  'daily_customers',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: text('day').notNull(),
+    dim: text('dim').notNull(),
+    key: text('key').notNull(),
+    customerId: text('customer_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.dim, t.key, t.customerId] })],
+);
+
+export const rollupState = sqliteTable('rollup_state', {
+  workspaceId: text('workspace_id').primaryKey(),
+  // Highest events.seq of identify/lifecycle/ticket events already turned into dirty days.
+  peopleSeq: integer('people_seq').notNull().default(0),
+  // Last local day that was marked for its first rollup once complete.
+  rolledThrough: text('rolled_through'),
+  // Bumped on every rebuild; report keys in KV carry it, so stale copies are never read.
+  reportGen: integer('report_gen').notNull().default(0),
+  lastRunAt: integer('last_run_at').notNull().default(0),
+});

@@ -1,0 +1,105 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { guardD1 } from '../db/client';
+import type { AppEnv } from '../env';
+import { invalid } from '../lib/problem';
+import { createRouter } from '../lib/router';
+import { addDays, daysBetween, isValidDay, localDay } from '../lib/time';
+import { requireScope } from '../middleware/auth';
+import { bearer, problems } from '../schemas/common';
+import { cachedReport, standardRange, type Period } from '../services/report-cache';
+import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../services/reports';
+
+const MAX_DAYS = 366;
+const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
+const RangeQuery = z.object({
+  period: z.enum(['7d', '30d', '90d']).optional().openapi({ description: 'The last 7/30/90 complete local days, ending yesterday' }),
+  from: Day.optional().openapi({ description: 'First local day (with `to`)' }),
+  to: Day.optional().openapi({ description: 'Last local day, at most yesterday' }),
+});
+
+/** `period`, or `from`+`to` (complete days only, at most 366); neither means 30d. */
+export function resolveRange(q: z.infer<typeof RangeQuery>, tz: string, now = Date.now()): Range {
+  if (q.period && (q.from || q.to)) throw invalid([{ path: 'query.period', message: 'give either period or from/to, not both' }]);
+  if (!q.from !== !q.to) throw invalid([{ path: q.from ? 'query.to' : 'query.from', message: 'from and to go together' }]);
+  if (!q.from || !q.to) return standardRange((q.period ?? '30d') as Period, tz, now);
+  const yesterday = addDays(localDay(now, tz), -1);
+  const errors = [];
+  if (q.from > q.to) errors.push({ path: 'query.from', message: 'from must not be after to' });
+  if (q.to > yesterday) errors.push({ path: 'query.to', message: `reports cover complete days only: to must be ${yesterday} or earlier` });
+  if (daysBetween(q.from, q.to) + 1 > MAX_DAYS) errors.push({ path: 'query.to', message: `a range spans at most ${MAX_DAYS} days` });
+  if (errors.length) throw invalid(errors);
+  return { from: q.from, to: q.to };
+}
+
+const Envelope = { from: z.string(), to: z.string(), timezone: z.string(), generatedAt: z.string() };
+const MetricsSchema = z.record(z.string(), z.unknown()).openapi('Metrics', { description: 'The SPEC metrics object' });
+const reportResponse = (schema: z.ZodType, description: string) => ({
+  200: { description, content: { 'application/json': { schema } }, headers: { ETag: { schema: { type: 'string' as const } } } },
+  304: { description: 'Not modified (If-None-Match)' },
+  ...problems(400, 401, 403),
+});
+const read = { tags: ['Reports'], security: bearer, middleware: [requireScope('read')] };
+
+async function answer(c: Context<AppEnv>, name: string, range: Range, compute: () => Promise<unknown>) {
+  const { workspaceId } = c.get('auth');
+  const { body, etag } = await cachedReport(guardD1(c.env.DB), c.env.REPORTS, workspaceId, name, range, compute);
+  const headers = { etag, 'cache-control': `private, max-age=${Number(c.env.REPORT_MAX_AGE ?? 60)}`, vary: 'authorization' };
+  const inm = c.req.header('if-none-match');
+  if (inm && inm.split(',').some((t) => t.trim() === etag)) return c.body(null, 304, headers);
+  return c.body(body, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+}
+
+export const reportsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...read,
+      method: 'get',
+      path: '/summary',
+      summary: 'Headline metrics for a period, with the previous period of equal length',
+      request: { query: RangeQuery },
+      responses: reportResponse(
+        z.object({ ...Envelope, metrics: MetricsSchema, previous: z.object({ from: z.string(), to: z.string(), metrics: MetricsSchema }) }),
+        'Summary',
+      ),
+    }),
+    async (c) => {
+      const { workspaceId, timezone } = c.get('auth');
+      const range = resolveRange(c.req.valid('query'), timezone);
+      return answer(c, 'summary', range, () => summaryReport(guardD1(c.env.DB), workspaceId, timezone, range)) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      ...read,
+      method: 'get',
+      path: '/daily',
+      summary: 'One metrics entry per local day',
+      request: { query: RangeQuery },
+      responses: reportResponse(z.object({ ...Envelope, days: z.array(z.object({ day: z.string(), metrics: MetricsSchema })) }), 'Daily'),
+    }),
+    async (c) => {
+      const { workspaceId, timezone } = c.get('auth');
+      const range = resolveRange(c.req.valid('query'), timezone);
+      return answer(c, 'daily', range, () => dailyReport(guardD1(c.env.DB), workspaceId, timezone, range)) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      ...read,
+      method: 'get',
+      path: '/breakdown',
+      summary: 'Metrics per touchpoint, channel, stage or segment (churn and retention by segment only)',
+      request: { query: RangeQuery.extend({ by: z.enum(BREAKDOWNS) }) },
+      responses: reportResponse(
+        z.object({ ...Envelope, by: z.enum(BREAKDOWNS), rows: z.array(z.object({ key: z.string().nullable(), metrics: MetricsSchema })) }),
+        'Breakdown',
+      ),
+    }),
+    async (c) => {
+      const { workspaceId, timezone } = c.get('auth');
+      const q = c.req.valid('query');
+      const range = resolveRange(q, timezone);
+      return answer(c, `breakdown-${q.by}`, range, () => breakdownReport(guardD1(c.env.DB), workspaceId, timezone, range, q.by)) as never;
+    },
+  );

@@ -1,0 +1,49 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { guardD1 } from '../db/client';
+import { invalid } from '../lib/problem';
+import { createRouter } from '../lib/router';
+import { addDays, daysBetween, isValidDay, localDay } from '../lib/time';
+import { requireScope } from '../middleware/auth';
+import { jsonBody } from '../middleware/json-body';
+import { bearer, json, jsonRequest, problems } from '../schemas/common';
+import { rollupWorkspace } from '../services/cron';
+import { markRange } from '../services/schedule';
+
+const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
+const RollupResult = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    marked: z.number().int(),
+    rolledUp: z.array(z.string()),
+    pending: z.number().int().openapi({ description: 'Days still queued; call again or let the cron finish them' }),
+    reportGeneration: z.number().int().nullable(),
+  })
+  .openapi('RollupResult');
+
+export const rollupsRoutes = createRouter().openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['Rollups'],
+    summary: 'Re-run the rollup for local days from..to (backfill) and rebuild the cached reports',
+    security: bearer,
+    middleware: [requireScope('admin'), jsonBody],
+    request: { body: jsonRequest(z.object({ from: Day, to: Day })) },
+    responses: { 202: json(RollupResult, 'Marked and (up to a budget) rolled up'), ...problems(400, 401, 403, 413, 415) },
+  }),
+  async (c) => {
+    const { from, to } = c.req.valid('json');
+    const { workspaceId, timezone } = c.get('auth');
+    const now = Date.now();
+    const yesterday = addDays(localDay(now, timezone), -1);
+    const errors = [];
+    if (from > to) errors.push({ path: 'from', message: 'from must not be after to' });
+    if (to > yesterday) errors.push({ path: 'to', message: `only complete days roll up: to must be ${yesterday} or earlier` });
+    if (daysBetween(from, to) + 1 > 366) errors.push({ path: 'to', message: 'at most 366 days per request' });
+    if (errors.length) throw invalid(errors);
+    const marked = await markRange(guardD1(c.env.DB), workspaceId, from, to);
+    const run = await rollupWorkspace(c.env, workspaceId, timezone, now);
+    return c.json({ from, to, marked, ...run }, 202);
+  },
+);

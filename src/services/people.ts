@@ -1,0 +1,96 @@
+// Customers and tickets are not additive across days, so their metrics are computed for
+// the exact period [start, end) from the raw events, through partial indexes.
+import { median, type Lifecycle, type Tickets } from './metrics';
+
+export type Dim = 'all' | 'touchpoint' | 'channel' | 'stage' | 'segment';
+
+// Per customer: active at start (latest lifecycle event before start is `started`), active
+// at end, and whether a `churned` event falls inside the period. Ties in time go by arrival.
+const LIFECYCLE = `
+WITH ranked AS (
+  SELECT customer_id, status, ts,
+    ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ts DESC, seq DESC) AS rn_end,
+    ROW_NUMBER() OVER (PARTITION BY customer_id, ts < ?2 ORDER BY ts DESC, seq DESC) AS rn_part
+  FROM events WHERE workspace_id = ?1 AND type = 'lifecycle' AND ts < ?3
+), per AS (
+  SELECT customer_id,
+    MAX(ts < ?2 AND rn_part = 1 AND status = 'started') AS a0,
+    MAX(rn_end = 1 AND status = 'started') AS a1,
+    MAX(ts >= ?2 AND status = 'churned') AS ch
+  FROM ranked GROUP BY customer_id
+)
+SELECT coalesce(c.segment, '') AS seg, SUM(a0) AS s, SUM(a1) AS e, SUM(a0 AND ch) AS churned, SUM(a1 AND NOT a0) AS fresh
+FROM per LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = per.customer_id
+GROUP BY seg`;
+
+/** Lifecycle counts per segment key ('' = no segment) for [start, end). */
+export async function lifecycleBySegment(d1: D1Database, ws: string, start: number, end: number): Promise<Map<string, Lifecycle>> {
+  const { results } = await d1
+    .prepare(LIFECYCLE)
+    .bind(ws, start, end)
+    .all<{ seg: string; s: number; e: number; churned: number; fresh: number }>();
+  return new Map(results.map((r) => [r.seg, { start: r.s, end: r.e, churned: r.churned, new: r.fresh }]));
+}
+
+export function sumLifecycle(parts: Iterable<Lifecycle>): Lifecycle {
+  const total = { start: 0, end: 0, churned: 0, new: 0 };
+  for (const p of parts) {
+    total.start += p.start;
+    total.end += p.end;
+    total.churned += p.churned;
+    total.new += p.new;
+  }
+  return total;
+}
+
+// Received = tickets whose first `opened` falls in the period; resolved = latest status
+// before the period's end is `resolved`; first response = first `responded` after opening,
+// before the period's end. A ticket's dimensions are those of its first `opened` event.
+const TICKETS = `
+WITH rec AS (
+  SELECT e.ticket_id, e.ts AS opened_ts, e.customer_id, e.touchpoint, e.channel
+  FROM events e
+  WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened' AND e.ts >= ?2 AND e.ts < ?3
+    AND NOT EXISTS (
+      SELECT 1 FROM events p
+      WHERE p.workspace_id = ?1 AND p.type = 'ticket' AND p.ticket_id = e.ticket_id AND p.status = 'opened'
+        AND (p.ts < e.ts OR (p.ts = e.ts AND p.seq < e.seq)))
+)
+SELECT
+  coalesce(rec.touchpoint, '') AS touchpoint,
+  coalesce(rec.channel, tp.channel, '') AS channel,
+  coalesce(tp.stage, '') AS stage,
+  coalesce(c.segment, '') AS segment,
+  (SELECT s.status FROM events s
+    WHERE s.workspace_id = ?1 AND s.type = 'ticket' AND s.ticket_id = rec.ticket_id AND s.ts < ?3
+    ORDER BY s.ts DESC, s.seq DESC LIMIT 1) = 'resolved' AS resolved,
+  ((SELECT MIN(s.ts) FROM events s
+    WHERE s.workspace_id = ?1 AND s.type = 'ticket' AND s.ticket_id = rec.ticket_id AND s.status = 'responded'
+      AND s.ts >= rec.opened_ts AND s.ts < ?3) - rec.opened_ts) / 60000.0 AS frt
+FROM rec
+LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp.key = rec.touchpoint
+LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = rec.customer_id`;
+
+export type TicketRow = { touchpoint: string; channel: string; stage: string; segment: string; resolved: number; frt: number | null };
+
+export async function ticketsInPeriod(d1: D1Database, ws: string, start: number, end: number): Promise<TicketRow[]> {
+  return (await d1.prepare(TICKETS).bind(ws, start, end).all<TicketRow>()).results;
+}
+
+/** Resolution figures per dimension key ('' = none; dim `all` → key ''). */
+export function aggregateTickets(rows: TicketRow[], dim: Dim): Map<string, Tickets> {
+  const groups = new Map<string, { received: number; resolved: number; frts: number[] }>();
+  for (const r of rows) {
+    const key = dim === 'all' ? '' : r[dim];
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { received: 0, resolved: 0, frts: [] }));
+    g.received++;
+    if (r.resolved) g.resolved++;
+    if (r.frt !== null) g.frts.push(r.frt);
+  }
+  return new Map(
+    [...groups].map(([k, g]) => [k, { received: g.received, resolved: g.resolved, medianFirstResponseMinutes: median(g.frts) }]),
+  );
+}
+
+export const noTickets = (): Tickets => ({ received: 0, resolved: 0, medianFirstResponseMinutes: null });

@@ -1,0 +1,71 @@
+// Report JSON lives in KV under keys that carry the workspace's report generation (kept in
+// D1, which is consistent): a rollup bumps the generation, so a stale copy is never read
+// and old keys simply expire. Nothing relies on KV deletes.
+import { sha256Hex } from '../lib/crypto';
+import { addDays, localDay } from '../lib/time';
+import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from './reports';
+
+const TTL_SECONDS = 8 * 24 * 3600;
+export const STANDARD_PERIODS = { '7d': 7, '30d': 30, '90d': 90 } as const;
+export type Period = keyof typeof STANDARD_PERIODS;
+
+export type Cached = { body: string; etag: string };
+
+export function standardRange(period: Period, tz: string, now = Date.now()): Range {
+  const to = addDays(localDay(now, tz), -1);
+  return { from: addDays(to, -(STANDARD_PERIODS[period] - 1)), to };
+}
+
+export async function reportGeneration(d1: D1Database, ws: string): Promise<number> {
+  const row = await d1.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ report_gen: number }>();
+  return row?.report_gen ?? 0;
+}
+
+const cacheKey = (ws: string, gen: number, name: string, range: Range) => `report/${ws}/${gen}/${name}/${range.from}/${range.to}`;
+
+async function store(kv: KVNamespace, key: string, value: unknown): Promise<Cached> {
+  const body = JSON.stringify(value);
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  await kv.put(key, body, { expirationTtl: TTL_SECONDS, metadata: { etag } });
+  return { body, etag };
+}
+
+/** The cached report, or computed from the rollup tables and cached on a miss. */
+export async function cachedReport(
+  d1: D1Database,
+  kv: KVNamespace,
+  ws: string,
+  name: string,
+  range: Range,
+  compute: () => Promise<unknown>,
+): Promise<Cached> {
+  const key = cacheKey(ws, await reportGeneration(d1, ws), name, range);
+  const hit = await kv.getWithMetadata<{ etag: string }>(key, 'text');
+  if (hit.value !== null && hit.metadata?.etag) return { body: hit.value, etag: hit.metadata.etag };
+  return store(kv, key, await compute());
+}
+
+/** Every report a standard period has, by cache name. */
+export function standardReports(d1: D1Database, ws: string, tz: string, range: Range): [string, () => Promise<unknown>][] {
+  return [
+    ['summary', () => summaryReport(d1, ws, tz, range)],
+    ['daily', () => dailyReport(d1, ws, tz, range)],
+    ...BREAKDOWNS.map((by): [string, () => Promise<unknown>] => [`breakdown-${by}`, () => breakdownReport(d1, ws, tz, range, by)]),
+  ];
+}
+
+/** After a rollup: a new generation, and the standard periods' reports prebuilt under it. */
+export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string, tz: string, now = Date.now()): Promise<number> {
+  const row = await d1
+    .prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1 RETURNING report_gen')
+    .bind(ws)
+    .first<{ report_gen: number }>();
+  const gen = row?.report_gen ?? 0;
+  for (const period of Object.keys(STANDARD_PERIODS) as Period[]) {
+    const range = standardRange(period, tz, now);
+    for (const [name, compute] of standardReports(d1, ws, tz, range)) {
+      await store(kv, cacheKey(ws, gen, name, range), await compute());
+    }
+  }
+  return gen;
+}

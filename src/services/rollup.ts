@@ -1,0 +1,112 @@
+// Rolls up one workspace × local day into daily_metrics / daily_customers, atomically:
+// one D1 batch deletes the day's rows, inserts the new ones and clears the day's dirty mark
+// (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
+import { dayStart, addDays } from '../lib/time';
+import { aggregateTickets, lifecycleBySegment, sumLifecycle, ticketsInPeriod, type Dim } from './people';
+
+const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
+
+// The day's events with their dimension values ('' = none): channel falls back to the
+// touchpoint's, stage comes through the touchpoint, segment is the customer's current one.
+const dimsCte = (types: string) => `
+WITH ev AS (
+  SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.customer_id,
+    coalesce(e.touchpoint, '') AS k_touchpoint,
+    coalesce(e.channel, tp.channel, '') AS k_channel,
+    coalesce(tp.stage, '') AS k_stage,
+    coalesce(c.segment, '') AS k_segment
+  FROM events e
+  LEFT JOIN touchpoints tp ON tp.workspace_id = e.workspace_id AND tp.key = e.touchpoint
+  LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
+  WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type IN (${types})
+), dims AS (
+  SELECT 'all' AS dim, '' AS k, ev.* FROM ev
+  UNION ALL SELECT 'touchpoint', k_touchpoint, ev.* FROM ev
+  UNION ALL SELECT 'channel', k_channel, ev.* FROM ev
+  UNION ALL SELECT 'stage', k_stage, ev.* FROM ev
+  UNION ALL SELECT 'segment', k_segment, ev.* FROM ev
+)`;
+
+const INSERT_ADDITIVE = `${dimsCte("'interaction', 'response'")}
+INSERT INTO daily_metrics (workspace_id, day, dim, "key", nps_promoters, nps_passives, nps_detractors,
+  csat_responses, csat_satisfied, ces_responses, ces_sum, ces_easy, int_count, int_success, int_failure,
+  int_abandoned, int_negative, sent_sum, sent_count)
+SELECT ?1, ?2, dim, k,
+  SUM(type = 'response' AND survey = 'nps' AND score >= 9),
+  SUM(type = 'response' AND survey = 'nps' AND score BETWEEN 7 AND 8),
+  SUM(type = 'response' AND survey = 'nps' AND score <= 6),
+  SUM(type = 'response' AND survey = 'csat'),
+  SUM(type = 'response' AND survey = 'csat' AND score >= 4),
+  SUM(type = 'response' AND survey = 'ces'),
+  coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score END), 0),
+  SUM(type = 'response' AND survey = 'ces' AND score >= 5),
+  SUM(type = 'interaction'),
+  SUM(type = 'interaction' AND outcome = 'success'),
+  SUM(type = 'interaction' AND outcome = 'failure'),
+  SUM(type = 'interaction' AND outcome = 'abandoned'),
+  SUM(type = 'interaction' AND (outcome IN ('failure', 'abandoned') OR sentiment < 0)),
+  coalesce(SUM(CASE WHEN type = 'interaction' THEN sentiment END), 0),
+  COUNT(CASE WHEN type = 'interaction' THEN sentiment END)
+FROM dims GROUP BY dim, k`;
+
+const INSERT_CUSTOMERS = `${dimsCte("'interaction'")}
+INSERT INTO daily_customers (workspace_id, day, dim, "key", customer_id)
+SELECT DISTINCT ?1, ?2, dim, k, customer_id FROM dims`;
+
+// Lifecycle and ticket figures of the day itself, merged into the day's rows (and creating
+// rows for keys that had no interaction or response).
+const UPSERT_PEOPLE = `
+INSERT INTO daily_metrics (workspace_id, day, dim, "key", cust_start, cust_end, cust_churned, cust_new,
+  tk_received, tk_resolved, tk_first_response_median)
+SELECT ?1, ?2, j.value->>'dim', j.value->>'key', j.value->>'cs', j.value->>'ce', j.value->>'cc', j.value->>'cn',
+  j.value->>'tr', j.value->>'tv', j.value->>'tm'
+FROM json_each(?3) j WHERE true
+ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
+  cust_start = excluded.cust_start, cust_end = excluded.cust_end, cust_churned = excluded.cust_churned,
+  cust_new = excluded.cust_new, tk_received = excluded.tk_received, tk_resolved = excluded.tk_resolved,
+  tk_first_response_median = excluded.tk_first_response_median`;
+
+type PeopleRow = { dim: Dim; key: string; cs?: number; ce?: number; cc?: number; cn?: number; tr?: number; tv?: number; tm?: number | null };
+
+/** The day's lifecycle (all + per segment) and ticket (every dimension) figures. */
+async function peopleRows(d1: D1Database, ws: string, start: number, end: number): Promise<PeopleRow[]> {
+  const [life, tickets] = await Promise.all([lifecycleBySegment(d1, ws, start, end), ticketsInPeriod(d1, ws, start, end)]);
+  const rows = new Map<string, PeopleRow>();
+  const row = (dim: Dim, key: string) => {
+    const id = `${dim}\u0000${key}`;
+    let r = rows.get(id);
+    if (!r) rows.set(id, (r = { dim, key }));
+    return r;
+  };
+  const total = sumLifecycle(life.values());
+  const put = (r: PeopleRow, l: typeof total) => Object.assign(r, { cs: l.start, ce: l.end, cc: l.churned, cn: l.new });
+  put(row('all', ''), total);
+  for (const [seg, l] of life) if (l.start || l.end || l.churned) put(row('segment', seg), l);
+  for (const dim of DIMS) {
+    for (const [key, t] of aggregateTickets(tickets, dim)) {
+      Object.assign(row(dim, key), { tr: t.received, tv: t.resolved, tm: t.medianFirstResponseMinutes });
+    }
+  }
+  const all = row('all', '');
+  all.tr ??= 0;
+  all.tv ??= 0;
+  return [...rows.values()];
+}
+
+/** Recomputes one local day; clears its dirty mark if `version` is still current. */
+export async function rollupDay(d1: D1Database, ws: string, tz: string, day: string, version: number | null): Promise<void> {
+  const start = dayStart(day, tz);
+  const end = dayStart(addDays(day, 1), tz);
+  const people = JSON.stringify(await peopleRows(d1, ws, start, end));
+  const stmts = [
+    d1.prepare('DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
+    d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
+    d1.prepare(INSERT_ADDITIVE).bind(ws, day),
+    d1.prepare(INSERT_CUSTOMERS).bind(ws, day),
+    d1.prepare(UPSERT_PEOPLE).bind(ws, day, people),
+  ];
+  if (version !== null) {
+    stmts.push(d1.prepare('DELETE FROM dirty_days WHERE workspace_id = ?1 AND day = ?2 AND version = ?3').bind(ws, day, version));
+  }
+  await d1.batch(stmts);
+}
