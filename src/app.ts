@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { TooManyParametersError } from './db/client';
 import type { AppEnv } from './env';
 import { ApiError, problem, problemResponse } from './lib/problem';
+import { customersRoutes } from './routes/customers';
 import { docsRoutes } from './routes/docs';
 import { eventsRoutes } from './routes/events';
 import { keysRoutes } from './routes/keys';
@@ -41,6 +42,7 @@ export function createApp() {
   app.route('/v1/keys', keysRoutes);
   app.route('/v1/events', eventsRoutes);
   app.route('/v1/rollups', rollupsRoutes);
+  app.route('/v1/customers', customersRoutes);
   app.route('/v1/reports', reportsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -1,0 +1,30 @@
+import { addDays, localDay } from '../lib/time';
+import { markDaysStatement } from './schedule';
+
+/**
+ * Right to erasure: deletes the customer's profile, every event and every rollup row naming
+ * them, and marks the days their events touched (and, for lifecycle history, every later
+ * complete day) for a new rollup. Returns null when the customer is unknown here.
+ */
+export async function eraseCustomer(d1: D1Database, ws: string, tz: string, customerId: string, now = Date.now()) {
+  const touched = await d1
+    .prepare(
+      `SELECT day, MAX(type = 'lifecycle') AS lifecycle, COUNT(*) AS n FROM events
+       WHERE workspace_id = ?1 AND customer_id = ?2 GROUP BY day ORDER BY day`,
+    )
+    .bind(ws, customerId)
+    .all<{ day: string; lifecycle: number; n: number }>();
+  const profile = await d1.prepare('SELECT 1 AS x FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId).first();
+  if (!profile && touched.results.length === 0) return null;
+  const yesterday = addDays(localDay(now, tz), -1);
+  const days = new Set(touched.results.map((r) => r.day));
+  const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
+  for (let d = firstLifecycle; d && d <= yesterday; d = addDays(d, 1)) days.add(d);
+  await d1.batch([
+    d1.prepare('DELETE FROM events WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    markDaysStatement(d1, ws, [...days]),
+  ]);
+  return { events: touched.results.reduce((s, r) => s + r.n, 0), days: days.size };
+}
