@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
@@ -20,9 +20,7 @@ async function backfill(ws: TestWorkspace) {
 
 async function cron(times = 5) {
   for (let i = 0; i < times; i++) {
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '5 * * * *' }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '5 * * * *' }), env);
   }
 }
 

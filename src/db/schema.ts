@@ -127,7 +127,8 @@ export const dailyMetrics = sqliteTable(
   {
     workspaceId: text('workspace_id').notNull(),
     day: text('day').notNull(),
-    dim: text('dim', { enum: ['all', 'touchpoint', 'channel', 'stage', 'segment'] }).notNull(),
+    // all | touchpoint | channel | stage | segment, and the journey's compound seg_tp, seg_tp_emo.
+    dim: text('dim').notNull(),
     key: text('key').notNull(),
     npsPromoters: integer('nps_promoters').notNull().default(0),
     npsPassives: integer('nps_passives').notNull().default(0),

@@ -8,9 +8,24 @@ const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 
 // The day's events with their dimension values ('' = none): channel falls back to the
 // touchpoint's, stage comes through the touchpoint, segment is the customer's current one.
-const dimsCte = (types: string) => `
+// Besides the report dimensions, compound keys (JSON arrays led by the segment) feed the
+// journey map, so that it can be narrowed to one segment.
+const DIM_KEYS: Record<string, string> = {
+  all: "''",
+  touchpoint: 'k_touchpoint',
+  channel: 'k_channel',
+  stage: 'k_stage',
+  segment: 'k_segment',
+  seg_tp: 'json_array(k_segment, k_touchpoint)',
+  seg_tp_emo: 'json_array(k_segment, k_touchpoint, emotion)',
+  seg_stage: 'json_array(k_segment, k_stage)',
+  seg_stage_ch: 'json_array(k_segment, k_stage, k_channel)',
+};
+
+// D1 caps compound SELECTs at a few terms, so the dimensions fan out through json_each.
+const dimsCte = (types: string, dims: string[]) => `
 WITH ev AS (
-  SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.customer_id,
+  SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.customer_id,
     coalesce(e.touchpoint, '') AS k_touchpoint,
     coalesce(e.channel, tp.channel, '') AS k_channel,
     coalesce(tp.stage, '') AS k_stage,
@@ -20,14 +35,14 @@ WITH ev AS (
   LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
   WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type IN (${types})
 ), dims AS (
-  SELECT 'all' AS dim, '' AS k, ev.* FROM ev
-  UNION ALL SELECT 'touchpoint', k_touchpoint, ev.* FROM ev
-  UNION ALL SELECT 'channel', k_channel, ev.* FROM ev
-  UNION ALL SELECT 'stage', k_stage, ev.* FROM ev
-  UNION ALL SELECT 'segment', k_segment, ev.* FROM ev
+  SELECT d.value AS dim, CASE d.value ${dims.map((x) => `WHEN '${x}' THEN ${DIM_KEYS[x]}`).join(' ')} END AS k, ev.*
+  FROM ev, json_each('${JSON.stringify(dims)}') d
+  WHERE d.value <> 'seg_tp_emo' OR (ev.type = 'interaction' AND ev.emotion IS NOT NULL)
 )`;
 
-const INSERT_ADDITIVE = `${dimsCte("'interaction', 'response'")}
+const REPORT_DIMS = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
+
+const INSERT_ADDITIVE = `${dimsCte("'interaction', 'response'", [...REPORT_DIMS, 'seg_tp', 'seg_tp_emo'])}
 INSERT INTO daily_metrics (workspace_id, day, dim, "key", nps_promoters, nps_passives, nps_detractors,
   csat_responses, csat_satisfied, ces_responses, ces_sum, ces_easy, int_count, int_success, int_failure,
   int_abandoned, int_negative, sent_sum, sent_count)
@@ -49,7 +64,7 @@ SELECT ?1, ?2, dim, k,
   COUNT(CASE WHEN type = 'interaction' THEN sentiment END)
 FROM dims GROUP BY dim, k`;
 
-const INSERT_CUSTOMERS = `${dimsCte("'interaction'")}
+const INSERT_CUSTOMERS = `${dimsCte("'interaction'", [...REPORT_DIMS, 'seg_tp', 'seg_stage', 'seg_stage_ch'])}
 INSERT INTO daily_customers (workspace_id, day, dim, "key", customer_id)
 SELECT DISTINCT ?1, ?2, dim, k, customer_id FROM dims`;
 
