@@ -8,6 +8,8 @@ import { addDays, daysBetween, isValidDay, localDay } from '../lib/time';
 import { requireScope } from '../middleware/auth';
 import { bearer, problems } from '../schemas/common';
 import { cachedReport, standardRange, type Period } from '../services/report-cache';
+import { journeyFor } from '../services/journey';
+import { prioritiesFor } from '../services/priorities';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../services/reports';
 
 const MAX_DAYS = 366;
@@ -101,5 +103,40 @@ export const reportsRoutes = createRouter()
       const q = c.req.valid('query');
       const range = resolveRange(q, timezone);
       return answer(c, `breakdown-${q.by}`, range, () => breakdownReport(guardD1(c.env.DB), workspaceId, timezone, range, q.by)) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      ...read,
+      method: 'get',
+      path: '/journey',
+      summary: 'The journey map: stages in order, their touchpoints measured, channels used, critical moments flagged',
+      request: {
+        query: RangeQuery.extend({ segment: z.string().min(1).max(100).optional().openapi({ description: "Narrow to one segment's journey" }) }),
+      },
+      responses: reportResponse(z.object({ ...Envelope, segment: z.string().nullable(), stages: z.array(z.unknown()), unconfigured: z.array(z.unknown()) }), 'Journey map'),
+    }),
+    async (c) => {
+      const { workspaceId, timezone } = c.get('auth');
+      const q = c.req.valid('query');
+      const range = resolveRange(q, timezone);
+      const segment = q.segment ?? null;
+      const name = segment === null ? 'journey' : `journey-segment-${encodeURIComponent(segment)}`;
+      return answer(c, name, range, () => journeyFor(guardD1(c.env.DB), workspaceId, timezone, range, segment)) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      ...read,
+      method: 'get',
+      path: '/priorities',
+      summary: 'Touchpoints ranked by NPS and churn points at stake, weighted by reach, with 95% intervals',
+      request: { query: RangeQuery },
+      responses: reportResponse(z.object({ ...Envelope, method: z.string(), rows: z.array(z.unknown()) }), 'Priorities'),
+    }),
+    async (c) => {
+      const { workspaceId, timezone } = c.get('auth');
+      const range = resolveRange(c.req.valid('query'), timezone);
+      return answer(c, 'priorities', range, () => prioritiesFor(guardD1(c.env.DB), workspaceId, timezone, range)) as never;
     },
   );

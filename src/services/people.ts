@@ -6,8 +6,9 @@ export type Dim = 'all' | 'touchpoint' | 'channel' | 'stage' | 'segment';
 
 // Per customer: active at start (latest lifecycle event before start is `started`), active
 // at end, and whether a `churned` event falls inside the period. Ties in time go by arrival.
-const LIFECYCLE = `
-WITH ranked AS (
+// Binds ?1 workspace, ?2 period start, ?3 period end (ms).
+export const LIFECYCLE_CTES = `
+ranked AS (
   SELECT customer_id, status, ts,
     ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ts DESC, seq DESC) AS rn_end,
     ROW_NUMBER() OVER (PARTITION BY customer_id, ts < ?2 ORDER BY ts DESC, seq DESC) AS rn_part
@@ -18,7 +19,9 @@ WITH ranked AS (
     MAX(rn_end = 1 AND status = 'started') AS a1,
     MAX(ts >= ?2 AND status = 'churned') AS ch
   FROM ranked GROUP BY customer_id
-)
+)`;
+
+const LIFECYCLE = `WITH ${LIFECYCLE_CTES}
 SELECT coalesce(c.segment, '') AS seg, SUM(a0) AS s, SUM(a1) AS e, SUM(a0 AND ch) AS churned, SUM(a1 AND NOT a0) AS fresh
 FROM per LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = per.customer_id
 GROUP BY seg`;

@@ -3,6 +3,8 @@
 // and old keys simply expire. Nothing relies on KV deletes.
 import { sha256Hex } from '../lib/crypto';
 import { addDays, localDay } from '../lib/time';
+import { journeyFor } from './journey';
+import { prioritiesFor } from './priorities';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from './reports';
 
 const TTL_SECONDS = 8 * 24 * 3600;
@@ -51,6 +53,8 @@ export function standardReports(d1: D1Database, ws: string, tz: string, range: R
     ['summary', () => summaryReport(d1, ws, tz, range)],
     ['daily', () => dailyReport(d1, ws, tz, range)],
     ...BREAKDOWNS.map((by): [string, () => Promise<unknown>] => [`breakdown-${by}`, () => breakdownReport(d1, ws, tz, range, by)]),
+    ['journey', () => journeyFor(d1, ws, tz, range, null)],
+    ['priorities', () => prioritiesFor(d1, ws, tz, range)],
   ];
 }
 

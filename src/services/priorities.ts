@@ -1,0 +1,125 @@
+// Touchpoint priorities: how much of the workspace's NPS and churn each touchpoint puts at
+// stake, counting only the part of its gap that survives a 95% confidence interval.
+import { periodBounds } from '../lib/time';
+import { percent, round2 } from './metrics';
+import { LIFECYCLE_CTES } from './people';
+import { loadInventory } from './journey';
+import type { Range } from './reports';
+import { gapWithInterval, npsWithError, rateWithError } from './stats';
+
+// Exposed to a touchpoint: a bad interaction there (failure, abandoned or negative
+// sentiment) or an NPS answer about it, in the period. Binds ?1 ws, ?4 from day, ?5 to day.
+const EXPOSED = `
+bad AS (
+  SELECT DISTINCT touchpoint, customer_id FROM events
+  WHERE workspace_id = ?1 AND day BETWEEN ?4 AND ?5 AND type = 'interaction'
+    AND (outcome IN ('failure', 'abandoned') OR sentiment < 0)
+), exposed AS (
+  SELECT touchpoint, customer_id FROM bad
+  UNION
+  SELECT touchpoint, customer_id FROM events
+  WHERE workspace_id = ?1 AND day BETWEEN ?4 AND ?5 AND type = 'response' AND survey = 'nps' AND touchpoint IS NOT NULL
+), nps AS (
+  SELECT customer_id, score FROM (
+    SELECT customer_id, score, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ts DESC, seq DESC) AS rn
+    FROM events WHERE workspace_id = ?1 AND day BETWEEN ?4 AND ?5 AND type = 'response' AND survey = 'nps'
+  ) WHERE rn = 1
+)`;
+
+// Each respondent counts once, with their latest NPS answer of the period.
+const NPS_GROUPS = `WITH ${EXPOSED}
+SELECT x.touchpoint AS k, COUNT(*) AS n, SUM(n.score >= 9) AS p, SUM(n.score <= 6) AS d
+FROM exposed x JOIN nps n ON n.customer_id = x.customer_id GROUP BY x.touchpoint
+UNION ALL SELECT NULL, COUNT(*), SUM(score >= 9), SUM(score <= 6) FROM nps`;
+
+const CHURN_GROUPS = `WITH ${LIFECYCLE_CTES}, ${EXPOSED}
+SELECT b.touchpoint AS k, SUM(per.a0) AS s, SUM(per.a0 AND per.ch) AS c
+FROM bad b JOIN per ON per.customer_id = b.customer_id GROUP BY b.touchpoint
+UNION ALL SELECT NULL, SUM(a0), SUM(a0 AND ch) FROM per`;
+
+type Group = { k: string | null; n?: number; p?: number; d?: number; s?: number; c?: number };
+
+export type TouchpointInfo = { key: string; name: string; stage: string; owner: string };
+
+const r2 = (x: number) => round2(x);
+const ci = (g: { low: number; high: number }) => [r2(g.low), r2(g.high)];
+
+export async function prioritiesReport(d1: D1Database, ws: string, tz: string, range: Range, inventory: TouchpointInfo[]) {
+  const { start, end } = periodBounds(range.from, range.to, tz);
+  const args = [ws, start, end, range.from, range.to];
+  const [npsRows, churnRows, reachRows] = await Promise.all([
+    d1.prepare(NPS_GROUPS).bind(...args).all<Group>(),
+    d1.prepare(CHURN_GROUPS).bind(...args).all<Group>(),
+    d1
+      .prepare(
+        `SELECT dim, "key" AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
+         WHERE workspace_id = ?1 AND dim IN ('all', 'touchpoint') AND day BETWEEN ?2 AND ?3 GROUP BY dim, k`,
+      )
+      .bind(ws, range.from, range.to)
+      .all<{ dim: string; k: string; n: number }>(),
+  ]);
+  const npsBy = new Map(npsRows.results.map((r) => [r.k, r]));
+  const churnBy = new Map(churnRows.results.map((r) => [r.k, r]));
+  const npsAll = npsBy.get(null) ?? { n: 0, p: 0, d: 0 };
+  const churnAll = churnBy.get(null) ?? { s: 0, c: 0 };
+  const reach = new Map(reachRows.results.filter((r) => r.dim === 'touchpoint').map((r) => [r.k, r.n]));
+  const everyone = reachRows.results.find((r) => r.dim === 'all')?.n ?? 0;
+  const info = new Map(inventory.map((t) => [t.key, t]));
+  const keys = new Set<string>([...info.keys(), ...[...reach.keys(), ...npsBy.keys(), ...churnBy.keys()].filter((k): k is string => !!k)]);
+
+  const rows = [...keys].map((key) => {
+    const g = npsBy.get(key) ?? { n: 0, p: 0, d: 0 };
+    const [n, p, d] = [g.n ?? 0, g.p ?? 0, g.d ?? 0];
+    const exposedNps = npsWithError(p, d, n);
+    const restNps = npsWithError((npsAll.p ?? 0) - p, (npsAll.d ?? 0) - d, (npsAll.n ?? 0) - n);
+    const npsGap = gapWithInterval(restNps, exposedNps); // > 0: exposed customers score lower
+    const npsStake = npsGap ? (n / (npsAll.n || 1)) * Math.max(0, npsGap.low) : 0;
+
+    const h = churnBy.get(key) ?? { s: 0, c: 0 };
+    const [s, c] = [h.s ?? 0, h.c ?? 0];
+    const exposedChurn = rateWithError(c, s);
+    const restChurn = rateWithError((churnAll.c ?? 0) - c, (churnAll.s ?? 0) - s);
+    const churnGap = gapWithInterval(exposedChurn, restChurn); // > 0: exposed customers churn more
+    const churnStake = churnGap ? (s / (churnAll.s || 1)) * Math.max(0, churnGap.low) : 0;
+
+    const t = info.get(key);
+    const customers = reach.get(key) ?? 0;
+    return {
+      touchpoint: key,
+      name: t?.name ?? null,
+      stage: t?.stage ?? null,
+      owner: t?.owner ?? null,
+      configured: !!t,
+      reach: { customers, share: percent(customers, everyone) },
+      nps: {
+        exposed: { responses: n, score: exposedNps.score === null ? null : r2(exposedNps.score) },
+        rest: { responses: (npsAll.n ?? 0) - n, score: restNps.score === null ? null : r2(restNps.score) },
+        gap: npsGap ? r2(npsGap.gap) : null,
+        ci95: npsGap ? ci(npsGap) : null,
+        pointsAtStake: r2(npsStake),
+      },
+      churn: {
+        exposed: { customersAtStart: s, churned: c, rate: exposedChurn.score === null ? null : r2(exposedChurn.score) },
+        rest: { customersAtStart: (churnAll.s ?? 0) - s, churned: (churnAll.c ?? 0) - c, rate: restChurn.score === null ? null : r2(restChurn.score) },
+        gap: churnGap ? r2(churnGap.gap) : null,
+        ci95: churnGap ? ci(churnGap) : null,
+        pointsAtStake: r2(churnStake),
+      },
+      score: r2(npsStake + churnStake),
+    };
+  });
+  rows.sort((a, b) => b.score - a.score || b.reach.customers - a.reach.customers || (a.touchpoint < b.touchpoint ? -1 : 1));
+  return {
+    from: range.from,
+    to: range.to,
+    timezone: tz,
+    generatedAt: new Date().toISOString(),
+    method: 'score = NPS points at stake + churn points at stake, each = exposed share × the lower 95% bound of the gap (0 if the interval reaches 0)',
+    rows: rows.map((r, i) => ({ rank: i + 1, ...r })),
+  };
+}
+
+export async function prioritiesFor(d1: D1Database, ws: string, tz: string, range: Range) {
+  const { touchpoints } = await loadInventory(d1, ws);
+  return prioritiesReport(d1, ws, tz, range, touchpoints);
+}
