@@ -4,6 +4,8 @@ import { HTTPException } from 'hono/http-exception';
 import { TooManyParametersError } from './db/client';
 import type { AppEnv } from './env';
 import { ApiError, problem, problemResponse } from './lib/problem';
+import { alertRulesRoutes } from './routes/alert-rules';
+import { casesRoutes } from './routes/cases';
 import { customersRoutes } from './routes/customers';
 import { docsRoutes } from './routes/docs';
 import { eventsRoutes } from './routes/events';
@@ -12,6 +14,8 @@ import { reportsRoutes } from './routes/reports';
 import { rollupsRoutes } from './routes/rollups';
 import { stagesRoutes } from './routes/stages';
 import { touchpointsRoutes } from './routes/touchpoints';
+import { webhookRoutes } from './routes/webhook';
+import { workspaceRoutes } from './routes/workspace';
 import { workspacesRoutes } from './routes/workspaces';
 
 type RouteEntry = { method: string; path: string };
@@ -44,6 +48,10 @@ export function createApp() {
   app.route('/v1/rollups', rollupsRoutes);
   app.route('/v1/customers', customersRoutes);
   app.route('/v1/reports', reportsRoutes);
+  app.route('/v1/workspace', workspaceRoutes);
+  app.route('/v1/alert-rules', alertRulesRoutes);
+  app.route('/v1/webhook', webhookRoutes);
+  app.route('/v1/cases', casesRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -4,6 +4,11 @@ export type Env = {
   /** Operator secret that may create workspaces (`.dev.vars` locally, a Worker secret in production). */
   ADMIN_TOKEN: string;
   REPORT_MAX_AGE?: string;
+  WEBHOOKS: Queue<{ deliveryId: string }>;
+  /** `true` only in local development: lets webhooks use http:// to localhost. */
+  WEBHOOK_ALLOW_HTTP?: string;
+  /** First retry delay; doubles per attempt. */
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
 };
 
 export type Scope = 'ingest' | 'read' | 'admin';

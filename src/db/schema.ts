@@ -10,6 +10,8 @@ export const workspaces = sqliteTable('workspaces', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   timezone: text('timezone').notNull().default('UTC'),
+  // Who gets follow-up cases at touchpoints without an owner (unconfigured ones).
+  defaultOwner: text('default_owner'),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -153,6 +155,9 @@ export const dailyMetrics = sqliteTable(
     tkReceived: integer('tk_received'),
     tkResolved: integer('tk_resolved'),
     tkFirstResponseMedian: real('tk_first_response_median'),
+    loopCases: integer('loop_cases'),
+    loopClosed: integer('loop_closed'),
+    loopMedianHours: real('loop_median_hours'),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.dim, t.key] })],
 );
@@ -180,3 +185,80 @@ export const rollupState = sqliteTable('rollup_state', {
   reportGen: integer('report_gen').notNull().default(0),
   lastRunAt: integer('last_run_at').notNull().default(0),
 });
+
+// ---- Closed loop ----
+
+export const alertRules = sqliteTable(
+  'alert_rules',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    key: text('key').notNull(),
+    survey: text('survey', { enum: ['nps', 'csat', 'ces'] }),
+    maxScore: integer('max_score'),
+    outcome: text('outcome', { enum: ['failure', 'abandoned'] }),
+    criticalOnly: integer('critical_only', { mode: 'boolean' }).notNull().default(false),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+export const webhooks = sqliteTable('webhooks', {
+  workspaceId: text('workspace_id').primaryKey(),
+  url: text('url').notNull(),
+  // Kept readable: it signs every delivery. Shown to the admin once, when set.
+  secret: text('secret').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const cases = sqliteTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    touchpoint: text('touchpoint'),
+    owner: text('owner').notNull(),
+    rule: text('rule').notNull(),
+    messageId: text('message_id').notNull(),
+    status: text('status', { enum: ['open', 'resolved'] }).notNull(),
+    // The triggering event's time: the case is received as a ticket at that instant.
+    openedAt: integer('opened_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('cases_message').on(t.workspaceId, t.messageId),
+    index('cases_status').on(t.workspaceId, t.status, t.openedAt),
+    index('cases_opened').on(t.workspaceId, t.openedAt),
+    index('cases_customer').on(t.workspaceId, t.customerId),
+  ],
+);
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    caseId: text('case_id').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'dead', 'cancelled'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    // The exact bytes signed and sent, fixed at the first attempt so retries resend them.
+    payload: text('payload'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('deliveries_case').on(t.caseId), index('deliveries_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    deliveryId: text('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: integer('at').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);

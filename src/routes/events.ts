@@ -7,6 +7,7 @@ import { jsonBody } from '../middleware/json-body';
 import { bearer, json, jsonRequest, problems } from '../schemas/common';
 import { IngestBody, IngestResult, type Event } from '../schemas/events';
 import { ingest, parseIngestBody, sizeErrors } from '../services/ingest';
+import { enqueueDeliveries } from '../services/webhooks';
 
 const postEvents = createRoute({
   method: 'post',
@@ -33,7 +34,10 @@ export const eventsRoutes = createRouter().openapi(
     if (tooBig.length) throw invalid(tooBig);
     const events: Event[] = 'batch' in body ? body.batch : [body];
     const { workspaceId, timezone } = c.get('auth');
-    return c.json(await ingest(database(c.env.DB), workspaceId, timezone, events), 202);
+    const { accepted, duplicates, deliveries } = await ingest(database(c.env.DB), workspaceId, timezone, events);
+    // The answer never waits for webhooks; a delivery whose enqueue fails is re-sent by the cron.
+    if (deliveries.length) c.executionCtx.waitUntil(enqueueDeliveries(c.env.WEBHOOKS, deliveries).catch((e) => console.error('enqueue', String(e))));
+    return c.json({ accepted, duplicates }, 202);
   },
   // On failure re-validate against the one schema that applies, for precise paths (`batch.3.score`).
   (result, c) => {

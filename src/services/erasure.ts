@@ -24,6 +24,17 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     d1.prepare('DELETE FROM events WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    // Webhook payloads and cases name the customer too.
+    d1
+      .prepare(
+        `DELETE FROM delivery_attempts WHERE delivery_id IN
+         (SELECT d.id FROM deliveries d JOIN cases c ON c.id = d.case_id WHERE c.workspace_id = ?1 AND c.customer_id = ?2)`,
+      )
+      .bind(ws, customerId),
+    d1
+      .prepare('DELETE FROM deliveries WHERE case_id IN (SELECT id FROM cases WHERE workspace_id = ?1 AND customer_id = ?2)')
+      .bind(ws, customerId),
+    d1.prepare('DELETE FROM cases WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     markDaysStatement(d1, ws, [...days]),
   ]);
   return { events: touched.results.reduce((s, r) => s + r.n, 0), days: days.size };

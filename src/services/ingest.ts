@@ -1,6 +1,7 @@
 import type { Database } from '../db/client';
 import { invalid, zodErrors, type FieldError } from '../lib/problem';
 import { localDay } from '../lib/time';
+import { caseStatements } from './cases';
 import { Batch, Event, MAX_EVENT_BYTES } from '../schemas/events';
 
 const enc = new TextEncoder();
@@ -99,15 +100,20 @@ INSERT INTO dirty_days (workspace_id, day)
 SELECT DISTINCT ?1, j.value->>'d' FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1`;
 
-/** Stores events atomically: all of them (less duplicates) or none. */
+/**
+ * Stores events atomically: all of them (less duplicates) or none, with the follow-up cases
+ * they open and the webhook deliveries those need (ids returned for the queue).
+ */
 export async function ingest(db: Database, workspaceId: string, tz: string, events: Event[], now = Date.now()) {
   const rows = JSON.stringify(events.map((e) => toRow(e, tz, now)));
   const d1 = db.$client;
-  const [inserted] = await d1.batch([
+  const results = await d1.batch([
     d1.prepare(INSERT_EVENTS).bind(workspaceId, rows, now),
     d1.prepare(UPSERT_CUSTOMERS).bind(workspaceId, rows),
     d1.prepare(MARK_DIRTY).bind(workspaceId, rows),
+    ...caseStatements(d1, workspaceId, rows, now),
   ]);
-  const accepted = inserted.meta.changes ?? 0;
-  return { accepted, duplicates: events.length - accepted };
+  const accepted = results[0].meta.changes ?? 0;
+  const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);
+  return { accepted, duplicates: events.length - accepted, deliveries };
 }

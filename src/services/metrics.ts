@@ -28,6 +28,8 @@ export const zeroAdditive = (): Additive => Object.fromEntries(ADDITIVE_FIELDS.m
 
 export type Lifecycle = { start: number; end: number; churned: number; new: number };
 export type Tickets = { received: number; resolved: number; medianFirstResponseMinutes: number | null };
+export type Loop = { cases: number; closed: number; medianHoursToClose: number | null };
+export const noLoop = (): Loop => ({ cases: 0, closed: 0, medianHoursToClose: null });
 
 export type Metrics = {
   nps: { score: number | null; responses: number; promoters: number; passives: number; detractors: number };
@@ -36,6 +38,7 @@ export type Metrics = {
   churn: { rate: number | null; churned: number; customersAtStart: number } | null;
   retention: { rate: number | null; customersAtStart: number; customersAtEnd: number; newCustomers: number } | null;
   resolution: { rate: number | null; received: number; resolved: number; medianFirstResponseMinutes: number | null };
+  loop: { cases: number; closed: number; closedRate: number | null; medianHoursToClose: number | null };
   interactions: {
     count: number;
     customers: number;
@@ -71,7 +74,7 @@ export function median(values: number[]): number | null {
 }
 
 /** Builds the SPEC's metrics object. Churn and retention are null where they do not apply (non-segment breakdowns). */
-export function buildMetrics(a: Additive, customers: number, life: Lifecycle | null, tickets: Tickets): Metrics {
+export function buildMetrics(a: Additive, customers: number, life: Lifecycle | null, tickets: Tickets, loop: Loop = noLoop()): Metrics {
   const npsResponses = a.npsPromoters + a.npsPassives + a.npsDetractors;
   return {
     nps: {
@@ -96,6 +99,7 @@ export function buildMetrics(a: Additive, customers: number, life: Lifecycle | n
       resolved: tickets.resolved,
       medianFirstResponseMinutes: tickets.medianFirstResponseMinutes,
     },
+    loop: { cases: loop.cases, closed: loop.closed, closedRate: percent(loop.closed, loop.cases), medianHoursToClose: loop.medianHoursToClose },
     interactions: {
       count: a.intCount,
       customers,

@@ -1,6 +1,6 @@
 // Customers and tickets are not additive across days, so their metrics are computed for
 // the exact period [start, end) from the raw events, through partial indexes.
-import { median, type Lifecycle, type Tickets } from './metrics';
+import { median, type Lifecycle, type Loop, type Tickets } from './metrics';
 
 export type Dim = 'all' | 'touchpoint' | 'channel' | 'stage' | 'segment';
 
@@ -80,19 +80,53 @@ export async function ticketsInPeriod(d1: D1Database, ws: string, start: number,
   return (await d1.prepare(TICKETS).bind(ws, start, end).all<TicketRow>()).results;
 }
 
-/** Resolution figures per dimension key ('' = none; dim `all` → key ''). */
-export function aggregateTickets(rows: TicketRow[], dim: Dim): Map<string, Tickets> {
-  const groups = new Map<string, { received: number; resolved: number; frts: number[] }>();
+type DimRow = { touchpoint: string; channel: string; stage: string; segment: string };
+
+/** Groups rows by one dimension's key ('' = none; dim `all` → key ''). */
+function groupBy<R extends DimRow>(rows: R[], dim: Dim): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
   for (const r of rows) {
     const key = dim === 'all' ? '' : r[dim];
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { received: 0, resolved: 0, frts: [] }));
-    g.received++;
-    if (r.resolved) g.resolved++;
-    if (r.frt !== null) g.frts.push(r.frt);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
   }
+  return groups;
+}
+
+const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
+
+/** Resolution figures per dimension key. */
+export function aggregateTickets(rows: TicketRow[], dim: Dim): Map<string, Tickets> {
   return new Map(
-    [...groups].map(([k, g]) => [k, { received: g.received, resolved: g.resolved, medianFirstResponseMinutes: median(g.frts) }]),
+    [...groupBy(rows, dim)].map(([k, g]) => [
+      k,
+      { received: g.length, resolved: g.filter((r) => r.resolved).length, medianFirstResponseMinutes: median(values(g.map((r) => r.frt))) },
+    ]),
+  );
+}
+
+// Cases opened in the period (at their event's time); closed = resolved before its end.
+const CASES = `
+SELECT coalesce(c.touchpoint, '') AS touchpoint, coalesce(e.channel, tp.channel, '') AS channel,
+  coalesce(tp.stage, '') AS stage, coalesce(cu.segment, '') AS segment,
+  CASE WHEN c.resolved_at < ?3 THEN (c.resolved_at - c.opened_at) / 3600000.0 END AS hours
+FROM cases c
+LEFT JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id
+LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp.key = c.touchpoint
+LEFT JOIN customers cu ON cu.workspace_id = ?1 AND cu.customer_id = c.customer_id
+WHERE c.workspace_id = ?1 AND c.opened_at >= ?2 AND c.opened_at < ?3`;
+
+export type CaseRow = DimRow & { hours: number | null };
+
+export async function casesInPeriod(d1: D1Database, ws: string, start: number, end: number): Promise<CaseRow[]> {
+  return (await d1.prepare(CASES).bind(ws, start, end).all<CaseRow>()).results;
+}
+
+export function aggregateLoop(rows: CaseRow[], dim: Dim): Map<string, Loop> {
+  return new Map(
+    [...groupBy(rows, dim)].map(([k, g]) => {
+      const hours = values(g.map((r) => r.hours));
+      return [k, { cases: g.length, closed: hours.length, medianHoursToClose: median(hours) }];
+    }),
   );
 }
 

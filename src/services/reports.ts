@@ -2,8 +2,8 @@
 // counts are summed, distinct customers counted, customers and tickets evaluated exactly
 // for the period's instants.
 import { addDays, daysBetween, periodBounds } from '../lib/time';
-import { ADDITIVE_FIELDS, buildMetrics, zeroAdditive, type Additive, type Metrics } from './metrics';
-import { aggregateTickets, lifecycleBySegment, noTickets, sumLifecycle, ticketsInPeriod, type Dim } from './people';
+import { ADDITIVE_FIELDS, buildMetrics, noLoop, zeroAdditive, type Additive, type Metrics } from './metrics';
+import { aggregateLoop, aggregateTickets, casesInPeriod, lifecycleBySegment, noTickets, sumLifecycle, ticketsInPeriod, type Dim } from './people';
 
 export type Range = { from: string; to: string };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
@@ -22,7 +22,7 @@ const PLAIN = ADDITIVE_FIELDS.map((f) => `${COLUMNS[f]} AS ${f}`).join(', ');
 export async function metricsFor(d1: D1Database, ws: string, tz: string, range: Range, dim: Dim): Promise<Map<string, Metrics>> {
   const { start, end } = periodBounds(range.from, range.to, tz);
   const withLifecycle = dim === 'all' || dim === 'segment';
-  const [sums, customers, life, tickets] = await Promise.all([
+  const [sums, customers, life, tickets, cases] = await Promise.all([
     d1
       .prepare(`SELECT "key" AS k, ${SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY k`)
       .bind(ws, dim, range.from, range.to)
@@ -36,7 +36,9 @@ export async function metricsFor(d1: D1Database, ws: string, tz: string, range: 
       .all<{ k: string; n: number }>(),
     withLifecycle ? lifecycleBySegment(d1, ws, start, end) : Promise.resolve(new Map()),
     ticketsInPeriod(d1, ws, start, end),
+    casesInPeriod(d1, ws, start, end),
   ]);
+  const loops = aggregateLoop(cases, dim);
   const bySeg = dim === 'all' ? new Map([['', sumLifecycle(life.values())]]) : life;
   const ticketGroups = aggregateTickets(tickets, dim);
   const additive = new Map(sums.results.map((r) => [r.k, r]));
@@ -44,11 +46,13 @@ export async function metricsFor(d1: D1Database, ws: string, tz: string, range: 
   const keys = new Set<string>(dim === 'all' ? [''] : []);
   for (const k of additive.keys()) keys.add(k);
   for (const k of ticketGroups.keys()) keys.add(k);
+  for (const k of loops.keys()) keys.add(k);
   for (const [k, l] of bySeg) if (dim === 'all' || l.start || l.end || l.churned) keys.add(k);
   const out = new Map<string, Metrics>();
   for (const k of keys) {
     const lifecycle = withLifecycle ? (bySeg.get(k) ?? { start: 0, end: 0, churned: 0, new: 0 }) : null;
-    out.set(k, buildMetrics(additive.get(k) ?? zeroAdditive(), counts.get(k) ?? 0, lifecycle, ticketGroups.get(k) ?? noTickets()));
+    const m = buildMetrics(additive.get(k) ?? zeroAdditive(), counts.get(k) ?? 0, lifecycle, ticketGroups.get(k) ?? noTickets(), loops.get(k) ?? noLoop());
+    out.set(k, m);
   }
   return out;
 }
@@ -82,6 +86,9 @@ type DayRow = Additive & {
   tkReceived: number | null;
   tkResolved: number | null;
   tkMedian: number | null;
+  loopCases: number | null;
+  loopClosed: number | null;
+  loopMedian: number | null;
 };
 
 /** One entry per day; each day's customers and tickets were evaluated for that day by the rollup. */
@@ -90,7 +97,8 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
     d1
       .prepare(
         `SELECT day, ${PLAIN}, cust_start AS custStart, cust_end AS custEnd, cust_churned AS custChurned, cust_new AS custNew,
-           tk_received AS tkReceived, tk_resolved AS tkResolved, tk_first_response_median AS tkMedian
+           tk_received AS tkReceived, tk_resolved AS tkResolved, tk_first_response_median AS tkMedian,
+           loop_cases AS loopCases, loop_closed AS loopClosed, loop_median_hours AS loopMedian
          FROM daily_metrics WHERE workspace_id = ?1 AND dim = 'all' AND day BETWEEN ?2 AND ?3`,
       )
       .bind(ws, range.from, range.to)
@@ -111,7 +119,8 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
     const r = byDay.get(day);
     const life = { start: r?.custStart ?? 0, end: r?.custEnd ?? 0, churned: r?.custChurned ?? 0, new: r?.custNew ?? 0 };
     const tickets = { received: r?.tkReceived ?? 0, resolved: r?.tkResolved ?? 0, medianFirstResponseMinutes: r?.tkMedian ?? null };
-    return { day, metrics: buildMetrics(r ?? zeroAdditive(), counts.get(day) ?? 0, life, tickets) };
+    const loop = { cases: r?.loopCases ?? 0, closed: r?.loopClosed ?? 0, medianHoursToClose: r?.loopMedian ?? null };
+    return { day, metrics: buildMetrics(r ?? zeroAdditive(), counts.get(day) ?? 0, life, tickets, loop) };
   });
   return { ...envelope(range, tz), days };
 }

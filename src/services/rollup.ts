@@ -2,7 +2,7 @@
 // one D1 batch deletes the day's rows, inserts the new ones and clears the day's dirty mark
 // (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
 import { dayStart, addDays } from '../lib/time';
-import { aggregateTickets, lifecycleBySegment, sumLifecycle, ticketsInPeriod, type Dim } from './people';
+import { aggregateLoop, aggregateTickets, casesInPeriod, lifecycleBySegment, sumLifecycle, ticketsInPeriod, type Dim } from './people';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 
@@ -72,20 +72,38 @@ SELECT DISTINCT ?1, ?2, dim, k, customer_id FROM dims`;
 // rows for keys that had no interaction or response).
 const UPSERT_PEOPLE = `
 INSERT INTO daily_metrics (workspace_id, day, dim, "key", cust_start, cust_end, cust_churned, cust_new,
-  tk_received, tk_resolved, tk_first_response_median)
+  tk_received, tk_resolved, tk_first_response_median, loop_cases, loop_closed, loop_median_hours)
 SELECT ?1, ?2, j.value->>'dim', j.value->>'key', j.value->>'cs', j.value->>'ce', j.value->>'cc', j.value->>'cn',
-  j.value->>'tr', j.value->>'tv', j.value->>'tm'
+  j.value->>'tr', j.value->>'tv', j.value->>'tm', j.value->>'lc', j.value->>'lk', j.value->>'lm'
 FROM json_each(?3) j WHERE true
 ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
   cust_start = excluded.cust_start, cust_end = excluded.cust_end, cust_churned = excluded.cust_churned,
   cust_new = excluded.cust_new, tk_received = excluded.tk_received, tk_resolved = excluded.tk_resolved,
-  tk_first_response_median = excluded.tk_first_response_median`;
+  tk_first_response_median = excluded.tk_first_response_median, loop_cases = excluded.loop_cases,
+  loop_closed = excluded.loop_closed, loop_median_hours = excluded.loop_median_hours`;
 
-type PeopleRow = { dim: Dim; key: string; cs?: number; ce?: number; cc?: number; cn?: number; tr?: number; tv?: number; tm?: number | null };
+type PeopleRow = {
+  dim: Dim;
+  key: string;
+  cs?: number;
+  ce?: number;
+  cc?: number;
+  cn?: number;
+  tr?: number;
+  tv?: number;
+  tm?: number | null;
+  lc?: number;
+  lk?: number;
+  lm?: number | null;
+};
 
-/** The day's lifecycle (all + per segment) and ticket (every dimension) figures. */
+/** The day's lifecycle (all + per segment), ticket and case (every dimension) figures. */
 async function peopleRows(d1: D1Database, ws: string, start: number, end: number): Promise<PeopleRow[]> {
-  const [life, tickets] = await Promise.all([lifecycleBySegment(d1, ws, start, end), ticketsInPeriod(d1, ws, start, end)]);
+  const [life, tickets, cases] = await Promise.all([
+    lifecycleBySegment(d1, ws, start, end),
+    ticketsInPeriod(d1, ws, start, end),
+    casesInPeriod(d1, ws, start, end),
+  ]);
   const rows = new Map<string, PeopleRow>();
   const row = (dim: Dim, key: string) => {
     const id = `${dim}\u0000${key}`;
@@ -101,6 +119,7 @@ async function peopleRows(d1: D1Database, ws: string, start: number, end: number
     for (const [key, t] of aggregateTickets(tickets, dim)) {
       Object.assign(row(dim, key), { tr: t.received, tv: t.resolved, tm: t.medianFirstResponseMinutes });
     }
+    for (const [key, l] of aggregateLoop(cases, dim)) Object.assign(row(dim, key), { lc: l.cases, lk: l.closed, lm: l.medianHoursToClose });
   }
   const all = row('all', '');
   all.tr ??= 0;
