@@ -7,6 +7,7 @@ import { ApiError, problem, problemResponse } from './lib/problem';
 import { alertRulesRoutes } from './routes/alert-rules';
 import { casesRoutes } from './routes/cases';
 import { customersRoutes } from './routes/customers';
+import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
 import { eventsRoutes } from './routes/events';
 import { keysRoutes } from './routes/keys';
@@ -68,6 +69,7 @@ export function createApp() {
   };
   app.doc31('/openapi.json', docConfig);
   app.route('/', docsRoutes(() => app.getOpenAPI31Document(docConfig)));
+  app.route('/', dashboardRoutes);
   app.get('/', (c) => c.redirect('/docs'));
 
   app.notFound((c: Context) => {

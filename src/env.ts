@@ -3,6 +3,8 @@ export type Env = {
   REPORTS: KVNamespace;
   /** Operator secret that may create workspaces (`.dev.vars` locally, a Worker secret in production). */
   ADMIN_TOKEN: string;
+  /** Signs dashboard sessions; derived from ADMIN_TOKEN when unset. */
+  SESSION_SECRET?: string;
   REPORT_MAX_AGE?: string;
   WEBHOOKS: Queue<{ deliveryId: string }>;
   /** `true` only in local development: lets webhooks use http:// to localhost. */

@@ -13,7 +13,9 @@ export async function api(path: string, opts: Options = {}): Promise<Response> {
     body = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  return exports.default.fetch(new Request(`https://trayecto.test${path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body }));
+  return exports.default.fetch(
+    new Request(`https://trayecto.test${path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' }),
+  );
 }
 
 export async function apiJson<T = any>(path: string, opts: Options = {}): Promise<{ status: number; body: T; res: Response }> {

@@ -1,0 +1,92 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { database, guardD1 } from '../db/client';
+import type { AppEnv } from '../env';
+import { problemResponse } from '../lib/problem';
+import { listCases } from '../services/cases';
+import { authenticate } from '../services/keys';
+import { cachedReport, standardRange, standardReports, type Period } from '../services/report-cache';
+import { csrfToken, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../services/session';
+import { DashboardPage, SignInPage, type DashboardData } from '../views/dashboard';
+import { formatters, pickLang, texts } from '../views/i18n';
+
+const PERIODS = ['7d', '30d', '90d'];
+
+function language(c: Context<AppEnv>) {
+  const lang = pickLang(c.req.query('lang'), c.req.header('accept-language'));
+  return { lang, t: texts[lang], f: formatters(lang) };
+}
+
+/** Cross-site form posts are refused even before SameSite=Strict would drop the cookie. */
+function sameOrigin(c: Context<AppEnv>): boolean {
+  const origin = c.req.header('origin');
+  return !origin || origin === new URL(c.req.url).origin;
+}
+
+const html = (c: Context<AppEnv>, body: unknown, status: 200 | 401 = 200) => {
+  c.header('cache-control', 'no-store');
+  c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'");
+  c.header('x-frame-options', 'DENY');
+  return c.html(body as string, status);
+};
+
+/** The active session's workspace, or null (expired, forged, or its key revoked). */
+async function sessionWorkspace(c: Context<AppEnv>) {
+  const token = getCookie(c, SESSION_COOKIE);
+  const s = await verifySession(c.env, token);
+  if (!s || !token) return null;
+  const row = await guardD1(c.env.DB)
+    .prepare(
+      `SELECT w.id, w.name, w.timezone FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+       WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN ('read', 'admin')`,
+    )
+    .bind(s.kid, s.ws)
+    .first<{ id: string; name: string; timezone: string }>();
+  return row ? { ...row, token } : null;
+}
+
+export const dashboardRoutes = new Hono<AppEnv>()
+  .get('/dashboard', async (c) => {
+    const { lang, t, f } = language(c);
+    const ws = await sessionWorkspace(c);
+    if (!ws) return html(c, <SignInPage error={false} t={t} f={f} lang={lang} />);
+    const period = (PERIODS.includes(c.req.query('period') ?? '') ? c.req.query('period') : '30d') as Period;
+    const d1 = guardD1(c.env.DB);
+    const range = standardRange(period, ws.timezone);
+    const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));
+    // The same cached report JSON the API serves.
+    const read = async (name: string) => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, name, range, builders.get(name)!)).body);
+    const [summary, daily, journey, priorities, cases] = await Promise.all([
+      read('summary'),
+      read('daily'),
+      read('journey'),
+      read('priorities'),
+      listCases(d1, ws.id, 'open', 20),
+    ]);
+    const data: DashboardData = { workspace: ws.name, period, summary, daily, journey, priorities, cases, csrf: await csrfToken(c.env, ws.token) };
+    return html(c, <DashboardPage d={data} t={t} f={f} lang={lang} />);
+  })
+  .post('/dashboard/session', bodyLimit({ maxSize: 4096, onError: (c) => problemResponse(413, 'body-too-large', 'Form too large.') }), async (c) => {
+    const { lang, t, f } = language(c);
+    if (!sameOrigin(c)) return problemResponse(403, 'cross-origin', 'Cross-site sign-in refused.');
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const key = typeof form.key === 'string' ? form.key.trim() : '';
+    const auth = key ? await authenticate(database(c.env.DB), key) : null;
+    if (!auth || (auth.scope !== 'read' && auth.scope !== 'admin')) {
+      return html(c, <SignInPage error={true} t={t} f={f} lang={lang} />, 401);
+    }
+    const token = await signSession(c.env, { ws: auth.workspaceId, kid: auth.keyId, exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS });
+    setCookie(c, SESSION_COOKIE, token, { path: '/', httpOnly: true, secure: true, sameSite: 'Strict', maxAge: SESSION_SECONDS });
+    return c.redirect(`/dashboard?lang=${lang}`, 303);
+  })
+  .post('/dashboard/logout', bodyLimit({ maxSize: 4096, onError: () => problemResponse(413, 'body-too-large', 'Form too large.') }), async (c) => {
+    const { lang } = language(c);
+    const token = getCookie(c, SESSION_COOKIE);
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    if (!sameOrigin(c) || !token || form.csrf !== (await csrfToken(c.env, token))) {
+      return problemResponse(403, 'csrf', 'Sign-out must come from the dashboard page.');
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'Strict' });
+    return c.redirect(`/dashboard?lang=${lang}`, 303);
+  });

@@ -1,0 +1,45 @@
+// Dashboard sessions: a signed, expiring token naming the key it was opened with (never the
+// key itself). Every request re-checks that the key is still active, so revoking it signs
+// the session out at once.
+import type { Env } from '../env';
+
+const enc = new TextEncoder();
+export const SESSION_COOKIE = 'trayecto_session';
+export const SESSION_SECONDS = 12 * 3600;
+
+export type Session = { ws: string; kid: string; exp: number };
+
+const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
+
+async function hmacKey(env: Env): Promise<CryptoKey> {
+  // A dedicated SESSION_SECRET when set; otherwise one derived from the operator secret.
+  const material = env.SESSION_SECRET ?? `trayecto-session:${env.ADMIN_TOKEN}`;
+  return crypto.subtle.importKey('raw', enc.encode(material), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+}
+
+export async function signSession(env: Env, s: Session): Promise<string> {
+  const body = b64url(enc.encode(JSON.stringify(s)));
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(env), enc.encode(body)));
+  return `${body}.${b64url(mac)}`;
+}
+
+export async function verifySession(env: Env, token: string | undefined, now = Date.now()): Promise<Session | null> {
+  if (!token || token.length > 1000) return null;
+  const [body, mac] = token.split('.');
+  if (!body || !mac) return null;
+  try {
+    const ok = await crypto.subtle.verify('HMAC', await hmacKey(env), fromB64url(mac), enc.encode(body));
+    if (!ok) return null;
+    const s = JSON.parse(new TextDecoder().decode(fromB64url(body))) as Session;
+    return typeof s.exp === 'number' && s.exp * 1000 > now && typeof s.ws === 'string' && typeof s.kid === 'string' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A per-session token for the sign-out form (the cookie is SameSite=Strict as well). */
+export async function csrfToken(env: Env, session: string): Promise<string> {
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(env), enc.encode(`csrf:${session}`)));
+  return b64url(mac).slice(0, 32);
+}

@@ -1,0 +1,81 @@
+export type Lang = 'es' | 'en';
+
+const en = {
+  title: 'Customer experience',
+  signInTitle: 'Sign in to the dashboard',
+  signInHelp: 'Paste a read key of your workspace. It is checked once and never stored in the browser.',
+  key: 'Read key',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  badKey: 'That key is unknown, revoked, or cannot read reports.',
+  period: 'Period',
+  last: (n: number) => `Last ${n} days`,
+  vsPrevious: 'vs previous period',
+  nps: 'NPS', csat: 'CSAT', ces: 'CES', churn: 'Churn', retention: 'Retention', resolution: 'Resolution',
+  responses: 'responses', customers: 'customers at start', tickets: 'tickets',
+  trends: 'Daily trends', interactions: 'Interactions', negativeRate: 'Negative rate',
+  showTable: 'Show the data as a table', day: 'Day', value: 'Value',
+  journey: 'Journey map', stage: 'Stage', noTouchpoints: 'No touchpoints', critical: 'Critical moment',
+  good: 'good', fair: 'fair', poor: 'poor', noData: 'no data', unconfigured: 'Not in the inventory',
+  priorities: 'Priorities', priorityHelp: 'Touchpoints ranked by NPS and churn points at stake (95% confidence), weighted by reach.',
+  score: 'Points at stake', reach: 'Reach', owner: 'Owner', touchpoint: 'Touchpoint',
+  cases: 'Open cases', opened: 'Opened', rule: 'Rule', customer: 'Customer', noCases: 'No open cases.',
+  empty: 'No data yet for this period. Send events to POST /v1/events; reports appear after the next rollup.',
+  language: 'Idioma: español',
+};
+
+const es: typeof en = {
+  title: 'Experiencia de cliente',
+  signInTitle: 'Entrar al panel',
+  signInHelp: 'Pega una clave de lectura de tu espacio. Se comprueba una vez y nunca se guarda en el navegador.',
+  key: 'Clave de lectura',
+  signIn: 'Entrar',
+  signOut: 'Salir',
+  badKey: 'Esa clave no existe, está revocada o no puede leer informes.',
+  period: 'Periodo',
+  last: (n: number) => `Últimos ${n} días`,
+  vsPrevious: 'frente al periodo anterior',
+  nps: 'NPS', csat: 'CSAT', ces: 'CES', churn: 'Abandono', retention: 'Retención', resolution: 'Resolución',
+  responses: 'respuestas', customers: 'clientes al inicio', tickets: 'tickets',
+  trends: 'Tendencias diarias', interactions: 'Interacciones', negativeRate: 'Tasa negativa',
+  showTable: 'Ver los datos en una tabla', day: 'Día', value: 'Valor',
+  journey: 'Mapa del recorrido', stage: 'Etapa', noTouchpoints: 'Sin puntos de contacto', critical: 'Momento crítico',
+  good: 'bueno', fair: 'regular', poor: 'malo', noData: 'sin datos', unconfigured: 'Fuera del inventario',
+  priorities: 'Prioridades', priorityHelp: 'Puntos de contacto ordenados por puntos de NPS y abandono en juego (95% de confianza), ponderados por alcance.',
+  score: 'Puntos en juego', reach: 'Alcance', owner: 'Responsable', touchpoint: 'Punto de contacto',
+  cases: 'Casos abiertos', opened: 'Abierto', rule: 'Regla', customer: 'Cliente', noCases: 'No hay casos abiertos.',
+  empty: 'Aún no hay datos para este periodo. Envía eventos a POST /v1/events; los informes aparecen tras el siguiente cálculo.',
+  language: 'Language: English',
+};
+
+export const texts = { en, es };
+export type Texts = typeof en;
+
+/** `?lang=` wins; then the first of es/en in Accept-Language; then English. */
+export function pickLang(query: string | undefined, acceptLanguage: string | undefined): Lang {
+  if (query === 'es' || query === 'en') return query;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { lang: tag.slice(0, 2).toLowerCase(), q: q ? Number(q) : 1 };
+    })
+    .filter((x) => (x.lang === 'es' || x.lang === 'en') && x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return (ranked[0]?.lang as Lang) ?? 'en';
+}
+
+export function formatters(lang: Lang) {
+  const locale = lang === 'es' ? 'es-ES' : 'en-US';
+  const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const signed = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, signDisplay: 'exceptZero' });
+  const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const long = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  return {
+    num: (x: number | null | undefined) => (x === null || x === undefined ? '—' : num.format(x)),
+    delta: (x: number | null) => (x === null ? '—' : signed.format(x)),
+    day: (d: string) => date.format(new Date(`${d}T00:00:00Z`)),
+    when: (iso: string) => long.format(new Date(iso)),
+  };
+}
+export type Formatters = ReturnType<typeof formatters>;
