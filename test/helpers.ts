@@ -71,3 +71,50 @@ export async function countRows(table: string, workspaceId: string): Promise<num
 export function iso(day: string, time = '12:00:00', offset = 'Z') {
   return `${day}T${time}${offset}`;
 }
+
+// ---- Added for the ingestion-edge suites (config, auth, ingest, limits, property) ----
+
+/** Asserts an RFC 9457 answer with this status; returns the parsed problem. */
+export async function expectProblem(res: Response, status: number): Promise<{ type: string; title: string; status: number; detail: string; errors?: { path: string; message: string }[] }> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 500)}`);
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type}`);
+  const body = JSON.parse(text);
+  for (const f of ['type', 'title', 'detail'] as const) {
+    if (typeof body[f] !== 'string' || !body[f]) throw new Error(`problem lacks ${f}: ${text}`);
+  }
+  if (body.status !== status) throw new Error(`problem.status ${body.status} ≠ ${status}`);
+  return body;
+}
+
+/** The `errors[].path` values of a validation problem. */
+export function errorPaths(problem: { errors?: { path: string }[] }): string[] {
+  return (problem.errors ?? []).map((e) => e.path);
+}
+
+/** Row counts of what ingestion writes, for one workspace. */
+export async function ingestCounts(workspaceId: string) {
+  const [events, customers, dirtyDays] = await Promise.all([
+    countRows('events', workspaceId),
+    countRows('customers', workspaceId),
+    countRows('dirty_days', workspaceId),
+  ]);
+  return { events, customers, dirtyDays };
+}
+
+/** Sends `payload` to /v1/events as-is (already serialised or raw), with a JSON content type unless told otherwise. */
+export async function sendRaw(ws: TestWorkspace, raw: BodyInit, headers: Record<string, string> = {}) {
+  return api('/v1/events', { method: 'POST', key: ws.keys.ingest, raw, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+let eventCounter = 0;
+/** A valid event of each type, distinct messageIds unless overridden. */
+export const ev = {
+  id: (prefix = 'm') => `${prefix}-${++eventCounter}`,
+  identify: (o: Record<string, unknown> = {}) => ({ type: 'identify', messageId: ev.id(), customerId: 'cust-1', segment: 'gold', ...o }),
+  interaction: (o: Record<string, unknown> = {}) => ({ type: 'interaction', messageId: ev.id(), customerId: 'cust-1', touchpoint: 'checkout', outcome: 'success', ...o }),
+  response: (o: Record<string, unknown> = {}) => ({ type: 'response', messageId: ev.id(), customerId: 'cust-1', survey: 'nps', score: 9, ...o }),
+  lifecycle: (o: Record<string, unknown> = {}) => ({ type: 'lifecycle', messageId: ev.id(), customerId: 'cust-1', status: 'started', ...o }),
+  ticket: (o: Record<string, unknown> = {}) => ({ type: 'ticket', messageId: ev.id(), customerId: 'cust-1', ticketId: 'T-1', status: 'opened', ...o }),
+};

@@ -6,6 +6,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const JSON_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;.*)?$/i;
 
+// JSON can escape lone surrogates (`"\ud800"`): not Unicode text, and D1 would store them as
+// invalid UTF-8 that reads back as U+FFFD, so two different ids would read back the same.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+function wellFormed(key: string, value: unknown): unknown {
+  if (!key.isWellFormed() || (typeof value === 'string' && !value.isWellFormed())) throw new SyntaxError('lone surrogate');
+  return value;
+}
+
 const tooLarge = () => new ApiError(413, 'body-too-large', `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`);
 
 /** Reads at most `limit` bytes of the stream; never buffers more than that. */
@@ -47,7 +55,8 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const bytes = c.req.raw.body ? await readLimited(c.req.raw.body, MAX_BODY_BYTES) : new Uint8Array();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    parsed = JSON.parse(text, SURROGATE_ESCAPE.test(text) ? wellFormed : undefined);
   } catch {
     throw new ApiError(400, 'malformed-json', 'The body is not valid UTF-8 JSON.');
   }

@@ -4,10 +4,14 @@ import { Channel, Key } from './common';
 export const MAX_BATCH = 1000;
 export const MAX_EVENT_BYTES = 32 * 1024;
 const FUTURE_LIMIT_MS = 24 * 3_600_000;
+// Earlier instants are refused: before year 1000 a local day is no longer YYYY-MM-DD (Intl writes
+// year 999 as "999", 1 BC as "1"), and an event before the Unix epoch is a client bug, not history.
+const EARLIEST_MS = Date.UTC(1970, 0, 1);
 
 const timestamp = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T10:00:00+01:00' })
   .refine((s) => Date.parse(s) <= Date.now() + FUTURE_LIMIT_MS, 'must not be more than 24 hours in the future')
+  .refine((s) => Date.parse(s) >= EARLIEST_MS, 'must not be before 1970-01-01T00:00:00Z')
   .optional();
 
 const base = {

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, notExists, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { stages, touchpoints } from '../db/schema';
 import { ApiError, invalid } from '../lib/problem';
@@ -36,29 +36,34 @@ export async function listStages(db: Database, workspaceId: string): Promise<Sta
 
 /** Deletes a stage; 409 while touchpoints still sit in it, so the inventory never points nowhere. */
 export async function deleteStage(db: Database, workspaceId: string, key: string): Promise<boolean> {
-  const users = await db
-    .select({ key: touchpoints.key })
-    .from(touchpoints)
-    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.stage, key)))
-    .limit(5);
+  const inStage = and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.stage, key));
+  // One statement, so that a touchpoint put into the stage meanwhile cannot be left pointing nowhere.
+  const gone = await db
+    .delete(stages)
+    .where(and(eq(stages.workspaceId, workspaceId), eq(stages.key, key), notExists(db.select({ k: touchpoints.key }).from(touchpoints).where(inStage))))
+    .returning({ key: stages.key });
+  if (gone.length) return true;
+  const users = await db.select({ key: touchpoints.key }).from(touchpoints).where(inStage).limit(5);
   if (users.length) {
     throw new ApiError(409, 'stage-in-use', `Stage \`${key}\` still has touchpoints (${users.map((u) => u.key).join(', ')}); move or delete them first.`);
   }
-  const gone = await db.delete(stages).where(and(eq(stages.workspaceId, workspaceId), eq(stages.key, key))).returning({ key: stages.key });
-  return gone.length > 0;
+  return false;
 }
 
+type TouchpointRow = { key: string; name: string; stage: string; channel: Touchpoint['channel']; intentional: number; owner: string; critical: number };
+
 export async function putTouchpoint(db: Database, workspaceId: string, key: string, input: TouchpointInput): Promise<Touchpoint> {
-  const stage = await db.query.stages.findFirst({ where: and(eq(stages.workspaceId, workspaceId), eq(stages.key, input.stage)) });
-  if (!stage) throw invalid([{ path: 'stage', message: `unknown stage \`${input.stage}\`: create it with PUT /v1/stages/${input.stage}` }]);
-  const row = { workspaceId, key, ...input, updatedAt: Date.now() };
-  const { workspaceId: _w, key: _k, ...set } = row;
-  const [saved] = await db
-    .insert(touchpoints)
-    .values(row)
-    .onConflictDoUpdate({ target: [touchpoints.workspaceId, touchpoints.key], set })
-    .returning();
-  return touchpointOut(saved);
+  // Inserts only while the stage exists, in one statement, so a concurrent stage delete cannot
+  // slip between the check and the write.
+  const saved = await db.get<TouchpointRow | undefined>(sql`
+    INSERT INTO touchpoints (workspace_id, "key", name, stage, channel, intentional, owner, critical, updated_at)
+    SELECT ${workspaceId}, ${key}, ${input.name}, ${input.stage}, ${input.channel}, ${input.intentional ? 1 : 0}, ${input.owner}, ${input.critical ? 1 : 0}, ${Date.now()}
+    WHERE EXISTS (SELECT 1 FROM stages WHERE workspace_id = ${workspaceId} AND "key" = ${input.stage})
+    ON CONFLICT (workspace_id, "key") DO UPDATE SET name = excluded.name, stage = excluded.stage, channel = excluded.channel,
+      intentional = excluded.intentional, owner = excluded.owner, critical = excluded.critical, updated_at = excluded.updated_at
+    RETURNING "key", name, stage, channel, intentional, owner, critical`);
+  if (!saved) throw invalid([{ path: 'stage', message: `unknown stage \`${input.stage}\`: create it with PUT /v1/stages/${input.stage}` }]);
+  return { ...saved, intentional: saved.intentional === 1, critical: saved.critical === 1 };
 }
 
 export async function listTouchpoints(db: Database, workspaceId: string): Promise<Touchpoint[]> {

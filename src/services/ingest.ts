@@ -78,6 +78,8 @@ ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
 // Reads back the stored event for each messageId, so that a "duplicate" carrying other
 // content cannot change the customer. The newest identify (by timestamp) wins.
+// CROSS JOIN keeps json_each as the outer loop: with a plain JOIN SQLite scans every event of
+// the workspace and re-walks the request's JSON for each, so ingest slowed with the history.
 const UPSERT_CUSTOMERS = `
 INSERT INTO customers (workspace_id, customer_id, segment, traits, identified_at, first_seen_at)
 SELECT e.workspace_id, e.customer_id,
@@ -85,7 +87,7 @@ SELECT e.workspace_id, e.customer_id,
   CASE WHEN e.type = 'identify' THEN e.data END,
   CASE WHEN e.type = 'identify' THEN e.ts END,
   e.ts
-FROM json_each(?2) j JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m'
+FROM json_each(?2) j CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m'
 WHERE true
 ON CONFLICT (workspace_id, customer_id) DO UPDATE SET
   segment = CASE WHEN excluded.identified_at >= coalesce(customers.identified_at, -1e15)
