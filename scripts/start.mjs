@@ -25,7 +25,6 @@ import {
   DEMO_WORKSPACE,
   STAGES,
   TOUCHPOINTS,
-  addDays,
   demoEvents,
   demoRange,
   localYesterday,
@@ -430,12 +429,11 @@ async function loadEvents(state) {
 }
 
 // Step 5: rollup, when the route exists. One call rolls up a limited number of days and
-// answers `pending` for the rest; later calls name only the oldest pending day, so that
-// they do not mark again the days already rolled up.
+// answers `pending` for the rest; the same call again continues where the last one stopped.
 async function rollup(state) {
   const { from, to } = state.data;
   const t0 = Date.now();
-  let body = { from, to };
+  const body = { from, to };
   let days = 0;
   for (let call = 1; call <= 50; call++) {
     const res = await api('POST', '/v1/rollups', { key: state.keys.admin, body, timeoutMs: 600_000 });
@@ -454,9 +452,6 @@ async function rollup(state) {
       return;
     }
     log(`  … rolled up ${days} days, ${pending} pending`);
-    const next = addDays(rolled[rolled.length - 1], 1);
-    if (next > to) break;
-    body = { from: next, to: next };
   }
   state.rolledUp = true;
   writeState(state);

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import { addDays, localDay } from '../src/lib/time';
+import { DAYS_PER_RUN } from '../src/services/schedule';
 import { api, apiJson, newWorkspace, send, type TestWorkspace } from './helpers';
 import { D1, D3, ev, loaded, TZ } from './scenario';
 
@@ -138,6 +139,24 @@ describe('reports: bad input and scope', () => {
     expect((await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from: today, to: today } })).body.errors[0].path).toBe('to');
     expect((await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from: 'yesterday', to: today } })).status).toBe(400);
     expect((await apiJson('/v1/rollups', { key: ws.keys.read, body: { from: '2026-03-01', to: '2026-03-01' } })).status).toBe(403);
+  });
+});
+
+describe('rollup backfill over more days than one call rolls up', () => {
+  it('the same call again continues the backfill instead of starting it over', async () => {
+    const ws = await newWorkspace('UTC');
+    const to = addDays(localDay(Date.now(), 'UTC'), -3);
+    const from = addDays(to, -(DAYS_PER_RUN + 4));
+    await send(ws, { type: 'response', messageId: 'b1', customerId: 'c1', survey: 'nps', score: 10, timestamp: `${from}T12:00:00Z` });
+    const call = async () => (await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from, to } })).body;
+    const first = await call();
+    expect(first).toMatchObject({ marked: DAYS_PER_RUN + 5, pending: 5 });
+    expect(first.rolledUp).toHaveLength(DAYS_PER_RUN);
+    const second = await call();
+    expect(second).toMatchObject({ marked: 0, pending: 0 });
+    expect(second.rolledUp).toEqual(Array.from({ length: 5 }, (_, i) => addDays(to, i - 4)));
+    // Once finished, the same request is a fresh re-run.
+    expect((await call()).marked).toBe(DAYS_PER_RUN + 5);
   });
 });
 

@@ -4,7 +4,7 @@ import { guardD1 } from '../src/db/client';
 import { rollupDay } from '../src/services/rollup';
 import { runWorkspaceRollup } from '../src/services/schedule';
 import { dailyReport, summaryReport, breakdownReport } from '../src/services/reports';
-import { send, type TestWorkspace } from './helpers';
+import { newWorkspace, send, type TestWorkspace } from './helpers';
 import { D1, D2, D3, ev, loaded, NOW, TZ } from './scenario';
 
 const d1 = () => guardD1(env.DB);
@@ -145,6 +145,14 @@ describe('rollup: idempotent, resumable, and safe beside ingestion', () => {
     expect(after.days[1].metrics.nps.promoters).toBe(1);
     // c6 became active on 10-23, so every later day starts with one more customer.
     expect(after.days.map((d) => d.metrics.churn!.customersAtStart)).toEqual(before.days.map((d) => d.metrics.churn!.customersAtStart + 1));
+  });
+
+  it('a day holding only interactions without outcome or sentiment rolls up to zeros, not an error', async () => {
+    const ws = await newWorkspace(TZ);
+    await send(ws, { batch: [ev('interaction', 'c1', '2026-10-25T10:00:00+01:00', { touchpoint: 'web-home' }), ev('interaction', 'c2', '2026-10-25T11:00:00+01:00', { touchpoint: 'web-home' })] });
+    await rollupAll(ws);
+    const { metrics } = await summaryReport(d1(), ws.id, TZ, { from: D2, to: D2 });
+    expect(metrics.interactions).toEqual({ count: 2, customers: 2, success: 0, failure: 0, abandoned: 0, meanSentiment: null, negativeRate: 0 });
   });
 
   it('a change of segment moves the customer’s past days to the new segment', async () => {

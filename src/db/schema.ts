@@ -184,6 +184,9 @@ export const rollupState = sqliteTable('rollup_state', {
   // Bumped on every rebuild; report keys in KV carry it, so stale copies are never read.
   reportGen: integer('report_gen').notNull().default(0),
   lastRunAt: integer('last_run_at').notNull().default(0),
+  // The last backfill asked for ("from..to"): the same request again, while its days are
+  // still pending, continues it instead of marking the range afresh.
+  backfillRange: text('backfill_range'),
 });
 
 // ---- Closed loop ----

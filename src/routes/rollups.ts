@@ -7,14 +7,14 @@ import { requireScope } from '../middleware/auth';
 import { jsonBody } from '../middleware/json-body';
 import { bearer, json, jsonRequest, problems } from '../schemas/common';
 import { rollupWorkspace } from '../services/cron';
-import { markRange } from '../services/schedule';
+import { markBackfill } from '../services/schedule';
 
 const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
 const RollupResult = z
   .object({
     from: z.string(),
     to: z.string(),
-    marked: z.number().int(),
+    marked: z.number().int().openapi({ description: 'Days marked by this call; 0 when it continues the same pending backfill' }),
     rolledUp: z.array(z.string()),
     pending: z.number().int().openapi({ description: 'Days still queued; call again or let the cron finish them' }),
     reportGeneration: z.number().int().nullable(),
@@ -42,7 +42,7 @@ export const rollupsRoutes = createRouter().openapi(
     if (to > yesterday) errors.push({ path: 'to', message: `only complete days roll up: to must be ${yesterday} or earlier` });
     if (daysBetween(from, to) + 1 > 366) errors.push({ path: 'to', message: 'at most 366 days per request' });
     if (errors.length) throw invalid(errors);
-    const marked = await markRange(guardD1(c.env.DB), workspaceId, from, to);
+    const marked = await markBackfill(guardD1(c.env.DB), workspaceId, from, to, yesterday);
     const run = await rollupWorkspace(c.env, workspaceId, timezone, now);
     return c.json({ from, to, marked, ...run }, 202);
   },

@@ -5,12 +5,14 @@ import { invalid } from '../lib/problem';
 export type Rule = { key: string; survey: string | null; maxScore: number | null; outcome: string | null; criticalOnly: boolean };
 
 // Binds ?1 workspace, ?2 the request's rows as JSON (messageId in `m`); the others add ?3 now.
+// CROSS JOIN keeps json_each as the outer loop, so each row is one index lookup rather than
+// a scan of the workspace's events.
 const OPEN_CASES = `
 INSERT INTO cases (id, workspace_id, customer_id, touchpoint, owner, rule, message_id, status, opened_at)
 SELECT lower(hex(randomblob(8))), e.workspace_id, e.customer_id, e.touchpoint,
   coalesce(tp.owner, w.default_owner, 'unassigned'), MIN(r."key"), e.message_id, 'open', e.ts
 FROM json_each(?2) j
-JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m' AND e.type IN ('response', 'interaction')
+CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m' AND e.type IN ('response', 'interaction')
 JOIN workspaces w ON w.id = ?1
 LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp."key" = e.touchpoint
 JOIN alert_rules r ON r.workspace_id = ?1 AND (
@@ -26,8 +28,8 @@ const CASE_TICKETS = `
 INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, channel, status, ticket_id)
 SELECT c.workspace_id, 'case-' || c.id || ':opened', 'ticket', c.customer_id, e.ts, e.day, ?3, e.touchpoint, e.channel, 'opened', 'case-' || c.id
 FROM json_each(?2) j
-JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
-JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id
+CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
+CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id
 WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
@@ -35,11 +37,13 @@ const QUEUE_DELIVERIES = `
 INSERT INTO deliveries (id, workspace_id, case_id, status, attempts, created_at, updated_at)
 SELECT 'dl_' || c.id, c.workspace_id, c.id, 'pending', 0, ?3, ?3
 FROM json_each(?2) j
-JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
+CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
 JOIN webhooks h ON h.workspace_id = ?1
 WHERE true
 ON CONFLICT (case_id) DO NOTHING
 RETURNING id`;
+
+export const CASE_SQL = { OPEN_CASES, CASE_TICKETS, QUEUE_DELIVERIES };
 
 /** Statements appended to the ingest batch; results: [opened cases, -, new deliveries]. */
 export function caseStatements(d1: D1Database, ws: string, rows: string, now: number): D1PreparedStatement[] {

@@ -102,6 +102,8 @@ INSERT INTO dirty_days (workspace_id, day)
 SELECT DISTINCT ?1, j.value->>'d' FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1`;
 
+export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY };
+
 /**
  * Stores events atomically: all of them (less duplicates) or none, with the follow-up cases
  * they open and the webhook deliveries those need (ids returned for the queue).

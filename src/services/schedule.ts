@@ -104,3 +104,32 @@ export async function markRange(d1: D1Database, ws: string, from: string, to: st
   await markDaysStatement(d1, ws, days).run();
   return days.length;
 }
+
+/**
+ * Marks a backfill's days, unless the same range was asked for last and still has days
+ * pending: then the call only continues it, so that repeated calls make progress instead of
+ * re-running the range's first days again and again.
+ */
+export async function markBackfill(d1: D1Database, ws: string, from: string, to: string, yesterday: string): Promise<number> {
+  const range = `${from}..${to}`;
+  const last = await d1
+    .prepare(
+      `SELECT s.backfill_range AS range,
+        (SELECT COUNT(*) FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day BETWEEN ?2 AND ?3) AS pending
+       FROM rollup_state s WHERE s.workspace_id = ?1`,
+    )
+    .bind(ws, from, to)
+    .first<{ range: string | null; pending: number }>();
+  if (last?.range === range && last.pending > 0) return 0;
+  const days = dayRange(from, to);
+  await d1.batch([
+    markDaysStatement(d1, ws, days),
+    d1
+      .prepare(
+        `INSERT INTO rollup_state (workspace_id, rolled_through, backfill_range) VALUES (?1, ?2, ?3)
+         ON CONFLICT (workspace_id) DO UPDATE SET backfill_range = excluded.backfill_range`,
+      )
+      .bind(ws, yesterday, range),
+  ]);
+  return days.length;
+}

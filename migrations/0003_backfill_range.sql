@@ -1,0 +1,1 @@
+ALTER TABLE `rollup_state` ADD `backfill_range` text;
