@@ -3,6 +3,9 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { createReceiver } from './test/webhook-receiver';
 
+/** Requests per ingest key per 10 s in tests (test/rate-limits.test.ts reads it). */
+export const TEST_INGEST_LIMIT = 500;
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
   return {
@@ -12,6 +15,9 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-operator-token', WEBHOOK_RETRY_BASE_SECONDS: '0' },
           outboundService: createReceiver(),
+          // Lower than production (1,000 per 10 s) so that a test fills the window well within
+          // its 10 seconds even on a slow machine; same period, so Retry-After is the same.
+          ratelimits: { INGEST_LIMITER: { namespace_id: '1001', simple: { limit: TEST_INGEST_LIMIT, period: 10 } } },
         },
       }),
     ],

@@ -1,3 +1,5 @@
+import type { IngestMessage } from './services/ingest-queue';
+
 export type Env = {
   DB: D1Database;
   REPORTS: KVNamespace;
@@ -11,6 +13,12 @@ export type Env = {
   WEBHOOK_ALLOW_HTTP?: string;
   /** First retry delay; doubles per attempt. */
   WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** `queue`: POST /v1/events validates and enqueues, a consumer writes; `direct` (default) writes at once. */
+  INGEST_MODE?: string;
+  INGEST_QUEUE: Queue<IngestMessage>;
+  /** Per-key request limits (Workers Rate Limiting): ingest keys, and read/admin keys. */
+  INGEST_LIMITER?: RateLimit;
+  API_LIMITER?: RateLimit;
 };
 
 export type Scope = 'ingest' | 'read' | 'admin';

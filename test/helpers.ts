@@ -118,3 +118,13 @@ export const ev = {
   lifecycle: (o: Record<string, unknown> = {}) => ({ type: 'lifecycle', messageId: ev.id(), customerId: 'cust-1', status: 'started', ...o }),
   ticket: (o: Record<string, unknown> = {}) => ({ type: 'ticket', messageId: ev.id(), customerId: 'cust-1', ticketId: 'T-1', status: 'opened', ...o }),
 };
+
+/** Polls until `check` passes (queue consumers run asynchronously), up to ~20 s. */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
+  let v = await read();
+  for (let i = 0; i < 100 && !check(v); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    v = await read();
+  }
+  return v;
+}

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { sign } from '../src/services/webhooks';
-import { api, apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers';
+import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers';
 
 const HOOKS = 'https://hooks.receiver.test';
 let n = 0;
@@ -9,16 +9,6 @@ const id = () => `h${Date.now()}-${++n}`;
 
 async function received(hookId: string) {
   return (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as { body: string; signature: string; delivery: string; status: number }[];
-}
-
-/** Polls until `check` passes (queue deliveries are asynchronous), up to ~20 s. */
-async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
-  let v = await read();
-  for (let i = 0; i < 100 && !check(v); i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    v = await read();
-  }
-  return v;
 }
 
 async function loopWorkspace(behaviour: string) {
@@ -158,6 +148,13 @@ describe('closed loop: webhook delivery through the queue', () => {
     for (const body of bad) expect((await api('/v1/alert-rules/r', { method: 'PUT', key: ws.keys.admin, body })).status, JSON.stringify(body)).toBe(400);
     expect((await apiJson('/v1/alert-rules', { key: ws.keys.admin })).body.rules).toEqual([]);
     expect((await api('/v1/alert-rules/r', { method: 'PUT', key: ws.keys.read, body: { survey: 'nps', maxScore: 6 } })).status).toBe(403);
+    // Admin configures, read lists (SPEC: "admin key to configure, read key to list").
+    expect((await api('/v1/alert-rules/r', { method: 'PUT', key: ws.keys.admin, body: { survey: 'nps', maxScore: 6 } })).status).toBe(200);
+    expect((await apiJson('/v1/alert-rules', { key: ws.keys.read })).body.rules.map((r: any) => r.key)).toEqual(['r']);
+    expect((await apiJson('/v1/webhook', { key: ws.keys.read })).status).toBe(200);
+    expect((await api('/v1/alert-rules/r', { method: 'DELETE', key: ws.keys.read })).status).toBe(403);
+    expect((await api('/v1/webhook/deliveries', { key: ws.keys.read })).status).toBe(403);
+    expect((await api('/v1/alert-rules', { key: ws.keys.ingest })).status).toBe(403);
   });
 });
 

@@ -265,3 +265,19 @@ export const deliveryAttempts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );
+
+// ---- Queue-buffered ingestion ----
+
+// Ingest messages whose writes failed through every retry: kept for the operator to inspect
+// and replay, never dropped. Erasure deletes a customer's rows here too.
+export const ingestDeadLetters = sqliteTable(
+  'ingest_dead_letters',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    body: text('body').notNull(),
+    attempts: integer('attempts').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('ingest_dead_letters_workspace').on(t.workspaceId, t.at)],
+);

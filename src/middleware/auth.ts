@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { database } from '../db/client';
-import type { AppEnv, Scope } from '../env';
+import type { AppEnv, AuthContext, Env, Scope } from '../env';
 import { timingSafeEqualText } from '../lib/crypto';
 import { ApiError } from '../lib/problem';
 import { authenticate } from '../services/keys';
@@ -25,9 +25,24 @@ export const requireScope = (scope: Scope) =>
     if (!GRANTS[auth.scope].includes(scope)) {
       throw new ApiError(403, 'forbidden', `This endpoint needs a key with the \`${scope}\` scope; this key has \`${auth.scope}\`.`);
     }
+    await checkRateLimit(c.env, auth);
     c.set('auth', auth);
     await next();
   });
+
+// Periods as configured for the bindings in wrangler.toml: a limited client is told to
+// come back when the window has passed.
+const LIMITS = { ingest: { binding: 'INGEST_LIMITER', period: 10 }, other: { binding: 'API_LIMITER', period: 60 } } as const;
+
+/** Per-key limits: 429 with Retry-After once a key has used its window. */
+async function checkRateLimit(env: Env, auth: AuthContext) {
+  const { binding, period } = auth.scope === 'ingest' ? LIMITS.ingest : LIMITS.other;
+  const limiter = env[binding];
+  if (!limiter || (await limiter.limit({ key: auth.keyId })).success) return;
+  throw new ApiError(429, 'rate-limited', `This key has sent too many requests; retry after ${period} seconds.`, undefined, {
+    'retry-after': String(period),
+  });
+}
 
 /** Requires the operator secret ADMIN_TOKEN. */
 export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {

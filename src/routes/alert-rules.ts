@@ -62,7 +62,8 @@ export const alertRulesRoutes = createRouter()
       ...admin,
       method: 'get',
       path: '/',
-      summary: 'List alert rules',
+      summary: 'List alert rules (a read key may list)',
+      middleware: [requireScope('read')],
       responses: { 200: json(z.object({ rules: z.array(Rule) }), 'Rules by key'), ...problems(401, 403) },
     }),
     async (c) => {

@@ -1,12 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
-import { database } from '../db/client';
+import { guardD1 } from '../db/client';
 import { requireScope } from '../middleware/auth';
 import { createRouter } from '../lib/router';
 import { invalid } from '../lib/problem';
 import { jsonBody } from '../middleware/json-body';
 import { bearer, json, jsonRequest, problems } from '../schemas/common';
 import { IngestBody, IngestResult, type Event } from '../schemas/events';
-import { ingest, parseIngestBody, sizeErrors } from '../services/ingest';
+import { parseIngestBody, sizeErrors, storeRows, toRows } from '../services/ingest';
+import { enqueueRows } from '../services/ingest-queue';
 import { enqueueDeliveries } from '../services/webhooks';
 
 const postEvents = createRoute({
@@ -21,7 +22,7 @@ const postEvents = createRoute({
   middleware: [requireScope('ingest'), jsonBody],
   request: { body: jsonRequest(IngestBody) },
   responses: {
-    202: json(IngestResult, 'Stored durably'),
+    202: json(IngestResult, 'Stored durably (or, in queue mode, durably queued)'),
     ...problems(400, 401, 403, 413, 415),
   },
 });
@@ -34,7 +35,13 @@ export const eventsRoutes = createRouter().openapi(
     if (tooBig.length) throw invalid(tooBig);
     const events: Event[] = 'batch' in body ? body.batch : [body];
     const { workspaceId, timezone } = c.get('auth');
-    const { accepted, duplicates, deliveries } = await ingest(database(c.env.DB), workspaceId, timezone, events);
+    const rows = toRows(events, timezone, Date.now());
+    // Queue mode answers once the rows are durably queued; a request too large for one
+    // all-or-nothing send is written directly instead, so a 5xx still means nothing stored.
+    if (c.env.INGEST_MODE === 'queue' && (await enqueueRows(c.env.INGEST_QUEUE, workspaceId, rows))) {
+      return c.json({ accepted: rows.length, duplicates: null, queued: true }, 202);
+    }
+    const { accepted, duplicates, deliveries } = await storeRows(guardD1(c.env.DB), workspaceId, rows);
     // The answer never waits for webhooks; a delivery whose enqueue fails is re-sent by the cron.
     if (deliveries.length) c.executionCtx.waitUntil(enqueueDeliveries(c.env.WEBHOOKS, deliveries).catch((e) => console.error('enqueue', String(e))));
     return c.json({ accepted, duplicates }, 202);

@@ -7,7 +7,7 @@ import { requireScope } from '../middleware/auth';
 import { jsonBody } from '../middleware/json-body';
 import { bearer, json, jsonRequest, problems } from '../schemas/common';
 import { rollupWorkspace } from '../services/cron';
-import { markBackfill } from '../services/schedule';
+import { markBackfill, pendingIn } from '../services/schedule';
 
 const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
 const RollupResult = z
@@ -16,7 +16,7 @@ const RollupResult = z
     to: z.string(),
     marked: z.number().int().openapi({ description: 'Days marked by this call; 0 when it continues the same pending backfill' }),
     rolledUp: z.array(z.string()),
-    pending: z.number().int().openapi({ description: 'Days still queued; call again or let the cron finish them' }),
+    pending: z.number().int().openapi({ description: 'Days of this range still queued; the same call again continues, or the cron finishes them' }),
     reportGeneration: z.number().int().nullable(),
   })
   .openapi('RollupResult');
@@ -42,8 +42,11 @@ export const rollupsRoutes = createRouter().openapi(
     if (to > yesterday) errors.push({ path: 'to', message: `only complete days roll up: to must be ${yesterday} or earlier` });
     if (daysBetween(from, to) + 1 > 366) errors.push({ path: 'to', message: 'at most 366 days per request' });
     if (errors.length) throw invalid(errors);
-    const marked = await markBackfill(guardD1(c.env.DB), workspaceId, from, to, yesterday);
+    const d1 = guardD1(c.env.DB);
+    const marked = await markBackfill(d1, workspaceId, from, to, yesterday);
     const run = await rollupWorkspace(c.env, workspaceId, timezone, now);
-    return c.json({ from, to, marked, ...run }, 202);
+    // Pending counts this range only: other dirty days are the cron's, and must not keep a
+    // client that loops until 0 marking its range again.
+    return c.json({ from, to, marked, ...run, pending: await pendingIn(d1, workspaceId, from, to) }, 202);
   },
 );

@@ -44,7 +44,8 @@ export const webhookRoutes = createRouter()
       ...admin,
       method: 'get',
       path: '/',
-      summary: 'The webhook URL (never the secret)',
+      summary: 'The webhook URL (never the secret); a read key may look',
+      middleware: [requireScope('read')],
       responses: { 200: json(z.object({ url: z.string().nullable() }), 'Current webhook'), ...problems(401, 403) },
     }),
     async (c) => {

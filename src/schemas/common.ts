@@ -26,10 +26,13 @@ const PROBLEM_TEXT: Record<number, string> = {
   409: 'Conflicts with existing data',
   413: 'Body larger than 1 MiB',
   415: 'Body is not JSON',
+  429: 'This key used up its request window; `Retry-After` says when to come back',
 };
 
 /** OpenAPI responses for the problems a route can answer with. */
 export function problems(...codes: number[]) {
+  // Every route that takes a scoped key (and so may answer 403) is rate limited per key.
+  if (codes.includes(403)) codes = [...codes, 429];
   return Object.fromEntries(
     codes.map((code) => [code, { description: PROBLEM_TEXT[code], content: { 'application/problem+json': { schema: ProblemSchema } } }]),
   );

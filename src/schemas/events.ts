@@ -82,4 +82,14 @@ export const Batch = z.object({ batch: z.array(Event).min(1).max(MAX_BATCH) }).o
 
 export const IngestBody = z.union([Event, Batch]);
 
-export const IngestResult = z.object({ accepted: z.number().int(), duplicates: z.number().int() }).openapi('IngestResult');
+export const IngestResult = z
+  .object({
+    accepted: z.number().int().openapi({ description: 'Events stored (direct mode) or durably queued (queue mode)' }),
+    duplicates: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Events already stored under their messageId; null in queue mode, where dedupe happens on write' }),
+    queued: z.boolean().optional().openapi({ description: 'Present and true when the events were queued, not yet written' }),
+  })
+  .openapi('IngestResult');

@@ -35,6 +35,13 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
       .prepare('DELETE FROM deliveries WHERE case_id IN (SELECT id FROM cases WHERE workspace_id = ?1 AND customer_id = ?2)')
       .bind(ws, customerId),
     d1.prepare('DELETE FROM cases WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    // Dead-lettered ingest messages keep the other customers' rows.
+    d1
+      .prepare(
+        `UPDATE ingest_dead_letters SET body = (SELECT json_group_array(json(value)) FROM json_each(body) WHERE value->>'c' IS NOT ?2)
+         WHERE workspace_id = ?1 AND EXISTS (SELECT 1 FROM json_each(body) WHERE value->>'c' = ?2)`,
+      )
+      .bind(ws, customerId),
     markDaysStatement(d1, ws, [...days]),
   ]);
   return { events: touched.results.reduce((s, r) => s + r.n, 0), days: days.size };

@@ -32,7 +32,7 @@ export function parseIngestBody(raw: unknown): Event[] {
   return batch ? (result.data as { batch: Event[] }).batch : [result.data as Event];
 }
 
-type Row = Record<string, string | number | null>;
+export type Row = Record<string, string | number | null>;
 
 /** Flattens an event into the column values of `events` (ts in ms UTC, day local). */
 export function toRow(e: Event, tz: string, now: number): Row {
@@ -104,20 +104,25 @@ ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1`;
 
 export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY };
 
+export const toRows = (events: Event[], tz: string, now: number): Row[] => events.map((e) => toRow(e, tz, now));
+
 /**
- * Stores events atomically: all of them (less duplicates) or none, with the follow-up cases
+ * Stores rows atomically: all of them (less duplicates) or none, with the follow-up cases
  * they open and the webhook deliveries those need (ids returned for the queue).
  */
-export async function ingest(db: Database, workspaceId: string, tz: string, events: Event[], now = Date.now()) {
-  const rows = JSON.stringify(events.map((e) => toRow(e, tz, now)));
-  const d1 = db.$client;
+export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now()) {
+  const json = JSON.stringify(rows);
   const results = await d1.batch([
-    d1.prepare(INSERT_EVENTS).bind(workspaceId, rows, now),
-    d1.prepare(UPSERT_CUSTOMERS).bind(workspaceId, rows),
-    d1.prepare(MARK_DIRTY).bind(workspaceId, rows),
-    ...caseStatements(d1, workspaceId, rows, now),
+    d1.prepare(INSERT_EVENTS).bind(workspaceId, json, now),
+    d1.prepare(UPSERT_CUSTOMERS).bind(workspaceId, json),
+    d1.prepare(MARK_DIRTY).bind(workspaceId, json),
+    ...caseStatements(d1, workspaceId, json, now),
   ]);
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);
-  return { accepted, duplicates: events.length - accepted, deliveries };
+  return { accepted, duplicates: rows.length - accepted, deliveries };
+}
+
+export async function ingest(db: Database, workspaceId: string, tz: string, events: Event[], now = Date.now()) {
+  return storeRows(db.$client, workspaceId, toRows(events, tz, now), now);
 }

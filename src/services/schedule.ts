@@ -105,6 +105,15 @@ export async function markRange(d1: D1Database, ws: string, from: string, to: st
   return days.length;
 }
 
+/** Days of [from, to] still queued for a rollup. */
+export async function pendingIn(d1: D1Database, ws: string, from: string, to: string): Promise<number> {
+  const row = await d1
+    .prepare('SELECT COUNT(*) AS n FROM dirty_days WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3')
+    .bind(ws, from, to)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /**
  * Marks a backfill's days, unless the same range was asked for last and still has days
  * pending: then the call only continues it, so that repeated calls make progress instead of
@@ -112,15 +121,8 @@ export async function markRange(d1: D1Database, ws: string, from: string, to: st
  */
 export async function markBackfill(d1: D1Database, ws: string, from: string, to: string, yesterday: string): Promise<number> {
   const range = `${from}..${to}`;
-  const last = await d1
-    .prepare(
-      `SELECT s.backfill_range AS range,
-        (SELECT COUNT(*) FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day BETWEEN ?2 AND ?3) AS pending
-       FROM rollup_state s WHERE s.workspace_id = ?1`,
-    )
-    .bind(ws, from, to)
-    .first<{ range: string | null; pending: number }>();
-  if (last?.range === range && last.pending > 0) return 0;
+  const last = await d1.prepare('SELECT backfill_range AS range FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ range: string | null }>();
+  if (last?.range === range && (await pendingIn(d1, ws, from, to)) > 0) return 0;
   const days = dayRange(from, to);
   await d1.batch([
     markDaysStatement(d1, ws, days),

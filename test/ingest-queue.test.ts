@@ -1,0 +1,107 @@
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import worker from '../src/index';
+import { toRows } from '../src/services/ingest';
+import { INGEST_QUEUE, type IngestMessage } from '../src/services/ingest-queue';
+import { countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers';
+
+const queueEnv = { ...env, INGEST_MODE: 'queue' };
+
+/** POST /v1/events through the Worker with INGEST_MODE = "queue". */
+async function sendQueued(ws: TestWorkspace, payload: unknown) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request('https://trayecto.test/v1/events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ws.keys.ingest}`, 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    }),
+    queueEnv,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, body: await res.json<any>() };
+}
+
+let seq = 0;
+/** Runs the consumer on messages as the Queue would hand them over (attempts counts deliveries). */
+async function consume(messages: { id?: string; body: IngestMessage; attempts?: number }[], queue = INGEST_QUEUE) {
+  const batch = createMessageBatch<IngestMessage>(
+    queue,
+    messages.map((m) => ({ id: m.id ?? `msg-${++seq}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+const rowsOf = (events: Record<string, unknown>[]) => toRows(events as never, 'UTC', Date.now());
+
+describe('queue-buffered ingestion', () => {
+  it('answers once the events are queued, and the consumer stores them with the same dedupe', async () => {
+    const ws = await newWorkspace();
+    const batch = [ev.identify(), ev.interaction(), ev.response({ score: 3 })];
+    const first = await sendQueued(ws, { batch });
+    expect(first).toEqual({ status: 202, body: { accepted: 3, duplicates: null, queued: true } });
+    const stored = await eventually(() => ingestCounts(ws.id), (c) => c.events === 3);
+    expect(stored).toMatchObject({ events: 3, customers: 1, dirtyDays: 1 });
+    // The same batch again (a client retry) is queued, and written as duplicates.
+    const versionOf = async () => (await env.DB.prepare('SELECT version FROM dirty_days WHERE workspace_id = ?1').bind(ws.id).first<{ version: number }>())!.version;
+    const before = await versionOf();
+    expect((await sendQueued(ws, { batch })).status).toBe(202);
+    await eventually(versionOf, (v) => v > before);
+    expect(await countRows('events', ws.id)).toBe(3);
+  });
+
+  it('bad input is refused at the edge and queues nothing', async () => {
+    const ws = await newWorkspace();
+    const res = await sendQueued(ws, { batch: [ev.response(), ev.response({ score: 11 })] });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('batch.1.score');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await countRows('events', ws.id)).toBe(0);
+  });
+
+  it('a request too large for one all-or-nothing send is written directly', async () => {
+    const ws = await newWorkspace();
+    const batch = Array.from({ length: 60 }, () => ev.response({ comment: 'x'.repeat(4900) }));
+    const res = await sendQueued(ws, { batch });
+    expect(res).toEqual({ status: 202, body: { accepted: 60, duplicates: 0 } });
+    expect(await countRows('events', ws.id)).toBe(60);
+  });
+
+  it('a message redelivered after its write (the ack was lost) stores nothing twice', async () => {
+    const ws = await newWorkspace();
+    const body = { ws: ws.id, rows: rowsOf([ev.interaction(), ev.response(), ev.ticket()]) };
+    const first = await consume([{ id: 'a1', body }]);
+    expect(first.explicitAcks).toEqual(['a1']);
+    const again = await consume([{ id: 'a1', body, attempts: 2 }]);
+    expect(again.explicitAcks).toEqual(['a1']);
+    expect(await ingestCounts(ws.id)).toMatchObject({ events: 3, customers: 1 });
+  });
+
+  it('a failing message is retried alone; the others of its batch are stored once, and dead letters are kept', async () => {
+    const ws = await newWorkspace();
+    const good = { ws: ws.id, rows: rowsOf([ev.response(), ev.response({ customerId: 'cust-2' })]) };
+    const also = { ws: ws.id, rows: rowsOf([ev.interaction()]) };
+    // A row without a type breaks the NOT NULL constraint, so its message's write fails.
+    const poison = { ws: ws.id, rows: [{ m: 'broken', c: 'cust-3', ts: Date.now(), d: '2026-11-01' }] };
+    const result = await consume([
+      { id: 'g1', body: good },
+      { id: 'p1', body: poison },
+      { id: 'g2', body: also },
+    ]);
+    expect(result.explicitAcks.sort()).toEqual(['g1', 'g2']);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['p1']);
+    expect(await countRows('events', ws.id)).toBe(3);
+    // Redelivered with the poison once more: still three events.
+    await consume([{ id: 'g1', body: good, attempts: 2 }, { id: 'p1', body: poison, attempts: 2 }]);
+    expect(await countRows('events', ws.id)).toBe(3);
+    // After its last retry the Queue moves it to the dead-letter queue, whose consumer keeps it.
+    const dead = await consume([{ id: 'p1', body: poison, attempts: 11 }], `${INGEST_QUEUE}-dlq`);
+    expect(dead.ackAll).toBe(true);
+    const kept = await env.DB.prepare('SELECT body, attempts FROM ingest_dead_letters WHERE workspace_id = ?1').bind(ws.id).all<{ body: string; attempts: number }>();
+    expect(kept.results).toEqual([{ body: JSON.stringify(poison.rows), attempts: 11 }]);
+  });
+});
