@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, apiJson, countRows, ev, expectProblem, newWorkspace, OPERATOR, send, type TestWorkspace } from './helpers';
+import { parseKey } from '../src/lib/crypto';
+import { AUTH_CACHE_MS } from '../src/services/keys';
 
 const STAGE = { name: 'Purchase', position: 1 };
 const TP = { name: 'Checkout', stage: 'purchase', channel: 'web', intentional: true, owner: 'ops', critical: false };
@@ -164,5 +166,24 @@ describe('secrets at rest', () => {
       expect(dump).not.toContain(secret);
       expect(dump).not.toContain(key);
     }
+  });
+});
+
+describe('keys cached in the isolate', () => {
+  it('a key revoked by another isolate (straight in D1) stops working within AUTH_CACHE_MS', async () => {
+    const ws = await newWorkspace();
+    expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(200);
+    await env.DB.prepare('UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2').bind(Date.now(), parseKey(ws.keys.read)!.id).run();
+    await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 200));
+    expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(401);
+  });
+
+  it('a cached key still refuses a wrong secret or a relabelled scope', async () => {
+    const ws = await newWorkspace();
+    expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(200);
+    const { id, secret } = parseKey(ws.keys.read)!;
+    const wrong = `tr_read_${id}_${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    expect((await api('/v1/cases', { key: wrong })).status).toBe(401);
+    expect((await api('/v1/cases', { key: `tr_admin_${id}_${secret}` })).status).toBe(401);
   });
 });

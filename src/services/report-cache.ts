@@ -2,6 +2,7 @@
 // D1, which is consistent): a rollup bumps the generation, so a stale copy is never read
 // and old keys simply expire. Nothing relies on KV deletes.
 import { sha256Hex } from '../lib/crypto';
+import { Memo } from '../lib/memo';
 import { addDays, localDay } from '../lib/time';
 import { journeyFor } from './journey';
 import { prioritiesFor } from './priorities';
@@ -18,8 +19,17 @@ export function standardRange(period: Period, tz: string, now = Date.now()): Ran
   return { from: addDays(to, -(STANDARD_PERIODS[period] - 1)), to };
 }
 
+// Hot reads skip D1 and KV: a workspace's generation is trusted for a few seconds (its
+// reports are served with max-age 60 anyway, and a rebuild in this isolate updates it at
+// once), and a report body is kept by its versioned key, under which it never changes.
+const generations = new Memo<number>(5_000, 10_000);
+const bodies = new Memo<Cached>(10 * 60_000, 2_000, 32 * 1024 * 1024);
+
 export async function reportGeneration(d1: D1Database, ws: string): Promise<number> {
+  const known = generations.get(ws);
+  if (known !== undefined) return known;
   const row = await d1.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ report_gen: number }>();
+  generations.set(ws, row?.report_gen ?? 0);
   return row?.report_gen ?? 0;
 }
 
@@ -29,6 +39,7 @@ async function store(kv: KVNamespace, key: string, value: unknown): Promise<Cach
   const body = JSON.stringify(value);
   const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
   await kv.put(key, body, { expirationTtl: TTL_SECONDS, metadata: { etag } });
+  bodies.set(key, { body, etag }, body.length);
   return { body, etag };
 }
 
@@ -42,8 +53,14 @@ export async function cachedReport(
   compute: () => Promise<unknown>,
 ): Promise<Cached> {
   const key = cacheKey(ws, await reportGeneration(d1, ws), name, range);
+  const inMemory = bodies.get(key);
+  if (inMemory) return inMemory;
   const hit = await kv.getWithMetadata<{ etag: string }>(key, 'text');
-  if (hit.value !== null && hit.metadata?.etag) return { body: hit.value, etag: hit.metadata.etag };
+  if (hit.value !== null && hit.metadata?.etag) {
+    const cached = { body: hit.value, etag: hit.metadata.etag };
+    bodies.set(key, cached, cached.body.length);
+    return cached;
+  }
   return store(kv, key, await compute());
 }
 
@@ -65,6 +82,7 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
     .bind(ws)
     .first<{ report_gen: number }>();
   const gen = row?.report_gen ?? 0;
+  generations.set(ws, gen);
   for (const period of Object.keys(STANDARD_PERIODS) as Period[]) {
     const range = standardRange(period, tz, now);
     for (const [name, compute] of standardReports(d1, ws, tz, range)) {
