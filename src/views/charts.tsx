@@ -42,7 +42,8 @@ export const LineChart: FC<{ id: string; label: string; points: Point[]; t: Text
           </g>
         ))}
         {[...new Set(xLabels)].map((i) => (
-          <text x={x(i)} y={H - 8} text-anchor="middle" class="tick">
+          // The last day's label ends at the last point: centred there, half of it fell outside the chart.
+          <text x={x(i)} y={H - 8} text-anchor={i > 0 && i === points.length - 1 ? 'end' : 'middle'} class="tick">
             {f.day(points[i].day)}
           </text>
         ))}

@@ -10,7 +10,7 @@ nav a{margin-right:.75rem}nav a[aria-current]{font-weight:700;color:var(--fg)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;list-style:none;padding:0;margin:0}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.75rem}.card h3{margin:0;font-size:.95rem;color:var(--muted)}
 .card .v{font-size:1.8rem;font-weight:700}.card .d{font-size:.85rem;color:var(--muted)}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
 .chart{background:#fff;border:1px solid var(--line);border-radius:8px;margin:0;padding:.5rem}.chart svg{width:100%;height:12rem}
 .chart figcaption{font-weight:600}.grid{stroke:#e5e7eb}.tick{font-size:11px;fill:var(--muted)}.line{fill:none;stroke:var(--accent);stroke-width:2}.dot{fill:var(--accent)}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}
@@ -26,7 +26,9 @@ export const Layout: FC<{ lang: Lang; title: string; children?: Child }> = ({ la
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
+      {/* Not no-referrer: under it browsers send `Origin: null` on the sign-in and sign-out
+          posts, which the same-origin check refuses. same-origin still sends nothing elsewhere. */}
+      <meta name="referrer" content="same-origin" />
       <title>{title}</title>
       <style>{css}</style>
     </head>
