@@ -88,6 +88,11 @@ describe('dashboard sign-in', () => {
     const ok = await api('/dashboard/logout', { method: 'POST', raw: form({ csrf }), headers: { ...FORM, cookie: session } });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('set-cookie')).toMatch(/Max-Age=0/i);
+    // A copy of the cookie kept from before the sign-out no longer opens the page.
+    expect((await page(session)).html).toContain('type="password"');
+    // Another session of the same key is not affected.
+    const other = await signIn(ws);
+    expect((await page(other.session)).html).not.toContain('type="password"');
   });
 });
 

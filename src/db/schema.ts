@@ -281,3 +281,12 @@ export const ingestDeadLetters = sqliteTable(
   },
   (t) => [index('ingest_dead_letters_workspace').on(t.workspaceId, t.at)],
 );
+
+// ---- Dashboard ----
+
+// Sessions signed out before they expired: the signed cookie alone would stay valid until its
+// expiry, so sign-out records its id here and every page view checks it. Rows go once expired.
+export const endedSessions = sqliteTable('ended_sessions', {
+  sid: text('sid').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});

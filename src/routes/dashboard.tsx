@@ -3,11 +3,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { database, guardD1 } from '../db/client';
 import type { AppEnv } from '../env';
+import { randomId } from '../lib/crypto';
 import { problemResponse } from '../lib/problem';
 import { listCases } from '../services/cases';
 import { authenticate } from '../services/keys';
 import { cachedReport, standardRange, standardReports, type Period } from '../services/report-cache';
-import { csrfToken, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../services/session';
+import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../services/session';
 import { DashboardPage, SignInPage, type DashboardData } from '../views/dashboard';
 import { formatters, pickLang, texts } from '../views/i18n';
 
@@ -39,9 +40,10 @@ async function sessionWorkspace(c: Context<AppEnv>) {
   const row = await guardD1(c.env.DB)
     .prepare(
       `SELECT w.id, w.name, w.timezone FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
-       WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN ('read', 'admin')`,
+       WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN ('read', 'admin')
+         AND NOT EXISTS (SELECT 1 FROM ended_sessions e WHERE e.sid = ?3)`,
     )
-    .bind(s.kid, s.ws)
+    .bind(s.kid, s.ws, s.sid)
     .first<{ id: string; name: string; timezone: string }>();
   return row ? { ...row, token } : null;
 }
@@ -76,7 +78,8 @@ export const dashboardRoutes = new Hono<AppEnv>()
     if (!auth || (auth.scope !== 'read' && auth.scope !== 'admin')) {
       return html(c, <SignInPage error={true} t={t} f={f} lang={lang} />, 401);
     }
-    const token = await signSession(c.env, { ws: auth.workspaceId, kid: auth.keyId, exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS });
+    const session = { ws: auth.workspaceId, kid: auth.keyId, sid: randomId(16), exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS };
+    const token = await signSession(c.env, session);
     setCookie(c, SESSION_COOKIE, token, { path: '/', httpOnly: true, secure: true, sameSite: 'Strict', maxAge: SESSION_SECONDS });
     return c.redirect(`/dashboard?lang=${lang}`, 303);
   })
@@ -87,6 +90,8 @@ export const dashboardRoutes = new Hono<AppEnv>()
     if (!sameOrigin(c) || !token || form.csrf !== (await csrfToken(c.env, token))) {
       return problemResponse(403, 'csrf', 'Sign-out must come from the dashboard page.');
     }
+    const session = await verifySession(c.env, token);
+    if (session) await endSession(guardD1(c.env.DB), session);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'Strict' });
     return c.redirect(`/dashboard?lang=${lang}`, 303);
   });

@@ -1,13 +1,13 @@
 // Dashboard sessions: a signed, expiring token naming the key it was opened with (never the
-// key itself). Every request re-checks that the key is still active, so revoking it signs
-// the session out at once.
+// key itself) and a random session id. Every request re-checks that the key is still active
+// and that the session was not signed out, so revoking the key or signing out ends it at once.
 import type { Env } from '../env';
 
 const enc = new TextEncoder();
 export const SESSION_COOKIE = 'trayecto_session';
 export const SESSION_SECONDS = 12 * 3600;
 
-export type Session = { ws: string; kid: string; exp: number };
+export type Session = { ws: string; kid: string; sid: string; exp: number };
 
 const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
@@ -32,10 +32,19 @@ export async function verifySession(env: Env, token: string | undefined, now = D
     const ok = await crypto.subtle.verify('HMAC', await hmacKey(env), fromB64url(mac), enc.encode(body));
     if (!ok) return null;
     const s = JSON.parse(new TextDecoder().decode(fromB64url(body))) as Session;
-    return typeof s.exp === 'number' && s.exp * 1000 > now && typeof s.ws === 'string' && typeof s.kid === 'string' ? s : null;
+    const valid = typeof s.exp === 'number' && s.exp * 1000 > now && [s.ws, s.kid, s.sid].every((v) => typeof v === 'string');
+    return valid ? s : null;
   } catch {
     return null;
   }
+}
+
+/** Records a sign-out, so that a copy of the cookie no longer opens the dashboard. */
+export async function endSession(d1: D1Database, s: Session, now = Date.now()) {
+  await d1.batch([
+    d1.prepare('INSERT INTO ended_sessions (sid, expires_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING').bind(s.sid, s.exp * 1000),
+    d1.prepare('DELETE FROM ended_sessions WHERE expires_at < ?1').bind(now),
+  ]);
 }
 
 /** A per-session token for the sign-out form (the cookie is SameSite=Strict as well). */
