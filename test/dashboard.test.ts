@@ -117,6 +117,8 @@ describe('dashboard page', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).not.toContain('<b>x</b>');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // The stylesheet is JSX text too: an escaped `>` or quote in it would silently drop a rule.
+    expect(/<style>([^<]*)<\/style>/.exec(html)![1]).not.toMatch(/&(gt|lt|amp|quot|#39);/);
   });
 
   it('speaks Spanish from Accept-Language or ?lang=, English otherwise', async () => {
@@ -131,6 +133,72 @@ describe('dashboard page', () => {
     expect(en.html).toContain('Customer experience');
     const forced = await page(session, '?lang=es');
     expect(forced.html).toContain('Mapa del recorrido');
+  });
+
+  it('charts have round y-axis ticks, within 0–100 for percentages, and keep their aspect ratio', async () => {
+    const ws = await withData();
+    const { session } = await signIn(ws);
+    const { html } = await page(session, '?period=7d&lang=en');
+    const chart = (id: string) => new RegExp(`id="${id}"[\\s\\S]*?</svg>`).exec(html)![0];
+    const yTicks = (id: string) => [...chart(id).matchAll(/<text[^>]*text-anchor="end"[^>]*class="tick"[^>]*>([^<]*)</g)].map((m) => Number(m[1].replace(/,/g, '')));
+    for (const [id, lo, hi] of [['chart-nps', -100, 100], ['chart-csat', 0, 100], ['chart-interactions', 0, Infinity], ['chart-negative', 0, 100]] as const) {
+      expect(chart(id)).not.toContain('preserveAspectRatio');
+      expect(chart(id)).toMatch(/<svg[^>]*viewBox="0 0 \d+ \d+"/);
+      // The last x label (the last day) also ends with text-anchor="end": drop the day labels.
+      const ticks = yTicks(id).filter((v) => Number.isFinite(v));
+      expect(ticks.length, id).toBeGreaterThanOrEqual(3);
+      expect(Math.min(...ticks), id).toBeGreaterThanOrEqual(lo);
+      expect(Math.max(...ticks), id).toBeLessThanOrEqual(hi);
+      const step = ticks[1] - ticks[0];
+      const mantissa = Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(6));
+      expect([1, 2, 5], `${id} step ${step}`).toContain(mantissa);
+      for (const v of ticks) expect(Number.isInteger(Number((v / step).toPrecision(9))), `${id} tick ${v} on the ${step} grid`).toBe(true);
+    }
+  });
+
+  it('cases show the opened time in the workspace timezone, touchpoint names, and a translated "unassigned"', async () => {
+    const ws = await newWorkspace('Asia/Tokyo');
+    await configureInventory(ws);
+    await api('/v1/alert-rules/low', { method: 'PUT', key: ws.keys.admin, body: { survey: 'nps', maxScore: 4 } });
+    const day = addDays(localDay(Date.now(), 'UTC'), -3);
+    await send(ws, { batch: [
+      { type: 'response', messageId: 'n1', customerId: 'c1', survey: 'nps', score: 2, touchpoint: 'checkout', timestamp: `${day}T23:30:00Z` },
+      { type: 'response', messageId: 'n2', customerId: 'c2', survey: 'nps', score: 1, timestamp: `${day}T10:00:00Z` },
+    ] });
+    const { session } = await signIn(ws);
+    const cases = (await apiJson('/v1/cases?status=open', { key: ws.keys.read })).body.cases;
+    expect(cases).toHaveLength(2);
+    const fmt = (locale: string, iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(iso));
+    const row = (html: string, customer: string) => new RegExp(`<tr data-case[^>]*>(?:(?!</tr>)[\\s\\S])*?<td>${customer}</td>[\\s\\S]*?</tr>`).exec(html)![0];
+    const en = (await page(session, '?lang=en')).html;
+    const es = (await page(session, '?lang=es')).html;
+    const checkout = cases.find((c: any) => c.customerId === 'c1');
+    // 23:30 UTC is 08:30 the next morning in Tokyo.
+    expect(fmt('en-US', checkout.openedAt)).toContain('8:30');
+    expect(row(en, 'c1')).toContain(`<time datetime="${checkout.openedAt}">${fmt('en-US', checkout.openedAt)}</time>`);
+    expect(row(es, 'c1')).toContain(`>${fmt('es-ES', checkout.openedAt)}</time>`);
+    expect(row(en, 'c1')).toContain('>Online checkout</td>');
+    expect(row(en, 'c2')).toContain('<td>unassigned</td>');
+    expect(row(es, 'c2')).toContain('<td>sin asignar</td>');
+    expect(row(es, 'c2')).not.toContain('unassigned');
+  });
+
+  it('formats percentages per locale, names the unit of chip volumes, and says when there is no previous period', async () => {
+    const ws = await withData();
+    const { session } = await signIn(ws);
+    const en = (await page(session, '?period=7d&lang=en')).html;
+    const es = (await page(session, '?period=7d&lang=es')).html;
+    const card = (html: string, metric: string) => new RegExp(`data-metric="${metric}"[\\s\\S]*?</li>`).exec(html)![0];
+    // NPS 0 of two answers; the interaction at "evil" failed: a 100 % negative rate… and no CSAT.
+    expect(card(en, 'nps')).toContain('no previous data');
+    expect(card(es, 'nps')).toContain('sin datos previos');
+    expect(card(en, 'nps')).not.toMatch(/>\s*—\s*vs previous/);
+    expect(en).toMatch(/1 interaction</);
+    expect(es).toMatch(/1 interacción</);
+    expect(en).toMatch(/0 interactions</);
+    expect(es).toMatch(/0 interacciones</);
+    expect(en).toMatch(/Reach: [\d.]+%/);
+    expect(es).toMatch(/Alcance: [\d,]+\u00a0%/);
   });
 
   it('an empty workspace shows a helpful empty state', async () => {

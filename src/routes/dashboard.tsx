@@ -66,7 +66,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
       read('priorities'),
       listCases(d1, ws.id, 'open', 20),
     ]);
-    const data: DashboardData = { workspace: ws.name, period, summary, daily, journey, priorities, cases, csrf: await csrfToken(c.env, ws.token) };
+    const data: DashboardData = { workspace: ws.name, timezone: ws.timezone, period, summary, daily, journey, priorities, cases, csrf: await csrfToken(c.env, ws.token) };
     return html(c, <DashboardPage d={data} t={t} f={f} lang={lang} />);
   })
   .post('/dashboard/session', bodyLimit({ maxSize: 4096, onError: (c) => problemResponse(413, 'body-too-large', 'Form too large.') }), async (c) => {

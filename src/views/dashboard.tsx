@@ -1,121 +1,31 @@
 import type { FC } from 'hono/jsx';
 import type { Metrics } from '../services/metrics';
+import { Cases } from './cases';
 import { LineChart } from './charts';
-import type { Formatters, Lang, Texts } from './i18n';
+import { Headline } from './headline';
+import type { Lang } from './i18n';
+import { Journey } from './journey';
 import { Layout } from './layout';
+import type { Bounds } from './scale';
+import type { Ctx, DashboardData } from './types';
 
-export type DashboardData = {
-  workspace: string;
-  period: '7d' | '30d' | '90d';
-  summary: { from: string; to: string; timezone: string; metrics: Metrics; previous: { metrics: Metrics } };
-  daily: { days: { day: string; metrics: Metrics }[] };
-  journey: { stages: any[]; unconfigured: any[] };
-  priorities: { rows: any[] };
-  cases: { id: string; customerId: string; touchpoint: string | null; owner: string; rule: string; openedAt: string }[];
-  csrf: string;
-};
+export type { DashboardData } from './types';
+export { experienceClass } from './journey';
 
-type Ctx = { t: Texts; f: Formatters; lang: Lang };
+const PERCENT: Bounds = [0, 100];
+const NPS: Bounds = [-100, 100];
+const COUNT: Bounds = [0, Infinity];
 
-const headline = (m: Metrics) => [
-  ['nps', m.nps.score, m.nps.responses, 'responses'],
-  ['csat', m.csat.score, m.csat.responses, 'responses'],
-  ['ces', m.ces.score, m.ces.responses, 'responses'],
-  ['churn', m.churn?.rate ?? null, m.churn?.customersAtStart ?? 0, 'customers'],
-  ['retention', m.retention?.rate ?? null, m.retention?.customersAtStart ?? 0, 'customers'],
-  ['resolution', m.resolution.rate, m.resolution.received, 'tickets'],
-] as const;
-
-const Headline: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
-  const before = new Map(headline(d.summary.previous.metrics).map(([k, v]) => [k, v]));
-  return (
-    <ul class="cards" aria-label={t.title}>
-      {headline(d.summary.metrics).map(([k, v, n, unit]) => {
-        const prev = before.get(k) ?? null;
-        const delta = v !== null && prev !== null ? Math.round((v - prev) * 100) / 100 : null;
-        const suffix = k === 'nps' || k === 'ces' ? '' : ' %';
-        return (
-          <li class="card" data-metric={k}>
-            <h3>{t[k]}</h3>
-            <div class="v" data-value={v === null ? '' : String(v)}>
-              {f.num(v)}
-              {v === null ? '' : suffix}
-            </div>
-            <div class="d">
-              {f.delta(delta)} {t.vsPrevious} · {f.num(n)} {t[unit]}
-            </div>
-          </li>
-        );
-      })}
-    </ul>
-  );
-};
-
-/** good / fair / poor from what was measured at a touchpoint; critical moments are poor. */
-export function experienceClass(tp: { criticalMoment: boolean; nps: { score: number | null }; negativeRate: number | null }): 'good' | 'fair' | 'poor' | 'none' {
-  if (tp.criticalMoment) return 'poor';
-  const { score } = tp.nps;
-  const neg = tp.negativeRate;
-  if (score === null && neg === null) return 'none';
-  if ((score !== null && score < 0) || (neg !== null && neg > 25)) return 'poor';
-  if ((score === null || score >= 30) && (neg === null || neg < 10)) return 'good';
-  return 'fair';
-}
-
-const Chip: FC<{ tp: any } & Ctx> = ({ tp, t, f }) => {
-  const cls = experienceClass(tp);
-  return (
-    <span class={`tp ${cls}`} data-touchpoint={tp.key} data-experience={cls}>
-      {tp.criticalMoment ? <span class="crit" title={tp.reasons.map((r: any) => r.detail).join('; ')}>⚠ {t.critical}: </span> : null}
-      <strong>{tp.name ?? tp.key}</strong> ({t[cls === 'none' ? 'noData' : cls]}) · {f.num(tp.volume.interactions)} · NPS {f.num(tp.nps.score)}
-    </span>
-  );
-};
-
-const Journey: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang }) => (
-  <div class="scroll">
-    <table id="journey">
-      <caption class="sr">{t.journey}</caption>
-      <thead>
-        <tr>
-          {d.journey.stages.map((s) => (
-            <th scope="col">{s.name}</th>
-          ))}
-          {d.journey.unconfigured.length ? <th scope="col">{t.unconfigured}</th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          {d.journey.stages.map((s) => (
-            <td>{s.touchpoints.length ? s.touchpoints.map((tp: any) => <Chip tp={tp} t={t} f={f} lang={lang} />) : t.noTouchpoints}</td>
-          ))}
-          {d.journey.unconfigured.length ? (
-            <td>
-              {d.journey.unconfigured.map((tp: any) => (
-                <Chip tp={tp} t={t} f={f} lang={lang} />
-              ))}
-            </td>
-          ) : null}
-        </tr>
-      </tbody>
-    </table>
-  </div>
-);
-
-export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang }) => {
-  const series = (pick: (m: Metrics) => number | null) => d.daily.days.map((x) => ({ day: x.day, value: pick(x.metrics) }));
-  const m = d.summary.metrics;
-  const empty = m.interactions.count + m.nps.responses + m.csat.responses + m.ces.responses + m.resolution.received === 0 && !m.churn?.customersAtStart;
+const Header: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang }) => {
   const other: Lang = lang === 'es' ? 'en' : 'es';
   return (
-    <Layout lang={lang} title={`${t.title} · ${d.workspace}`}>
-      <header>
-        <div>
-          <h1>{t.title}</h1>
-          <p>
-            {d.workspace} · {f.day(d.summary.from)} – {f.day(d.summary.to)} ({d.summary.timezone})
-          </p>
-        </div>
+    <header>
+      <h1>{t.title}</h1>
+      <p>
+        {d.workspace} · {f.day(d.summary.from)} – {f.day(d.summary.to)} ({d.summary.timezone})
+      </p>
+      {/* On a wide screen: top right, on the title's row (layout.tsx). */}
+      <div class="tools">
         <nav aria-label={t.period}>
           {(['7d', '30d', '90d'] as const).map((p) => (
             <a href={`/dashboard?period=${p}&lang=${lang}`} aria-current={p === d.period ? 'page' : undefined}>
@@ -130,16 +40,27 @@ export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang })
           <input type="hidden" name="csrf" value={d.csrf} />
           <button type="submit">{t.signOut}</button>
         </form>
-      </header>
+      </div>
+    </header>
+  );
+};
+
+export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang }) => {
+  const series = (pick: (m: Metrics) => number | null) => d.daily.days.map((x) => ({ day: x.day, value: pick(x.metrics) }));
+  const m = d.summary.metrics;
+  const empty = m.interactions.count + m.nps.responses + m.csat.responses + m.ces.responses + m.resolution.received === 0 && !m.churn?.customersAtStart;
+  return (
+    <Layout lang={lang} title={`${t.title} · ${d.workspace}`}>
+      <Header d={d} t={t} f={f} lang={lang} />
       <main>
         {empty ? <p class="empty" id="empty">{t.empty}</p> : null}
         <Headline d={d} t={t} f={f} lang={lang} />
         <h2>{t.trends}</h2>
         <div class="charts">
-          <LineChart id="chart-nps" label={t.nps} points={series((x) => x.nps.score)} t={t} f={f} />
-          <LineChart id="chart-csat" label={`${t.csat} %`} points={series((x) => x.csat.score)} t={t} f={f} />
-          <LineChart id="chart-interactions" label={t.interactions} points={series((x) => x.interactions.count)} t={t} f={f} />
-          <LineChart id="chart-negative" label={`${t.negativeRate} %`} points={series((x) => x.interactions.negativeRate)} t={t} f={f} />
+          <LineChart id="chart-nps" label={t.nps} points={series((x) => x.nps.score)} bounds={NPS} t={t} f={f} />
+          <LineChart id="chart-csat" label={`${t.csat} (%)`} points={series((x) => x.csat.score)} bounds={PERCENT} t={t} f={f} />
+          <LineChart id="chart-interactions" label={t.interactions} points={series((x) => x.interactions.count)} bounds={COUNT} t={t} f={f} />
+          <LineChart id="chart-negative" label={`${t.negativeRate} (%)`} points={series((x) => x.interactions.negativeRate)} bounds={PERCENT} t={t} f={f} />
         </div>
         <h2>{t.journey}</h2>
         <Journey d={d} t={t} f={f} lang={lang} />
@@ -148,39 +69,12 @@ export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang })
         <ol id="priorities">
           {d.priorities.rows.slice(0, 10).map((r) => (
             <li data-touchpoint={r.touchpoint}>
-              <strong>{r.name ?? r.touchpoint}</strong> — {t.score}: {f.num(r.score)} · {t.reach}: {f.num(r.reach.share)} % · {t.owner}: {r.owner ?? '—'}
+              <strong>{r.name ?? r.touchpoint}</strong> — {t.score}: {f.num(r.score)} · {t.reach}: {f.pct(r.reach.share)} · {t.owner}: {r.owner ?? '—'}
             </li>
           ))}
         </ol>
         <h2>{t.cases}</h2>
-        {d.cases.length === 0 ? (
-          <p>{t.noCases}</p>
-        ) : (
-          <div class="scroll">
-            <table id="cases">
-              <thead>
-                <tr>
-                  <th scope="col">{t.opened}</th>
-                  <th scope="col">{t.customer}</th>
-                  <th scope="col">{t.touchpoint}</th>
-                  <th scope="col">{t.owner}</th>
-                  <th scope="col">{t.rule}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.cases.map((c) => (
-                  <tr>
-                    <td>{f.when(c.openedAt)}</td>
-                    <td>{c.customerId}</td>
-                    <td>{c.touchpoint ?? '—'}</td>
-                    <td>{c.owner}</td>
-                    <td>{c.rule}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Cases d={d} t={t} f={f} lang={lang} />
       </main>
     </Layout>
   );

@@ -20,6 +20,8 @@ const en = {
   priorities: 'Priorities', priorityHelp: 'Touchpoints ranked by NPS and churn points at stake (95% confidence), weighted by reach.',
   score: 'Points at stake', reach: 'Reach', owner: 'Owner', touchpoint: 'Touchpoint',
   cases: 'Open cases', opened: 'Opened', rule: 'Rule', customer: 'Customer', noCases: 'No open cases.',
+  unassigned: 'unassigned', noPrevious: 'no previous data', scrollHint: 'Scroll sideways to see every column →',
+  interactionCount: (n: number, shown: string) => `${shown} ${n === 1 ? 'interaction' : 'interactions'}`,
   empty: 'No data yet for this period. Send events to POST /v1/events; reports appear after the next rollup.',
   language: 'Idioma: español',
 };
@@ -41,9 +43,11 @@ const es: typeof en = {
   showTable: 'Ver los datos en una tabla', day: 'Día', value: 'Valor',
   journey: 'Mapa del recorrido', stage: 'Etapa', noTouchpoints: 'Sin puntos de contacto', critical: 'Momento crítico',
   good: 'bueno', fair: 'regular', poor: 'malo', noData: 'sin datos', unconfigured: 'Fuera del inventario',
-  priorities: 'Prioridades', priorityHelp: 'Puntos de contacto ordenados por puntos de NPS y abandono en juego (95% de confianza), ponderados por alcance.',
+  priorities: 'Prioridades', priorityHelp: 'Puntos de contacto ordenados por puntos de NPS y abandono en juego (95\u00a0% de confianza), ponderados por alcance.',
   score: 'Puntos en juego', reach: 'Alcance', owner: 'Responsable', touchpoint: 'Punto de contacto',
   cases: 'Casos abiertos', opened: 'Abierto', rule: 'Regla', customer: 'Cliente', noCases: 'No hay casos abiertos.',
+  unassigned: 'sin asignar', noPrevious: 'sin datos previos', scrollHint: 'Desliza para ver todas las columnas →',
+  interactionCount: (n: number, shown: string) => `${shown} ${n === 1 ? 'interacción' : 'interacciones'}`,
   empty: 'Aún no hay datos para este periodo. Envía eventos a POST /v1/events; los informes aparecen tras el siguiente cálculo.',
   language: 'Language: English',
 };
@@ -69,13 +73,29 @@ export function formatters(lang: Lang) {
   const locale = lang === 'es' ? 'es-ES' : 'en-US';
   const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const signed = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, signDisplay: 'exceptZero' });
+  // Rates are 0–100; the locale places the sign: "82.45%" in English, "82,45 %" in Spanish.
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
-  const long = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  const long = new Map<string, Intl.DateTimeFormat>();
+  /** An instant as the workspace's clock showed it (an unknown zone falls back to UTC). */
+  const when = (iso: string, timeZone: string) => {
+    let fmt = long.get(timeZone);
+    if (!fmt) {
+      try {
+        fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+      } catch {
+        fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+      }
+      long.set(timeZone, fmt);
+    }
+    return fmt.format(new Date(iso));
+  };
   return {
     num: (x: number | null | undefined) => (x === null || x === undefined ? '—' : num.format(x)),
+    pct: (x: number | null | undefined) => (x === null || x === undefined ? '—' : percent.format(x / 100)),
     delta: (x: number | null) => (x === null ? '—' : signed.format(x)),
     day: (d: string) => date.format(new Date(`${d}T00:00:00Z`)),
-    when: (iso: string) => long.format(new Date(iso)),
+    when,
   };
 }
 export type Formatters = ReturnType<typeof formatters>;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EVIL_KEY, EVIL_NAME, EVIL_OWNER } from './seed';
+import { EVIL_KEY, EVIL_NAME, EVIL_OWNER, TIMEZONE } from './seed';
 import { ROOT } from './server';
 
 const seeded = inject('seeded');
@@ -20,8 +20,8 @@ type Summary = { from: string; to: string; timezone: string; metrics: Metrics; p
 
 /** The words the page uses (src/views/i18n.ts), written out here so that a change there shows. */
 const WORDS = {
-  en: { title: 'Customer experience', signIn: 'Sign in to the dashboard', badKey: 'That key is unknown, revoked, or cannot read reports.', vsPrevious: 'vs previous period', responses: 'responses', customers: 'customers at start', tickets: 'tickets', last: (n: number) => `Last ${n} days`, signOut: 'Sign out', critical: 'Critical moment', trends: 'Daily trends' },
-  es: { title: 'Experiencia de cliente', signIn: 'Entrar al panel', badKey: 'Esa clave no existe, está revocada o no puede leer informes.', vsPrevious: 'frente al periodo anterior', responses: 'respuestas', customers: 'clientes al inicio', tickets: 'tickets', last: (n: number) => `Últimos ${n} días`, signOut: 'Salir', critical: 'Momento crítico', trends: 'Tendencias diarias' },
+  en: { title: 'Customer experience', signIn: 'Sign in to the dashboard', badKey: 'That key is unknown, revoked, or cannot read reports.', vsPrevious: 'vs previous period', noPrevious: 'no previous data', responses: 'responses', customers: 'customers at start', tickets: 'tickets', last: (n: number) => `Last ${n} days`, signOut: 'Sign out', critical: 'Critical moment', trends: 'Daily trends', unconfigured: 'Not in the inventory', unassigned: 'unassigned', interactions: (n: string) => `${n} interactions` },
+  es: { title: 'Experiencia de cliente', signIn: 'Entrar al panel', badKey: 'Esa clave no existe, está revocada o no puede leer informes.', vsPrevious: 'frente al periodo anterior', noPrevious: 'sin datos previos', responses: 'respuestas', customers: 'clientes al inicio', tickets: 'tickets', last: (n: number) => `Últimos ${n} días`, signOut: 'Salir', critical: 'Momento crítico', trends: 'Tendencias diarias', unconfigured: 'Fuera del inventario', unassigned: 'sin asignar', interactions: (n: string) => `${n} interacciones` },
 };
 
 /** Number formatting as a reader of that language expects it (computed here, not by the app). */
@@ -30,21 +30,26 @@ function fmt(lang: Lang) {
   const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const signed = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, signDisplay: 'exceptZero' });
   const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  // Cases were opened at an instant: shown as the workspace's clock read then.
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIMEZONE });
   return {
     num: (x: number | null | undefined) => (x === null || x === undefined ? '—' : num.format(x)),
+    // "82.45%" in English, "82,45 %" in Spanish.
+    pct: (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${num.format(x)}${lang === 'es' ? '\u00a0%' : '%'}`),
     delta: (x: number | null) => (x === null ? '—' : signed.format(x)),
     day: (d: string) => day.format(new Date(`${d}T00:00:00Z`)),
+    when: (iso: string) => when.format(new Date(iso)),
   };
 }
 
-/** The six headline figures: [metric, value, sample size, unit] out of one set of metrics. */
+/** The six headline figures: [metric, value, sample size, unit, is a percentage] out of one set of metrics. */
 const HEADLINE = [
-  ['nps', (m: Metrics) => m.nps!.score, (m: Metrics) => m.nps!.responses, 'responses', ''],
-  ['csat', (m: Metrics) => m.csat!.score, (m: Metrics) => m.csat!.responses, 'responses', ' %'],
-  ['ces', (m: Metrics) => m.ces!.score, (m: Metrics) => m.ces!.responses, 'responses', ''],
-  ['churn', (m: Metrics) => m.churn?.rate ?? null, (m: Metrics) => m.churn?.customersAtStart ?? 0, 'customers', ' %'],
-  ['retention', (m: Metrics) => m.retention?.rate ?? null, (m: Metrics) => m.retention?.customersAtStart ?? 0, 'customers', ' %'],
-  ['resolution', (m: Metrics) => m.resolution!.rate, (m: Metrics) => m.resolution!.received, 'tickets', ' %'],
+  ['nps', (m: Metrics) => m.nps!.score, (m: Metrics) => m.nps!.responses, 'responses', false],
+  ['csat', (m: Metrics) => m.csat!.score, (m: Metrics) => m.csat!.responses, 'responses', true],
+  ['ces', (m: Metrics) => m.ces!.score, (m: Metrics) => m.ces!.responses, 'responses', false],
+  ['churn', (m: Metrics) => m.churn?.rate ?? null, (m: Metrics) => m.churn?.customersAtStart ?? 0, 'customers', true],
+  ['retention', (m: Metrics) => m.retention?.rate ?? null, (m: Metrics) => m.retention?.customersAtStart ?? 0, 'customers', true],
+  ['resolution', (m: Metrics) => m.resolution!.rate, (m: Metrics) => m.resolution!.received, 'tickets', true],
 ] as const;
 
 async function report<T = any>(pathname: string): Promise<T> {
@@ -104,6 +109,41 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 }
 
+/** What a chart drew, measured on screen. */
+async function drawing(svg: ReturnType<Page['locator']>) {
+  return svg.evaluate((el) => {
+    const root = el as unknown as SVGSVGElement;
+    const paths = [...el.querySelectorAll('path.line')] as SVGPathElement[];
+    const ctm = root.getScreenCTM()!;
+    const box = el.getBoundingClientRect();
+    return {
+      lines: paths.map((p) => ({ length: p.getTotalLength(), w: p.getBoundingClientRect().width })),
+      grid: el.querySelectorAll('line.grid').length,
+      // Value labels first (bottom to top), then the day labels.
+      ticks: [...el.querySelectorAll('text.tick')]
+        .map((t) => {
+          const r = t.getBoundingClientRect();
+          return {
+            text: t.textContent ?? '',
+            w: r.width,
+            y: r.top,
+            day: !(t.previousElementSibling instanceof SVGLineElement),
+            px: Number.parseFloat(getComputedStyle(t).fontSize) * ctm.a,
+            inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5,
+          };
+        })
+        .sort((a, b) => Number(a.day) - Number(b.day) || (a.day ? 0 : b.y - a.y)),
+      dots: el.querySelectorAll('circle.dot').length,
+      dotBoxes: [...el.querySelectorAll('circle.dot')].slice(0, 5).map((c) => {
+        const r = c.getBoundingClientRect();
+        return { w: r.width, h: r.height };
+      }),
+      scale: { x: ctm.a, y: ctm.d },
+      stroke: paths[0] ? getComputedStyle(paths[0]).stroke : '',
+    };
+  });
+}
+
 /** The headline cards as the page shows them. */
 async function cards(page: Page) {
   return page.locator('li.card').evaluateAll((els) =>
@@ -121,14 +161,16 @@ async function expectHeadlineMatches(page: Page, summary: Summary, lang: Lang) {
   const w = WORDS[lang];
   const shown = await cards(page);
   expect(shown.map((c) => c.metric)).toEqual(HEADLINE.map(([k]) => k));
-  for (const [k, value, sample, unit, suffix] of HEADLINE) {
+  for (const [k, value, sample, unit, percent] of HEADLINE) {
     const card = shown.find((c) => c.metric === k)!;
     const v = value(summary.metrics);
     const prev = value(summary.previous.metrics);
     const delta = v !== null && prev !== null ? Math.round((v - prev) * 100) / 100 : null;
     expect(card.value, `${k} data-value`).toBe(v === null ? '' : String(v));
-    expect(squash(card.shown), `${k} figure`).toBe(v === null ? '—' : `${f.num(v)}${suffix}`);
-    expect(squash(card.detail), `${k} change`).toBe(`${f.delta(delta)} ${w.vsPrevious} · ${f.num(sample(summary.metrics))} ${w[unit]}`);
+    expect(card.shown.trim(), `${k} figure`).toBe(percent ? f.pct(v) : f.num(v));
+    // No bare dash when the previous period had nothing to compare with.
+    const change = prev === null ? w.noPrevious : `${f.delta(delta)} ${w.vsPrevious}`;
+    expect(squash(card.detail), `${k} change`).toBe(`${change} · ${f.num(sample(summary.metrics))} ${w[unit]}`);
   }
   // The period the page covers is the report's.
   expect(squash(await page.locator('header p').textContent())).toContain(`${f.day(summary.from)} – ${f.day(summary.to)} (${summary.timezone})`);
@@ -209,32 +251,19 @@ describe('dashboard in Chromium', () => {
     const daily = await report<{ days: { day: string; metrics: Metrics }[] }>(`/v1/reports/daily?from=${summary.from}&to=${summary.to}`);
     expect(daily.days).toHaveLength(30);
     const f = fmt('en');
-    const charts: [string, (m: Metrics) => number | null | undefined][] = [
-      ['chart-nps', (m) => m.nps!.score],
-      ['chart-csat', (m) => m.csat!.score],
-      ['chart-interactions', (m) => m.interactions!.count],
-      ['chart-negative', (m) => m.interactions!.negativeRate],
+    const charts: [string, (m: Metrics) => number | null | undefined, number, number][] = [
+      ['chart-nps', (m) => m.nps!.score, -100, 100],
+      ['chart-csat', (m) => m.csat!.score, 0, 100],
+      ['chart-interactions', (m) => m.interactions!.count, 0, Infinity],
+      ['chart-negative', (m) => m.interactions!.negativeRate, 0, 100],
     ];
-    for (const [id, pick] of charts) {
+    for (const [id, pick, floor, ceiling] of charts) {
       const svg = page.locator(`#${id} svg`);
       const box = await svg.boundingBox();
       expect(box, id).not.toBeNull();
       expect(box!.width, `${id} width`).toBeGreaterThan(200);
       expect(box!.height, `${id} height`).toBeGreaterThan(100);
-      const drawn = await svg.evaluate((el) => {
-        const paths = [...el.querySelectorAll('path.line')] as SVGPathElement[];
-        return {
-          lines: paths.map((p) => ({ length: p.getTotalLength(), w: p.getBoundingClientRect().width })),
-          grid: el.querySelectorAll('line.grid').length,
-          ticks: [...el.querySelectorAll('text.tick')].map((t) => {
-            const r = t.getBoundingClientRect();
-            const svg = el.getBoundingClientRect();
-            return { text: t.textContent ?? '', w: r.width, inside: r.left >= svg.left - 0.5 && r.right <= svg.right + 0.5 && r.top >= svg.top - 0.5 && r.bottom <= svg.bottom + 0.5 };
-          }),
-          dots: el.querySelectorAll('circle.dot').length,
-          stroke: paths[0] ? getComputedStyle(paths[0]).stroke : '',
-        };
-      });
+      const drawn = await drawing(svg);
       const measured = daily.days.filter((d) => pick(d.metrics) !== null && pick(d.metrics) !== undefined);
       expect(measured.length, `${id}: days with data`).toBeGreaterThan(20);
       expect(drawn.dots, `${id} dots`).toBe(measured.length);
@@ -242,32 +271,53 @@ describe('dashboard in Chromium', () => {
       for (const l of drawn.lines) expect(l.length, `${id} line length`).toBeGreaterThan(0);
       expect(drawn.lines.reduce((sum, l) => sum + l.w, 0), `${id} line width on screen`).toBeGreaterThan(box!.width / 2);
       expect(drawn.stroke, `${id} stroke`).not.toMatch(/^(none|)$/);
-      expect(drawn.grid, `${id} grid lines`).toBe(3);
-      // Three value ticks, then day labels for the first, middle and last day.
-      expect(drawn.ticks.length, `${id} labels`).toBe(6);
+      // One grid line per value tick, then day labels for the first, middle and last day.
+      const yCount = drawn.ticks.length - 3;
+      expect(drawn.grid, `${id} grid lines`).toBe(yCount);
+      expect(yCount, `${id} value ticks`).toBeGreaterThanOrEqual(3);
+      expect(yCount, `${id} value ticks`).toBeLessThanOrEqual(6);
       for (const t of drawn.ticks) {
         expect(t.w, `${id} label "${t.text}" on screen`).toBeGreaterThan(0);
         expect(t.inside, `${id} label "${t.text}" inside the chart, not clipped`).toBe(true);
+        expect(t.px, `${id} label "${t.text}" font size on screen`).toBeGreaterThanOrEqual(11);
       }
-      const days = drawn.ticks.slice(3).map((t) => t.text);
+      // Uniform scaling: a dot is as wide as it is tall, and text is not squashed.
+      for (const d of drawn.dotBoxes) expect(Math.abs(d.w - d.h), `${id} dot round`).toBeLessThan(0.5);
+      expect(drawn.scale.x, `${id} uniform scale`).toBeCloseTo(drawn.scale.y, 3);
+      const days = drawn.ticks.slice(yCount).map((t) => t.text);
       expect(days, `${id} x labels`).toEqual([f.day(daily.days[0].day), f.day(daily.days[14].day), f.day(daily.days[29].day)]);
-      const values = drawn.ticks.slice(0, 3).map((t) => Number(t.text.replace(/,/g, '')));
-      expect(values[0], `${id} y axis top > bottom`).toBeGreaterThan(values[2]);
+      // Round values (1, 2 or 5 × 10^n apart), from bottom to top, within what the metric can be.
+      const values = drawn.ticks.slice(0, yCount).map((t) => Number(t.text.replace(/,/g, '')));
+      expect(values.every(Number.isFinite), `${id} y labels ${values}`).toBe(true);
+      expect(values, `${id} y axis bottom to top`).toEqual([...values].sort((a, b) => a - b));
+      const step = Number((values[1] - values[0]).toPrecision(9));
+      expect([1, 2, 5], `${id} step ${step}`).toContain(Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(6)));
+      for (const v of values) expect(Number.isInteger(Number((v / step).toPrecision(9))), `${id} tick ${v} on the ${step} grid`).toBe(true);
+      expect(values[0], `${id} y axis floor`).toBeGreaterThanOrEqual(floor);
+      expect(values.at(-1), `${id} y axis ceiling`).toBeLessThanOrEqual(ceiling);
       const lo = Math.min(...measured.map((d) => pick(d.metrics)!));
       const hi = Math.max(...measured.map((d) => pick(d.metrics)!));
-      expect(values[2], `${id} y axis covers the lowest value`).toBeLessThanOrEqual(Math.ceil(lo));
-      expect(values[0], `${id} y axis covers the highest value`).toBeGreaterThanOrEqual(Math.floor(hi));
+      expect(values[0], `${id} y axis covers the lowest value`).toBeLessThanOrEqual(lo);
+      expect(values.at(-1), `${id} y axis covers the highest value`).toBeGreaterThanOrEqual(hi);
     }
   });
 
   it('shows the journey grid: stages × touchpoints, critical moments marked, markup names as text', async () => {
     const page = await desktop();
     const journey = await report<{ stages: any[]; unconfigured: any[] }>('/v1/reports/journey?period=30d');
-    const heads = await page.locator('#journey thead th').allTextContents();
-    expect(heads).toEqual([...journey.stages.map((s) => s.name), ...(journey.unconfigured.length ? ['Not in the inventory'] : [])]);
+    // An ordered list of stages, each under its own heading.
+    const heads = await page.locator('#journey > li.stage > h3').allTextContents();
+    expect(heads).toEqual([...journey.stages.map((s) => s.name), ...(journey.unconfigured.length ? [WORDS.en.unconfigured] : [])]);
     expect(journey.stages.length).toBe(5);
-    const columns = page.locator('#journey tbody tr > td');
+    expect(await page.locator('#journey').evaluate((el) => el.tagName)).toBe('OL');
+    const columns = page.locator('#journey > li.stage');
     expect(await columns.count()).toBe(heads.length);
+    // Side by side on a desktop: one row of stages, left to right.
+    const boxes = await columns.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.left, y: r.top })));
+    for (let i = 1; i < boxes.length; i++) {
+      expect(boxes[i].y, `stage ${i} on the first row`).toBeCloseTo(boxes[0].y, 0);
+      expect(boxes[i].x, `stage ${i} right of the one before`).toBeGreaterThan(boxes[i - 1].x);
+    }
     const all = [...journey.stages.map((s) => s.touchpoints), journey.unconfigured];
     let critical = 0;
     for (let i = 0; i < heads.length; i++) {
@@ -284,6 +334,8 @@ describe('dashboard in Chromium', () => {
         }
         const box = await chip.boundingBox();
         expect(box && box.width > 0 && box.height > 0, `${tp.key} visible`).toBe(true);
+        // The volume says what it counts.
+        expect(squash(await chip.locator('.vol').textContent()), `${tp.key} volume`).toBe(WORDS.en.interactions(fmt('en').num(tp.volume.interactions)));
       }
     }
     expect(critical, 'critical moments in the seeded data').toBeGreaterThan(0);
@@ -302,10 +354,27 @@ describe('dashboard in Chromium', () => {
     const ranked = await page.locator('#priorities li').evaluateAll((els) => els.map((e) => e.getAttribute('data-touchpoint')));
     expect(ranked).toEqual(priorities.rows.slice(0, 10).map((r) => r.touchpoint));
     expect(ranked.length).toBeGreaterThan(3);
-    const open = (await report<{ cases: { customerId: string; owner: string; touchpoint: string | null }[] }>('/v1/cases?status=open')).cases;
+    const open = (await report<{ cases: { customerId: string; owner: string; touchpoint: string | null; openedAt: string }[] }>('/v1/cases?status=open')).cases.slice(0, 20);
     expect(open.length, 'cases opened by the alert rules').toBeGreaterThan(0);
-    const rows = await page.locator('#cases tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rows.map((r) => [r[1], r[2], r[3]])).toEqual(open.slice(0, 20).map((c) => [c.customerId, c.touchpoint ?? '—', c.owner]));
+    expect(open.some((c) => c.owner === 'unassigned'), 'a case without an owner in the seeded data').toBe(true);
+    const journey = await report<{ stages: { touchpoints: { key: string; name: string }[] }[] }>('/v1/reports/journey?period=30d');
+    const names = new Map(journey.stages.flatMap((s) => s.touchpoints.map((tp) => [tp.key, tp.name] as const)));
+    for (const lang of ['en', 'es'] as const) {
+      await page.goto(`${base}/dashboard?lang=${lang}`);
+      const f = fmt(lang);
+      const rows = await page.locator('#cases tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => ({ datetime: tr.querySelector('time')?.getAttribute('datetime'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') })),
+      );
+      expect(rows.map((r) => r.datetime)).toEqual(open.map((c) => c.openedAt));
+      // Opened: the workspace's local time (Europe/Madrid), formatted for the language.
+      expect(rows.map((r) => squash(r.cells[0])), lang).toEqual(open.map((c) => squash(f.when(c.openedAt))));
+      // Touchpoints by their inventory name; "unassigned" in the page's language.
+      expect(rows.map((r) => r.cells.slice(1, 4)), lang).toEqual(
+        open.map((c) => [c.customerId, c.touchpoint === null ? '—' : (names.get(c.touchpoint) ?? c.touchpoint), c.owner === 'unassigned' ? WORDS[lang].unassigned : c.owner]),
+      );
+    }
+    const utc = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    expect(open.some((c) => utc.format(new Date(c.openedAt)) !== fmt('en').when(c.openedAt)), 'Madrid time differs from UTC').toBe(true);
   });
 
   it('markup in names and owners stays text even with the CSP switched off: no script, no dialog', async () => {
@@ -371,9 +440,47 @@ describe('dashboard in Chromium', () => {
     expect(overflow.wide).toEqual([]);
     expect(overflow.doc).toBeLessThanOrEqual(0);
     expect(overflow.body).toBeLessThanOrEqual(0);
-    // The charts and cards still have room to be read.
+    // The charts and cards still have room to be read, with labels of a legible size.
     const chart = await page.locator('#chart-nps svg').boundingBox();
     expect(chart!.width).toBeGreaterThan(300);
+    expect(chart!.height).toBeGreaterThan(100);
+    for (const id of ['chart-nps', 'chart-csat']) {
+      for (const t of (await drawing(page.locator(`#${id} svg`))).ticks) {
+        expect(t.px, `${id} label "${t.text}" font size on a phone`).toBeGreaterThanOrEqual(11);
+        expect(t.inside, `${id} label "${t.text}" inside the chart`).toBe(true);
+      }
+    }
+    // The journey stacks its stages, one under the other, each as wide as the page's content.
+    const stages = await page.locator('#journey > li.stage').evaluateAll((els) => els.map((e) => ({ ...e.getBoundingClientRect().toJSON(), sw: e.scrollWidth, cw: e.clientWidth })));
+    expect(stages.length).toBeGreaterThanOrEqual(5);
+    for (let i = 1; i < stages.length; i++) {
+      expect(stages[i].left, `stage ${i} aligned`).toBeCloseTo(stages[0].left, 0);
+      expect(stages[i].top, `stage ${i} below the one before`).toBeGreaterThanOrEqual(stages[i - 1].bottom);
+    }
+    for (const st of stages) {
+      expect(st.width).toBeGreaterThan(300);
+      expect(st.sw, 'nothing scrolls inside a stage').toBeLessThanOrEqual(st.cw);
+    }
+    // Only the cases table scrolls sideways, in a focusable region, with a visible hint above it.
+    const scrollers = await page.locator('.scroll').evaluateAll((els) => els.map((e) => ({ id: e.querySelector('table')?.id, tabindex: e.getAttribute('tabindex'), label: e.getAttribute('aria-label'), wider: e.scrollWidth > e.clientWidth })));
+    expect(scrollers.map((x) => x.id)).toEqual(['cases']);
+    expect(scrollers[0]).toMatchObject({ tabindex: '0', label: 'Open cases' });
+    if (scrollers[0].wider) expect(await page.locator('.hint').isVisible(), 'scroll hint on a phone').toBe(true);
+    // On a desktop the hint is not needed.
+    expect(await (await desktop()).locator('.hint').isVisible()).toBe(false);
+  });
+
+  it('keeps the header tidy on a desktop: sign out at the top right, on the row of the period links', async () => {
+    const page = await desktop();
+    const header = (await page.locator('header').boundingBox())!;
+    const nav = (await page.locator('header nav').boundingBox())!;
+    const button = (await page.getByRole('button', { name: WORDS.en.signOut }).boundingBox())!;
+    const title = (await page.locator('header h1').boundingBox())!;
+    expect(Math.abs(button.y + button.height / 2 - (nav.y + nav.height / 2)), 'sign out centred on the links row').toBeLessThan(4);
+    expect(button.x, 'sign out right of the links').toBeGreaterThan(nav.x + nav.width);
+    expect(header.x + header.width - (button.x + button.width), 'sign out at the right edge').toBeLessThan(24);
+    expect(button.y, 'sign out at the top').toBeLessThan(title.y + title.height);
+    expect(header.height, 'no row of its own for sign out').toBeLessThan(110);
   });
 
   it('sign-out ends the session', async () => {
