@@ -2,12 +2,14 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CASE_SQL } from '../src/services/cases';
 import { INGEST_SQL } from '../src/services/ingest';
+import { PRIORITY_SQL } from '../src/services/priorities';
+import { PEOPLE_DAYS } from '../src/services/schedule';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by
 // scanning a table. (A plain JOIN once let SQLite scan all of a workspace's events per request.)
 async function plan(sql: string): Promise<string[]> {
-  const params = ['ws', '[]', 0].slice(0, Math.max(...[...sql.matchAll(/\?(\d)/g)].map((m) => Number(m[1]))));
+  const params = ['ws', '[]', 0, '2026-01-01', '2026-01-31'].slice(0, Math.max(...[...sql.matchAll(/\?(\d)/g)].map((m) => Number(m[1]))));
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
   return results.map((r) => r.detail);
 }
@@ -22,6 +24,20 @@ describe('ingest query plans', () => {
       // its workspace prefix alone), grows with history.
       const costly = steps.filter((s) => (/^SCAN /.test(s) && !/^SCAN j\b/.test(s)) || /^SEARCH [ec] USING .*\(workspace_id=\?\)$/.test(s));
       expect(costly, steps.join('\n')).toEqual([]);
+    });
+  }
+});
+
+// The rollup's people cascade and the priorities report join per customer: each joined
+// customer's events are reached through the customer index, never by walking all of the
+// workspace's events once per customer (which made them quadratic in the workspace's size).
+describe('rollup and report query plans', () => {
+  for (const [name, sql] of Object.entries({ PEOPLE_DAYS, ...PRIORITY_SQL })) {
+    it(`${name} reaches joined events by customer or ticket`, async () => {
+      const steps = await plan(sql);
+      const joined = steps.filter((s) => /^SEARCH e /.test(s));
+      expect(joined.length, steps.join('\n')).toBeGreaterThan(0);
+      expect(joined.filter((s) => !/(customer_id|ticket_id)=\?/.test(s)), steps.join('\n')).toEqual([]);
     });
   }
 });

@@ -32,7 +32,9 @@ export function markDaysStatement(d1: D1Database, ws: string, days: string[]) {
 // Identify, lifecycle and ticket events reach beyond their own day: a segment change moves
 // every day of that customer, a lifecycle change shifts who is active on every later day,
 // and an earlier `opened` moves a ticket's day of receipt. Turn the new ones into dirty days.
-const PEOPLE_DAYS = `
+// Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
+// so a chunk costs the same however large the workspace's history is.
+export const PEOPLE_DAYS = `
 WITH fresh AS (
   SELECT seq, type, customer_id, ticket_id, day FROM events
   WHERE workspace_id = ?1 AND seq > ?2 AND type IN ('identify', 'lifecycle', 'ticket')
@@ -40,9 +42,9 @@ WITH fresh AS (
 )
 SELECT 'max' AS kind, MAX(seq) AS day FROM fresh
 UNION ALL SELECT 'from', MIN(day) FROM fresh WHERE type = 'lifecycle'
-UNION ALL SELECT 'from', MIN(e.day) FROM events e
-  WHERE e.workspace_id = ?1 AND e.type = 'lifecycle'
-    AND e.customer_id IN (SELECT customer_id FROM fresh WHERE type = 'identify')
+UNION ALL SELECT 'from', MIN(e.day)
+  FROM (SELECT DISTINCT customer_id FROM fresh WHERE type = 'identify') f
+  CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = f.customer_id AND e.type = 'lifecycle'
 UNION ALL SELECT DISTINCT 'day', e.day FROM events e
   WHERE e.workspace_id = ?1 AND e.type IN ('interaction', 'response', 'ticket')
     AND e.customer_id IN (SELECT customer_id FROM fresh WHERE type = 'identify')

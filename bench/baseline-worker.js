@@ -1,0 +1,78 @@
+// The ingest ceiling: a minimal Worker in the same workerd process, reached through the same
+// Miniflare entry (a route), with its own D1 database migrated with the repo's migrations.
+// It receives the same `{batch}` JSON and inserts the same `events` rows as Trayecto, with
+// plain multi-row INSERTs of at most 100 bound parameters (D1's production limit), all in
+// one db.batch() (one transaction, like Trayecto's). No auth, no validation, no customers,
+// no dirty days, no cases: only the work nobody can avoid.
+// POST …/events-json is a second ceiling: the same rows in ONE statement that unpacks a
+// JSON parameter with json_each (Trayecto's own technique), to tell statement count from
+// everything else.
+import { COLUMNS, localDay, rowValues } from './rows.mjs';
+
+const ROWS_PER_STATEMENT = Math.floor(100 / COLUMNS.length); // 5 rows × 19 columns = 95 parameters
+const sqlByRows = new Map();
+
+function insertSql(rows) {
+  let sql = sqlByRows.get(rows);
+  if (!sql) {
+    const tuple = `(${COLUMNS.map(() => '?').join(',')})`;
+    sql = `INSERT INTO events (${COLUMNS.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}
+      ON CONFLICT (workspace_id, message_id) DO NOTHING`;
+    sqlByRows.set(rows, sql);
+  }
+  return sql;
+}
+
+const JSON_INSERT = `INSERT INTO events (${COLUMNS.join(',')})
+  SELECT ${COLUMNS.map((c) => `j.value->>'${c}'`).join(',')} FROM json_each(?1) j WHERE true
+  ON CONFLICT (workspace_id, message_id) DO NOTHING`;
+
+// Read-path probes: what one binding call costs in this runtime, to take a report read apart.
+const PROBES = {
+  noop: async () => new Response('ok'),
+  body: async (env, url) => new Response('x'.repeat(Number(url.searchParams.get('n'))), { headers: { 'content-type': 'application/json' } }),
+  d1: async (env) => Response.json(await env.DB.prepare('SELECT 1 AS one').first()),
+  kv: async (env, url) => new Response((await env.REPORTS.getWithMetadata(url.searchParams.get('key'), 'text')).value),
+  ratelimit: async (env) => {
+    const limiter = env.API_LIMITER ?? env.INGEST_LIMITER;
+    return new Response(limiter ? String((await limiter.limit({ key: 'probe' })).success) : 'no limiter');
+  },
+  sha256: async (env, url) => new Response(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url.searchParams.get('s') ?? '')))),
+};
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const probe = PROBES[url.pathname.replace(/^\/__baseline\/probe\//, '')];
+    if (request.method === 'GET' && probe) return probe(env, url);
+    const json = url.pathname.endsWith('/events-json');
+    if (request.method !== 'POST' || !(json || url.pathname.endsWith('/events'))) return new Response('not found', { status: 404 });
+    // The workspace and its timezone come in the query: the baseline has no keys to look up.
+    const ws = url.searchParams.get('ws') ?? 'baseline';
+    const tz = url.searchParams.get('tz') ?? 'UTC';
+    const body = await request.json();
+    const events = Array.isArray(body?.batch) ? body.batch : [body];
+    const now = Date.now();
+    if (json) {
+      const rows = events.map((e) => {
+        const ts = e.timestamp ? Date.parse(e.timestamp) : now;
+        return Object.fromEntries(rowValues(e, ws, ts, localDay(ts, tz), now).map((v, i) => [COLUMNS[i], v]));
+      });
+      const [res] = await env.DB.batch([env.DB.prepare(JSON_INSERT).bind(JSON.stringify(rows))]);
+      return Response.json({ accepted: res.meta.changes, duplicates: events.length - res.meta.changes }, { status: 202 });
+    }
+    const statements = [];
+    for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
+      const chunk = events.slice(i, i + ROWS_PER_STATEMENT);
+      const params = [];
+      for (const e of chunk) {
+        const ts = e.timestamp ? Date.parse(e.timestamp) : now;
+        params.push(...rowValues(e, ws, ts, localDay(ts, tz), now));
+      }
+      statements.push(env.DB.prepare(insertSql(chunk.length)).bind(...params));
+    }
+    const results = await env.DB.batch(statements);
+    const accepted = results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+    return Response.json({ accepted, duplicates: events.length - accepted }, { status: 202 });
+  },
+};

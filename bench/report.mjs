@@ -1,0 +1,129 @@
+// The printed table (figure, baseline, ratio, target, held) and the where-the-time-goes notes.
+import { DatabaseSync } from 'node:sqlite';
+
+// "10× the events, at most ~10× the time": ~ read as 10% of slack.
+const GROWTH_LIMIT = 11;
+const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '—' : Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+export const label = (sql) => sql.replace(/\s+/g, ' ').trim().slice(0, 96);
+
+// A figure that is only a lower bound (run cut short) can fail a target but not pass it.
+const verdict = (ok, lowerBound) => (!ok ? 'NO' : lowerBound ? 'unknown' : 'yes');
+
+/** Rows of [figure, value, baseline, ratio, target, held] plus the targets' verdicts. */
+export function figures(r) {
+  const rows = [];
+  const row = (figure, value, baseline, ratio, target = '', held = '') => rows.push({ figure, value, baseline, ratio, target, held });
+  for (const [size, s] of Object.entries(r.ingest?.sizes ?? {})) {
+    const ratio = s.trayecto.perSecond / s.baseline.perSecond;
+    const targeted = Number(size) === 500;
+    row(`ingest events/s, batch ${size}`, fmt(s.trayecto.perSecond), fmt(s.baseline.perSecond), `${fmt(ratio * 100)}%`, targeted ? '≥ 50% of ceiling' : '', targeted ? (ratio >= 0.5 ? 'yes' : 'NO') : '');
+  }
+  // The second ceiling (one json_each INSERT), for reference: no target is set against it.
+  for (const [size, s] of Object.entries(r.ingest?.sizes ?? {})) {
+    if (s['baseline-json']) row(`  vs one-statement ceiling, batch ${size}`, fmt(s.trayecto.perSecond), fmt(s['baseline-json'].perSecond), `${fmt((s.trayecto.perSecond / s['baseline-json'].perSecond) * 100)}%`);
+  }
+  for (const [size, q] of Object.entries(r.ingest?.queue ?? {})) {
+    const ceiling = r.ingest.sizes[size]?.baseline.perSecond;
+    row(`queue mode, batch ${size}: edge events/s`, fmt(q.perSecond), fmt(ceiling), `${fmt((q.perSecond / ceiling) * 100)}%`);
+    row(`queue mode, batch ${size}: all in D1 after load (s)`, fmt(q.drainMs / 1000, 1), '', '', '');
+    row(`queue mode, batch ${size}: end-to-end events/s`, fmt(q.endToEndPerSecond), fmt(ceiling), `${fmt((q.endToEndPerSecond / ceiling) * 100)}%`);
+  }
+  const sizes = Object.entries(r.rollup?.sizes ?? {});
+  const ms = (s) => s.workerMs ?? s.timedOutAfterMs; // a cut-short run counts as at least its budget
+  const atLeast = (s) => (s.workerMs === null ? '> ' : '');
+  for (const [n, s] of sizes) {
+    const ratio = ms(s) / s.raw.totalMs;
+    row(`rollup ms, day of ${fmt(Number(n))} events`, `${atLeast(s)}${fmt(ms(s))}`, fmt(s.raw.totalMs), `${atLeast(s)}${fmt(ratio, 1)}×`, '≤ 3× raw SQL', verdict(ratio <= 3, atLeast(s)));
+  }
+  for (let i = 1; i < sizes.length; i++) {
+    const [n0, a] = sizes[i - 1];
+    const [n1, b] = sizes[i];
+    const growth = ms(b) / ms(a);
+    const rawGrowth = b.raw.totalMs / a.raw.totalMs;
+    row(`rollup growth ${fmt(Number(n0))} → ${fmt(Number(n1))}`, `${atLeast(b)}${fmt(growth, 1)}×`, `${fmt(rawGrowth, 1)}×`, '', `≤ ~${Number(n1) / Number(n0)}×`, verdict(growth <= GROWTH_LIMIT, atLeast(b)));
+  }
+  if (r.reads) {
+    const { summary: s, trivial: t } = r.reads;
+    const ratio = s.requestsPerSecond / t.requestsPerSecond;
+    row(`report reads req/s (vs GET ${r.reads.trivialRoute})`, fmt(s.requestsPerSecond), fmt(t.requestsPerSecond), `${fmt(ratio * 100)}%`, '≥ 80% of trivial', ratio >= 0.8 ? 'yes' : 'NO');
+    row('report reads p50 ms', fmt(s.p50Ms, 2), fmt(t.p50Ms, 2), `${fmt(s.p50Ms / t.p50Ms, 1)}×`);
+    row('report reads p99 ms', fmt(s.p99Ms, 2), fmt(t.p99Ms, 2), `${fmt(s.p99Ms / t.p99Ms, 1)}×`);
+    row('report reads workerd CPU ms/request', fmt(s.workerdCpuMsPerRequest, 2), fmt(t.workerdCpuMsPerRequest, 2), `${fmt(s.workerdCpuMsPerRequest / t.workerdCpuMsPerRequest, 1)}×`);
+  }
+  return rows;
+}
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function memoryRows(r) {
+  const rows = [];
+  for (const [size, s] of Object.entries(r.ingest?.sizes ?? {})) {
+    for (const k of ['trayecto', 'baseline', 'baseline-json'].filter((x) => s[x])) rows.push([`ingest batch ${size} (${k})`, fmt(s[k].workerdPeakMiB), fmt(s[k].nodePeakMiB), fmt((s[k].workerdCpuS * 1e6) / s[k].units, 1)]);
+  }
+  for (const [size, q] of Object.entries(r.ingest?.queue ?? {})) rows.push([`ingest via queue, batch ${size}`, fmt(q.workerdPeakMiB), fmt(q.nodePeakMiB), fmt((q.workerdCpuS * 1e6) / q.units, 1)]);
+  for (const [n, s] of Object.entries(r.rollup?.sizes ?? {})) rows.push([`rollup ${fmt(Number(n))} events${s.workerMs === null ? ' (cut short)' : ''}`, fmt(s.memory.workerdPeakMiB), fmt(s.memory.nodePeakMiB), '']);
+  if (r.reads) for (const k of ['summary', 'trivial']) rows.push([`reads ${k}`, fmt(r.reads[k].workerdPeakMiB), fmt(r.reads[k].nodePeakMiB), '']);
+  return rows;
+}
+
+/** Everything, as text for the terminal. */
+export function render(r) {
+  const out = [];
+  out.push(table(['Figure', 'Trayecto', 'Baseline', 'Ratio', 'Target', 'Held'], figures(r).map((x) => [x.figure, x.value, x.baseline, x.ratio, x.target, x.held])));
+  out.push('', table(['Peak memory / CPU', 'workerd MiB', 'node MiB', 'workerd CPU µs/event'], memoryRows(r)));
+  const ip = r.ingest?.profile;
+  if (ip) {
+    const lat = Object.entries(ip.latencyMs).map(([k, v]) => `${k} ${v} ms`).join(', ');
+    out.push('', `Ingest, one batch of ${ip.batchSize} at a time (mean latency): ${lat}. Trayecto's D1 SQL time per batch ${ip.sqlMsPerBatch} ms:`);
+    for (const s of ip.statements) out.push(`  ${fmt(s.msPerBatch, 1).padStart(7)} ms  ${label(s.sql)}`);
+  }
+  if (r.ingest?.js?.msPerBatch) {
+    out.push('', `Ingest JavaScript per batch of ${r.ingest.js.batchSize} (timed in Node on the same source):`);
+    for (const [k, v] of Object.entries(r.ingest.js.msPerBatch)) out.push(`  ${fmt(v, 2).padStart(7)} ms  ${k}`);
+  }
+  for (const [n, s] of Object.entries(r.rollup?.sizes ?? {})) {
+    if (!s.profile) continue;
+    const how = s.profile.rerun ? 'profiled re-run' : s.profile.complete ? 'the timed run' : 'CUT SHORT at the budget';
+    out.push('', `Rollup of ${fmt(Number(n))} events (${how}, ${fmt(s.profile.totalMs)} ms; raw SQL ${fmt(s.raw.totalMs)} ms):`);
+    for (const [k, v] of Object.entries(s.profile.phases)) out.push(`  ${fmt(v.wallMs).padStart(8)} ms wall, ${fmt(v.sqlMs).padStart(8)} ms SQL  ${k}${v.cutShort ? ' — still running when cut' : ''}`);
+    if (!s.profile.complete) out.push(`  last statement answered: ${label(s.profile.last ?? '')}`);
+    for (const st of s.profile.statements.slice(0, 8)) out.push(`  ${fmt(st.sqlMs).padStart(8)} ms SQL ×${st.calls}  ${label(st.sql)}`);
+    out.push(`  raw SQL steps: ${Object.entries(s.raw.steps).map(([k, v]) => `${k} ${fmt(v)} ms`).join('; ')}`);
+  }
+  if (r.reads?.probes) {
+    out.push('', 'Read path taken apart (same load, baseline Worker probes doing one thing each):');
+    for (const [k, v] of Object.entries(r.reads.probes)) out.push(`  ${fmt(v.requestsPerSecond).padStart(7)} req/s, p50 ${fmt(v.p50Ms, 2)} ms, workerd CPU ${fmt(v.workerdCpuMsPerRequest, 2)} ms/request  ${k}`);
+  }
+  if (r.reads?.profile) {
+    out.push('', `Summary read, sequential: ${r.reads.profile.latencyMs} ms per request; D1 statements per request:`);
+    for (const s of r.reads.profile.statements) out.push(`  ${fmt(s.callsPerRequest, 1)} × ${fmt(s.sqlMs / r.reads.profile.requests, 3)} ms  ${label(s.sql)}`);
+  }
+  for (const e of r.explain ?? []) out.push('', `EXPLAIN QUERY PLAN (${e.where}) ${label(e.sql)}`, ...e.plan.map((p) => `  ${p}`));
+  return out.join('\n');
+}
+
+/** Query plans of the statements that cost the most, on the D1 file itself. */
+export function explain(file, picks) {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return picks.map(({ where, sql }) => {
+      try {
+        const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all();
+        const depth = new Map([[0, 0]]);
+        const plan = rows.map((p) => {
+          depth.set(p.id, (depth.get(p.parent) ?? 0) + 1);
+          return `${'  '.repeat(depth.get(p.id) - 1)}${p.detail}`;
+        });
+        return { where, sql, plan };
+      } catch (err) {
+        return { where, sql, plan: [`(could not explain: ${err.message})`] };
+      }
+    });
+  } finally {
+    db.close();
+  }
+}
