@@ -155,6 +155,15 @@ describe('rollup: idempotent, resumable, and safe beside ingestion', () => {
     expect(metrics.interactions).toEqual({ count: 2, customers: 2, success: 0, failure: 0, abandoned: 0, meanSentiment: null, negativeRate: 0 });
   });
 
+  it('distinct customers come out the same when the day is written in slices of one interaction', async () => {
+    const ws = await loaded();
+    await rollupAll(ws);
+    const whole = await snapshot(ws.id);
+    for (const day of [D1, D2, D3]) await rollupDay(d1(), ws.id, TZ, day, null, 1);
+    expect(await snapshot(ws.id)).toEqual(whole);
+    expect(whole.customers.length).toBeGreaterThan(3);
+  });
+
   it('a change of segment moves the customer’s past days to the new segment', async () => {
     const ws = await loaded();
     await rollupAll(ws);

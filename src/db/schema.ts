@@ -163,6 +163,7 @@ export const dailyMetrics = sqliteTable(
 );
 
 /** Distinct interacting customers per day and dimension value, so any range counts them exactly. */
+// WITHOUT ROWID (migration 0006, by hand: drizzle-kit cannot express it): the table is its key.
 export const dailyCustomers = sqliteTable(
   'daily_customers',
   {
