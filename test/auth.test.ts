@@ -2,7 +2,6 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, apiJson, countRows, ev, expectProblem, newWorkspace, OPERATOR, send, type TestWorkspace } from './helpers';
 import { parseKey } from '../src/lib/crypto';
-import { AUTH_CACHE_MS } from '../src/services/keys';
 
 const STAGE = { name: 'Purchase', position: 1 };
 const TP = { name: 'Checkout', stage: 'purchase', channel: 'web', intentional: true, owner: 'ops', critical: false };
@@ -169,16 +168,17 @@ describe('secrets at rest', () => {
   });
 });
 
-describe('keys cached in the isolate', () => {
-  it('a key revoked by another isolate (straight in D1) stops working within AUTH_CACHE_MS', async () => {
+describe('revocation reaches every isolate at once', () => {
+  // SPEC: keys are "revoked at once". No isolate keeps a key it looked up: a revocation made
+  // by another isolate (here straight in D1) is refused on the very next request.
+  it('a key revoked straight in D1 is refused on its next request', async () => {
     const ws = await newWorkspace();
     expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(200);
     await env.DB.prepare('UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2').bind(Date.now(), parseKey(ws.keys.read)!.id).run();
-    await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 200));
     expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(401);
   });
 
-  it('a cached key still refuses a wrong secret or a relabelled scope', async () => {
+  it('a key just used still refuses a wrong secret or a relabelled scope', async () => {
     const ws = await newWorkspace();
     expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(200);
     const { id, secret } = parseKey(ws.keys.read)!;

@@ -100,7 +100,7 @@ describe('queue-buffered ingestion', () => {
     expect(await countRows('events', ws.id)).toBe(3);
     // After its last retry the Queue moves it to the dead-letter queue, whose consumer keeps it.
     const dead = await consume([{ id: 'p1', body: poison, attempts: 11 }], `${INGEST_QUEUE}-dlq`);
-    expect(dead.ackAll).toBe(true);
+    expect(dead.explicitAcks).toEqual(['p1']);
     const kept = await env.DB.prepare('SELECT body, attempts FROM ingest_dead_letters WHERE workspace_id = ?1').bind(ws.id).all<{ body: string; attempts: number }>();
     expect(kept.results).toEqual([{ body: JSON.stringify(poison.rows), attempts: 11 }]);
   });

@@ -151,7 +151,8 @@ describe('closed loop: webhook delivery through the queue', () => {
     // Admin configures, read lists (SPEC: "admin key to configure, read key to list").
     expect((await api('/v1/alert-rules/r', { method: 'PUT', key: ws.keys.admin, body: { survey: 'nps', maxScore: 6 } })).status).toBe(200);
     expect((await apiJson('/v1/alert-rules', { key: ws.keys.read })).body.rules.map((r: any) => r.key)).toEqual(['r']);
-    expect((await apiJson('/v1/webhook', { key: ws.keys.read })).status).toBe(200);
+    // A webhook URL is often a credential itself (Slack, Zapier): admin only.
+    expect((await apiJson('/v1/webhook', { key: ws.keys.read })).status).toBe(403);
     expect((await api('/v1/alert-rules/r', { method: 'DELETE', key: ws.keys.read })).status).toBe(403);
     expect((await api('/v1/webhook/deliveries', { key: ws.keys.read })).status).toBe(403);
     expect((await api('/v1/alert-rules', { key: ws.keys.ingest })).status).toBe(403);

@@ -157,7 +157,9 @@ describe('rollup backfill over more days than one call rolls up', () => {
     const second = await call();
     expect(second).toMatchObject({ marked: 0, pending: 0 });
     expect(second.rolledUp).toEqual(Array.from({ length: 6 }, (_, i) => addDays(to, i - 4)));
-    // Once finished, the same request is a fresh re-run.
+    // Once finished, the same request is a fresh re-run, even when a late event has made one
+    // of its days dirty again in between (it must not pass for the old backfill going on).
+    await send(ws, { type: 'response', messageId: 'b3', customerId: 'c2', survey: 'nps', score: 7, timestamp: `${addDays(from, 3)}T12:00:00Z` });
     expect((await call()).marked).toBe(DAYS_PER_RUN + 5);
   });
 });

@@ -44,8 +44,7 @@ export const webhookRoutes = createRouter()
       ...admin,
       method: 'get',
       path: '/',
-      summary: 'The webhook URL (never the secret); a read key may look',
-      middleware: [requireScope('read')],
+      summary: 'The webhook URL (never the secret); admin only, as many URLs are credentials themselves',
       responses: { 200: json(z.object({ url: z.string().nullable() }), 'Current webhook'), ...problems(401, 403) },
     }),
     async (c) => {

@@ -83,19 +83,18 @@ export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env:
   }
 }
 
-// Messages that exhausted their retries are kept in D1 for the operator, not dropped.
+// Messages that exhausted their retries are kept in D1 for the operator, not dropped: each
+// on its own, and one that cannot be written yet goes back to this queue (it retries for long).
 export async function keepDeadLetters(batch: MessageBatch<IngestMessage>, env: Env) {
-  const now = Date.now();
-  await env.DB.batch(
-    batch.messages.map((m) =>
-      env.DB.prepare('INSERT INTO ingest_dead_letters (id, workspace_id, body, attempts, at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING').bind(
-        m.id,
-        m.body.ws,
-        JSON.stringify(m.body.rows),
-        m.attempts,
-        now,
-      ),
-    ),
-  );
-  batch.ackAll();
+  for (const m of batch.messages) {
+    try {
+      await env.DB.prepare('INSERT INTO ingest_dead_letters (id, workspace_id, body, attempts, at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING')
+        .bind(m.id, m.body.ws, JSON.stringify(m.body.rows), m.attempts, Date.now())
+        .run();
+      m.ack();
+    } catch (err) {
+      console.error('dead letter not kept yet', m.id, err instanceof Error ? err.message : String(err));
+      m.retry({ delaySeconds: backoffSeconds(m.attempts, 60) });
+    }
+  }
 }

@@ -2,7 +2,6 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { apiKeys, workspaces } from '../db/schema';
 import type { AuthContext, Scope } from '../env';
-import { Memo } from '../lib/memo';
 import { formatKey, hexToBytes, parseKey, randomId, randomSecret, sha256, sha256Hex } from '../lib/crypto';
 
 export type KeyInfo = { id: string; scope: Scope; createdAt: string; revokedAt: string | null };
@@ -21,42 +20,20 @@ export async function insertKey(db: Database, workspaceId: string, scope: Scope)
   return { id: row.id, key, scope };
 }
 
-/**
- * How long an isolate trusts a key it has looked up. Revoking a key drops it from the
- * revoking isolate at once; other isolates see the revocation within this time.
- */
-export const AUTH_CACHE_MS = 5_000;
-
-type KnownKey = { auth: AuthContext; secretHash: Uint8Array };
-const knownKeys = new Memo<KnownKey>(AUTH_CACHE_MS, 10_000);
-
-async function lookupKey(db: Database, id: string): Promise<KnownKey | null> {
-  const [row] = await db
-    .select({ key: apiKeys, timezone: workspaces.timezone })
-    .from(apiKeys)
-    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
-  if (!row) return null;
-  const auth = { workspaceId: row.key.workspaceId, keyId: row.key.id, scope: row.key.scope, timezone: row.timezone };
-  return { auth, secretHash: hexToBytes(row.key.secretHash) };
-}
-
 /** Resolves a bearer key; null when unknown, malformed or revoked. */
 export async function authenticate(db: Database, presented: string): Promise<AuthContext | null> {
   const parsed = parseKey(presented);
   // Hash even on malformed input so that answers take the same path of work.
   const digest = await sha256(parsed?.secret ?? presented);
   if (!parsed) return null;
-  let known = knownKeys.get(parsed.id);
-  if (!known) {
-    const found = await lookupKey(db, parsed.id);
-    if (!found) return null;
-    known = found;
-    knownKeys.set(parsed.id, known);
-  }
-  if (known.auth.scope !== parsed.scope) return null;
-  if (!crypto.subtle.timingSafeEqual(digest, known.secretHash)) return null;
-  return { ...known.auth };
+  const [row] = await db
+    .select({ key: apiKeys, timezone: workspaces.timezone })
+    .from(apiKeys)
+    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+    .where(and(eq(apiKeys.id, parsed.id), isNull(apiKeys.revokedAt)));
+  if (!row || row.key.scope !== parsed.scope) return null;
+  if (!crypto.subtle.timingSafeEqual(digest, hexToBytes(row.key.secretHash))) return null;
+  return { workspaceId: row.key.workspaceId, keyId: row.key.id, scope: row.key.scope, timezone: row.timezone };
 }
 
 export async function listKeys(db: Database, workspaceId: string): Promise<KeyInfo[]> {
@@ -76,6 +53,5 @@ export async function revokeKey(db: Database, workspaceId: string, id: string): 
     .set({ revokedAt: Date.now() })
     .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
-  knownKeys.delete(id);
   return res.length > 0;
 }

@@ -23,7 +23,8 @@ export function standardRange(period: Period, tz: string, now = Date.now()): Ran
 // reports are served with max-age 60 anyway, and a rebuild in this isolate updates it at
 // once), and a report body is kept by its versioned key, under which it never changes.
 const generations = new Memo<number>(5_000, 10_000);
-const bodies = new Memo<Cached>(10 * 60_000, 2_000, 32 * 1024 * 1024);
+// Sized in UTF-16 code units × 2 (how V8 may hold them), within 8 MiB of a 128 MB isolate.
+const bodies = new Memo<Cached>(10 * 60_000, 2_000, 8 * 1024 * 1024);
 
 export async function reportGeneration(d1: D1Database, ws: string): Promise<number> {
   const known = generations.get(ws);
@@ -39,7 +40,7 @@ async function store(kv: KVNamespace, key: string, value: unknown): Promise<Cach
   const body = JSON.stringify(value);
   const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
   await kv.put(key, body, { expirationTtl: TTL_SECONDS, metadata: { etag } });
-  bodies.set(key, { body, etag }, body.length);
+  bodies.set(key, { body, etag }, body.length * 2);
   return { body, etag };
 }
 
@@ -58,7 +59,7 @@ export async function cachedReport(
   const hit = await kv.getWithMetadata<{ etag: string }>(key, 'text');
   if (hit.value !== null && hit.metadata?.etag) {
     const cached = { body: hit.value, etag: hit.metadata.etag };
-    bodies.set(key, cached, cached.body.length);
+    bodies.set(key, cached, cached.body.length * 2);
     return cached;
   }
   return store(kv, key, await compute());

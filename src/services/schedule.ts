@@ -96,7 +96,17 @@ export async function runWorkspaceRollup(d1: D1Database, ws: string, tz: string,
     .prepare('SELECT COUNT(*) AS n FROM dirty_days WHERE workspace_id = ?1 AND day < ?2')
     .bind(ws, today)
     .first<{ n: number }>();
-  await d1.prepare('UPDATE rollup_state SET last_run_at = ?2 WHERE workspace_id = ?1').bind(ws, now).run();
+  // A finished backfill is forgotten, so that the same request later (say after an inventory
+  // change) marks its range afresh instead of "continuing" around an unrelated late day.
+  await d1
+    .prepare(
+      `UPDATE rollup_state SET last_run_at = ?2,
+         backfill_range = CASE WHEN EXISTS (SELECT 1 FROM dirty_days d WHERE d.workspace_id = ?1
+           AND d.day BETWEEN substr(backfill_range, 1, 10) AND substr(backfill_range, 13, 10)) THEN backfill_range END
+       WHERE workspace_id = ?1`,
+    )
+    .bind(ws, now)
+    .run();
   return { rolledUp: results.map((r) => r.day), pending: left?.n ?? 0 };
 }
 
