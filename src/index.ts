@@ -2,6 +2,7 @@ import { createApp } from './app';
 import type { Env } from './env';
 import { guardD1 } from './db/client';
 import { scheduledRollup } from './services/cron';
+import { forgetOldErasures } from './services/erasure';
 import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters, type IngestMessage } from './services/ingest-queue';
 import { handleDeliveries, resendStrandedDeliveries, type DeliveryMessage } from './services/webhooks';
 
@@ -11,6 +12,7 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     await resendStrandedDeliveries(env, controller.scheduledTime);
+    await forgetOldErasures(env.DB, controller.scheduledTime);
     await scheduledRollup(env, controller.scheduledTime);
   },
   async queue(batch, env) {

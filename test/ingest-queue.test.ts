@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import { toRows } from '../src/services/ingest';
 import { INGEST_QUEUE, type IngestMessage } from '../src/services/ingest-queue';
-import { countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers';
+import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers';
 
 const queueEnv = { ...env, INGEST_MODE: 'queue' };
 
@@ -73,7 +73,7 @@ describe('queue-buffered ingestion', () => {
 
   it('a message redelivered after its write (the ack was lost) stores nothing twice', async () => {
     const ws = await newWorkspace();
-    const body = { ws: ws.id, rows: rowsOf([ev.interaction(), ev.response(), ev.ticket()]) };
+    const body = { ws: ws.id, rows: rowsOf([ev.interaction(), ev.response(), ev.ticket()]), at: Date.now() };
     const first = await consume([{ id: 'a1', body }]);
     expect(first.explicitAcks).toEqual(['a1']);
     const again = await consume([{ id: 'a1', body, attempts: 2 }]);
@@ -83,10 +83,10 @@ describe('queue-buffered ingestion', () => {
 
   it('a failing message is retried alone; the others of its batch are stored once, and dead letters are kept', async () => {
     const ws = await newWorkspace();
-    const good = { ws: ws.id, rows: rowsOf([ev.response(), ev.response({ customerId: 'cust-2' })]) };
-    const also = { ws: ws.id, rows: rowsOf([ev.interaction()]) };
+    const good = { ws: ws.id, rows: rowsOf([ev.response(), ev.response({ customerId: 'cust-2' })]), at: Date.now() };
+    const also = { ws: ws.id, rows: rowsOf([ev.interaction()]), at: Date.now() };
     // A row without a type breaks the NOT NULL constraint, so its message's write fails.
-    const poison = { ws: ws.id, rows: [{ m: 'broken', c: 'cust-3', ts: Date.now(), d: '2026-11-01' }] };
+    const poison = { ws: ws.id, rows: [{ m: 'broken', c: 'cust-3', ts: Date.now(), d: '2026-11-01' }], at: Date.now() };
     const result = await consume([
       { id: 'g1', body: good },
       { id: 'p1', body: poison },
@@ -103,5 +103,22 @@ describe('queue-buffered ingestion', () => {
     expect(dead.explicitAcks).toEqual(['p1']);
     const kept = await env.DB.prepare('SELECT body, attempts FROM ingest_dead_letters WHERE workspace_id = ?1').bind(ws.id).all<{ body: string; attempts: number }>();
     expect(kept.results).toEqual([{ body: JSON.stringify(poison.rows), attempts: 11 }]);
+  });
+
+  it('an erasure reaches events that were still waiting in the queue, not ones accepted after it', async () => {
+    const ws = await newWorkspace();
+    const queued = { ws: ws.id, rows: rowsOf([ev.response({ customerId: 'gone' }), ev.response({ customerId: 'stays' })]), at: Date.now() };
+    await new Promise((r) => setTimeout(r, 5));
+    // Nothing is stored for "gone" yet: the answer is 404, but the erasure is recorded.
+    expect((await apiJson('/v1/customers/gone', { method: 'DELETE', key: ws.keys.admin })).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 5));
+    const later = { ws: ws.id, rows: rowsOf([ev.response({ customerId: 'gone', messageId: 'back-later' })]), at: Date.now() };
+    const result = await consume([{ id: 'q1', body: queued }, { id: 'q2', body: later }]);
+    expect(result.explicitAcks.sort()).toEqual(['q1', 'q2']);
+    const { results } = await env.DB.prepare('SELECT customer_id, message_id FROM events WHERE workspace_id = ?1 ORDER BY customer_id').bind(ws.id).all();
+    expect(results).toEqual([
+      { customer_id: 'gone', message_id: 'back-later' },
+      { customer_id: 'stays', message_id: queued.rows[1].m },
+    ]);
   });
 });

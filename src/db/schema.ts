@@ -291,3 +291,15 @@ export const endedSessions = sqliteTable('ended_sessions', {
   sid: text('sid').primaryKey(),
   expiresAt: integer('expires_at').notNull(),
 });
+
+// Erasures, so that queue-mode messages accepted before an erasure but written after it do not
+// bring the customer back. A row is kept as long as such a message could still arrive.
+export const erasedCustomers = sqliteTable(
+  'erased_customers',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    erasedAt: integer('erased_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
+);

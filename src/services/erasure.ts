@@ -14,6 +14,15 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     )
     .bind(ws, customerId)
     .all<{ day: string; lifecycle: number; n: number }>();
+  // Recorded even when nothing is stored yet: queue-mode events accepted before now and
+  // written later are dropped (see ingest-queue.ts).
+  await d1
+    .prepare(
+      `INSERT INTO erased_customers (workspace_id, customer_id, erased_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT (workspace_id, customer_id) DO UPDATE SET erased_at = excluded.erased_at`,
+    )
+    .bind(ws, customerId, now)
+    .run();
   const profile = await d1.prepare('SELECT 1 AS x FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId).first();
   if (!profile && touched.results.length === 0) return null;
   const yesterday = addDays(localDay(now, tz), -1);
@@ -45,4 +54,9 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     markDaysStatement(d1, ws, [...days]),
   ]);
   return { events: touched.results.reduce((s, r) => s + r.n, 0), days: days.size };
+}
+
+/** Erasure records outlive every queued message that could predate them (retries last hours). */
+export async function forgetOldErasures(d1: D1Database, now: number) {
+  await d1.prepare('DELETE FROM erased_customers WHERE erased_at < ?1').bind(now - 7 * 86_400_000).run();
 }

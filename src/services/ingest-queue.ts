@@ -6,7 +6,8 @@ import type { Env } from '../env';
 import { storeRows, type Row } from './ingest';
 import { backoffSeconds, enqueueDeliveries } from './webhooks';
 
-export type IngestMessage = { ws: string; rows: Row[] };
+/** `at`: when the edge accepted the rows; an erasure after it drops the erased customer's rows. */
+export type IngestMessage = { ws: string; rows: Row[]; at: number };
 
 /** Queue names as in wrangler.toml (the consumer tells its queues apart by name). */
 export const INGEST_QUEUE = 'trayecto-ingest';
@@ -48,14 +49,33 @@ export async function enqueueRows(queue: Queue<IngestMessage>, ws: string, rows:
   const total = [...sizes.values()].reduce((a, b) => a + b + 1, 0);
   if (total > SEND_BYTES) return false;
   const parts = chunkBySize(rows, (r) => sizes.get(r)!, MESSAGE_BYTES);
-  await queue.sendBatch(parts.map((part) => ({ body: { ws, rows: part }, contentType: 'json' as const })));
+  const at = Date.now();
+  await queue.sendBatch(parts.map((part) => ({ body: { ws, rows: part, at }, contentType: 'json' as const })));
   return true;
 }
 
+type Rows = Map<Message<IngestMessage>, Row[]>;
+
+/**
+ * Each message's rows, less those of customers erased after the message was accepted: the
+ * erasure could not reach them while they waited in the queue.
+ */
+async function rowsToStore(env: Env, ws: string, messages: Message<IngestMessage>[]): Promise<Rows> {
+  const customers = [...new Set(messages.flatMap((m) => m.body.rows.map((r) => r.c)))];
+  const { results } = await env.DB.prepare(
+    'SELECT customer_id AS c, erased_at AS at FROM erased_customers WHERE workspace_id = ?1 AND customer_id IN (SELECT value FROM json_each(?2))',
+  )
+    .bind(ws, JSON.stringify(customers))
+    .all<{ c: string; at: number }>();
+  const erased = new Map(results.map((r) => [r.c, r.at]));
+  return new Map(messages.map((m) => [m, m.body.rows.filter((r) => !((erased.get(String(r.c)) ?? -1) >= m.body.at))]));
+}
+
 /** Stores the messages' rows in one D1 batch and acks them; false (nothing acked) on failure. */
-async function tryStore(env: Env, ws: string, messages: Message<IngestMessage>[]): Promise<boolean> {
+async function tryStore(env: Env, ws: string, messages: Message<IngestMessage>[], rows: Rows): Promise<boolean> {
   try {
-    const { deliveries } = await storeRows(guardD1(env.DB), ws, messages.flatMap((m) => m.body.rows));
+    const all = messages.flatMap((m) => rows.get(m)!);
+    const { deliveries } = all.length ? await storeRows(guardD1(env.DB), ws, all) : { deliveries: [] };
     for (const m of messages) m.ack();
     if (deliveries.length) await enqueueDeliveries(env.WEBHOOKS, deliveries).catch((e) => console.error('enqueue', String(e)));
     return true;
@@ -74,10 +94,18 @@ export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env:
   const byWorkspace = new Map<string, Message<IngestMessage>[]>();
   for (const msg of batch.messages) byWorkspace.set(msg.body.ws, [...(byWorkspace.get(msg.body.ws) ?? []), msg]);
   for (const [ws, messages] of byWorkspace) {
-    for (const group of chunkBySize(messages, (m) => bytes(m.body.rows), STORE_BYTES)) {
-      if (await tryStore(env, ws, group)) continue;
+    let rows: Rows;
+    try {
+      rows = await rowsToStore(env, ws, messages);
+    } catch (err) {
+      console.error('ingest erasure check failed', ws, err instanceof Error ? err.message : String(err));
+      for (const m of messages) m.retry({ delaySeconds: backoffSeconds(m.attempts, 5) });
+      continue;
+    }
+    for (const group of chunkBySize(messages, (m) => bytes(rows.get(m)), STORE_BYTES)) {
+      if (await tryStore(env, ws, group, rows)) continue;
       for (const m of group) {
-        if (group.length === 1 || !(await tryStore(env, ws, [m]))) m.retry({ delaySeconds: backoffSeconds(m.attempts, 5) });
+        if (group.length === 1 || !(await tryStore(env, ws, [m], rows))) m.retry({ delaySeconds: backoffSeconds(m.attempts, 5) });
       }
     }
   }
