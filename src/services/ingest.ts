@@ -1,4 +1,3 @@
-import type { Database } from '../db/client';
 import { invalid, zodErrors, type FieldError } from '../lib/problem';
 import { localDay } from '../lib/time';
 import { caseStatements } from './cases';
@@ -121,8 +120,4 @@ export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[]
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);
   return { accepted, duplicates: rows.length - accepted, deliveries };
-}
-
-export async function ingest(db: Database, workspaceId: string, tz: string, events: Event[], now = Date.now()) {
-  return storeRows(db.$client, workspaceId, toRows(events, tz, now), now);
 }

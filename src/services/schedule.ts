@@ -110,13 +110,6 @@ export async function runWorkspaceRollup(d1: D1Database, ws: string, tz: string,
   return { rolledUp: results.map((r) => r.day), pending: left?.n ?? 0 };
 }
 
-/** Marks [from, to] for recomputation (backfill or erasure). */
-export async function markRange(d1: D1Database, ws: string, from: string, to: string): Promise<number> {
-  const days = dayRange(from, to);
-  await markDaysStatement(d1, ws, days).run();
-  return days.length;
-}
-
 /** Days of [from, to] still queued for a rollup. */
 export async function pendingIn(d1: D1Database, ws: string, from: string, to: string): Promise<number> {
   const row = await d1
