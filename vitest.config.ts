@@ -13,6 +13,8 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // A second, empty database for test/migrations.test.ts, which migrates it step by step.
+          d1Databases: { MIGRATION_DB: 'trayecto-migration-test' },
           bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-operator-token', WEBHOOK_RETRY_BASE_SECONDS: '0' },
           outboundService: createReceiver(),
           // Lower than production (1,000 per 10 s) so that a test fills the window well within

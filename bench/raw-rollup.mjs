@@ -4,7 +4,8 @@
 // Outputs are materialized (TEMP tables, same primary keys) so writing them is paid too:
 //  - additive metrics per dimension (all, touchpoint, channel, stage, segment, and the
 //    journey's segment×touchpoint and segment×touchpoint×emotion) of interactions/responses;
-//  - distinct interacting customers per dimension (those, plus segment×stage[×channel]);
+//  - the distinct interacting customers behind every dimension's count: one row per
+//    (touchpoint, channel, customer) with its stage and segment;
 //  - lifecycle counts per segment, tickets received in the day with resolution and first
 //    response, and cases, for the day's instant range.
 import { DatabaseSync } from 'node:sqlite';
@@ -36,11 +37,9 @@ const KEYS = {
   segment: 'seg',
   seg_tp: 'json_array(seg, tp)',
   seg_tp_emo: 'json_array(seg, tp, emotion)',
-  seg_stage: 'json_array(seg, st)',
-  seg_stage_ch: 'json_array(seg, st, ch)',
 };
+const COLUMNS = [...SUMS.matchAll(/AS (\w+)/g)].map((m) => m[1]);
 const METRIC_DIMS = ['all', 'touchpoint', 'channel', 'stage', 'segment', 'seg_tp', 'seg_tp_emo'];
-const CUSTOMER_DIMS = ['all', 'touchpoint', 'channel', 'stage', 'segment', 'seg_tp', 'seg_stage', 'seg_stage_ch'];
 
 const STEPS = {
   'day events with dimension keys': `CREATE TEMP TABLE raw_ev AS
@@ -50,11 +49,17 @@ const STEPS = {
     LEFT JOIN touchpoints t ON t.workspace_id = e.workspace_id AND t.key = e.touchpoint
     LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
     WHERE e.workspace_id = :ws AND e.day = :day AND e.type IN ('interaction', 'response')`,
-  'additive metrics GROUP BY each dimension': `CREATE TEMP TABLE raw_metrics AS ${METRIC_DIMS.map(
-    (d) => `SELECT '${d}' AS dim, ${KEYS[d]} AS k, ${SUMS} FROM raw_ev${d === 'seg_tp_emo' ? " WHERE type = 'interaction' AND emotion IS NOT NULL" : ''} GROUP BY 2`,
-  ).join('\nUNION ALL ')}`,
-  'distinct customers per dimension': `CREATE TEMP TABLE raw_customers (dim TEXT, k TEXT, customer_id TEXT, PRIMARY KEY (dim, k, customer_id)) WITHOUT ROWID;
-    INSERT OR IGNORE INTO raw_customers ${CUSTOMER_DIMS.map((d) => `SELECT '${d}', ${KEYS[d]}, customer_id FROM raw_ev WHERE type = 'interaction'`).join('\nUNION ALL ')}`,
+  // Counted once per finest group, then each dimension sums those groups (as the Worker does):
+  // grouping the events once per dimension instead takes 5x as long.
+  'additive metrics per finest group, then per dimension': `CREATE TEMP TABLE raw_fine AS
+    SELECT tp, ch, st, seg, CASE WHEN type = 'interaction' THEN emotion END AS emotion, ${SUMS}
+    FROM raw_ev GROUP BY 1, 2, 3, 4, 5;
+    CREATE TEMP TABLE raw_metrics AS ${METRIC_DIMS.map(
+      (d) => `SELECT '${d}' AS dim, ${KEYS[d]} AS k, ${COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM raw_fine${d === 'seg_tp_emo' ? ' WHERE emotion IS NOT NULL' : ''} GROUP BY 2`,
+    ).join('\nUNION ALL ')}`,
+  // What every dimension's distinct count is taken from: one row per (touchpoint, channel, customer).
+  'distinct customers per touchpoint and channel': `CREATE TEMP TABLE raw_customers (tp TEXT, ch TEXT, customer_id TEXT, st TEXT, seg TEXT, PRIMARY KEY (tp, ch, customer_id)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO raw_customers SELECT tp, ch, customer_id, st, seg FROM raw_ev WHERE type = 'interaction'`,
   'lifecycle per segment': `CREATE TEMP TABLE raw_lifecycle AS
     WITH ranked AS (
       SELECT customer_id, status, ts,

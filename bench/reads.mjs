@@ -39,16 +39,20 @@ export async function benchReads(rt, { quick, ws, pool, log }) {
   if (first.status !== 200) throw new Error(`summary: ${first.status} ${first.text.slice(0, 300)}`);
   const kv = await rt.mf.getKVNamespace('REPORTS');
   const cached = (await kv.list({ prefix: `report/${ws.id}/` })).keys.some((k) => k.name.includes('/summary/'));
+  // Two baselines: the cheapest route of all (no key), and the cheapest keyed one, which pays
+  // the same key lookup and rate-limiter call as a report read and does nothing else.
   const routes = {
     summary: { url: summaryUrl, headers, status: 200 },
     trivial: { url: new URL(trivial.path, rt.url), headers: {}, status: trivial.status },
+    keyed: { url: new URL('/v1/whoami', rt.url), headers, status: 200 },
   };
   const rounds = 2;
   const durationMs = quick ? 2000 : 5000;
-  const acc = { summary: [], trivial: [] };
+  const acc = { summary: [], trivial: [], keyed: [] };
+  const names = Object.keys(routes);
   for (const r of Object.values(routes)) await runLoad({ concurrency: CONCURRENCY, durationMs: 1000, ...load(r) }); // warm-up
   for (let round = 0; round < rounds; round++) {
-    for (const name of round % 2 ? ['trivial', 'summary'] : ['summary', 'trivial']) {
+    for (const name of round % 2 ? [...names].reverse() : names) {
       const mon = monitor(() => rt.pid);
       const m = await runLoad({ concurrency: CONCURRENCY, durationMs, ...load(routes[name]), keep: true });
       acc[name].push({ ...m, ...mon.stop() });
@@ -67,8 +71,19 @@ export async function benchReads(rt, { quick, ws, pool, log }) {
       workerdCpuMsPerRequest: (list.reduce((a, m) => a + m.workerdCpuS, 0) * 1000) / lat.length,
     };
   };
-  const out = { concurrency: CONCURRENCY, rounds, durationMs, trivialRoute: trivial.path, kvHit: cached, summary: merge(acc.summary), trivial: merge(acc.trivial) };
-  log(`reads: summary ${Math.round(out.summary.requestsPerSecond)} req/s, ${trivial.path} ${Math.round(out.trivial.requestsPerSecond)} req/s`);
+  const out = {
+    concurrency: CONCURRENCY,
+    rounds,
+    durationMs,
+    trivialRoute: trivial.path,
+    keyedRoute: '/v1/whoami',
+    kvHit: cached,
+    summary: merge(acc.summary),
+    trivial: merge(acc.trivial),
+    keyed: merge(acc.keyed),
+  };
+  const rps = (m) => Math.round(m.requestsPerSecond);
+  log(`reads: summary ${rps(out.summary)} req/s, ${trivial.path} ${rps(out.trivial)} req/s, /v1/whoami ${rps(out.keyed)} req/s`);
   out.profile = await profileRead(rt, ws);
   out.probes = await probes(rt, ws, quick, Buffer.byteLength(first.text));
   return out;

@@ -28,19 +28,25 @@ export function figures(r) {
     row(`queue mode, batch ${size}: all in D1 after load (s)`, fmt(q.drainMs / 1000, 1), '', '', '');
     row(`queue mode, batch ${size}: end-to-end events/s`, fmt(q.endToEndPerSecond), fmt(ceiling), `${fmt((q.endToEndPerSecond / ceiling) * 100)}%`);
   }
+  // The target is set on the days' rollup (what the raw SQL baseline computes, from the
+  // Server-Timing of POST /v1/rollups); the whole call adds the rebuild of 24 reports.
   const sizes = Object.entries(r.rollup?.sizes ?? {});
-  const ms = (s) => s.workerMs ?? s.timedOutAfterMs; // a cut-short run counts as at least its budget
   const atLeast = (s) => (s.workerMs === null ? '> ' : '');
+  const dayMs = (s) => s.serverTiming?.rollupMs ?? s.timedOutAfterMs; // cut short: at least its budget
+  const callMs = (s) => s.workerMs ?? s.timedOutAfterMs;
   for (const [n, s] of sizes) {
-    const ratio = ms(s) / s.raw.totalMs;
-    row(`rollup ms, day of ${fmt(Number(n))} events`, `${atLeast(s)}${fmt(ms(s))}`, fmt(s.raw.totalMs), `${atLeast(s)}${fmt(ratio, 1)}×`, '≤ 3× raw SQL', verdict(ratio <= 3, atLeast(s)));
+    const ratio = dayMs(s) / s.raw.totalMs;
+    row(`rollup ms, day of ${fmt(Number(n))} events`, `${atLeast(s)}${fmt(dayMs(s))}`, fmt(s.raw.totalMs), `${atLeast(s)}${fmt(ratio, 1)}×`, '≤ 3× raw SQL', verdict(ratio <= 3, atLeast(s)));
+    if (s.serverTiming) row('  + report rebuild ms', fmt(s.serverTiming.reportsMs), '', '');
+    row('  whole POST /v1/rollups ms', `${atLeast(s)}${fmt(callMs(s))}`, fmt(s.raw.totalMs), `${atLeast(s)}${fmt(callMs(s) / s.raw.totalMs, 1)}×`);
   }
   for (let i = 1; i < sizes.length; i++) {
     const [n0, a] = sizes[i - 1];
     const [n1, b] = sizes[i];
-    const growth = ms(b) / ms(a);
     const rawGrowth = b.raw.totalMs / a.raw.totalMs;
+    const growth = dayMs(b) / dayMs(a);
     row(`rollup growth ${fmt(Number(n0))} → ${fmt(Number(n1))}`, `${atLeast(b)}${fmt(growth, 1)}×`, `${fmt(rawGrowth, 1)}×`, '', `≤ ~${Number(n1) / Number(n0)}×`, verdict(growth <= GROWTH_LIMIT, atLeast(b)));
+    row('  whole POST /v1/rollups growth', `${atLeast(b)}${fmt(callMs(b) / callMs(a), 1)}×`, `${fmt(rawGrowth, 1)}×`, '');
   }
   if (r.reads) {
     const { summary: s, trivial: t } = r.reads;
@@ -49,6 +55,12 @@ export function figures(r) {
     row('report reads p50 ms', fmt(s.p50Ms, 2), fmt(t.p50Ms, 2), `${fmt(s.p50Ms / t.p50Ms, 1)}×`);
     row('report reads p99 ms', fmt(s.p99Ms, 2), fmt(t.p99Ms, 2), `${fmt(s.p99Ms / t.p99Ms, 1)}×`);
     row('report reads workerd CPU ms/request', fmt(s.workerdCpuMsPerRequest, 2), fmt(t.workerdCpuMsPerRequest, 2), `${fmt(s.workerdCpuMsPerRequest / t.workerdCpuMsPerRequest, 1)}×`);
+    const k = r.reads.keyed;
+    if (k) {
+      const keyed = s.requestsPerSecond / k.requestsPerSecond;
+      row(`report reads req/s (vs GET ${r.reads.keyedRoute}, same key check)`, fmt(s.requestsPerSecond), fmt(k.requestsPerSecond), `${fmt(keyed * 100)}%`, '≥ 80% of trivial', keyed >= 0.8 ? 'yes' : 'NO');
+      row(`  p50 / p99 ms vs ${r.reads.keyedRoute}`, `${fmt(s.p50Ms, 2)} / ${fmt(s.p99Ms, 2)}`, `${fmt(k.p50Ms, 2)} / ${fmt(k.p99Ms, 2)}`, '');
+    }
   }
   return rows;
 }
@@ -66,7 +78,7 @@ export function memoryRows(r) {
   }
   for (const [size, q] of Object.entries(r.ingest?.queue ?? {})) rows.push([`ingest via queue, batch ${size}`, fmt(q.workerdPeakMiB), fmt(q.nodePeakMiB), fmt((q.workerdCpuS * 1e6) / q.units, 1)]);
   for (const [n, s] of Object.entries(r.rollup?.sizes ?? {})) rows.push([`rollup ${fmt(Number(n))} events${s.workerMs === null ? ' (cut short)' : ''}`, fmt(s.memory.workerdPeakMiB), fmt(s.memory.nodePeakMiB), '']);
-  if (r.reads) for (const k of ['summary', 'trivial']) rows.push([`reads ${k}`, fmt(r.reads[k].workerdPeakMiB), fmt(r.reads[k].nodePeakMiB), '']);
+  if (r.reads) for (const k of ['summary', 'trivial', 'keyed'].filter((x) => r.reads[x])) rows.push([`reads ${k}`, fmt(r.reads[k].workerdPeakMiB), fmt(r.reads[k].nodePeakMiB), '']);
   return rows;
 }
 

@@ -48,9 +48,14 @@ export async function benchRollup(rt, { quick, pool, log, profileMax, budgetS })
     if (run.res.status !== 202 || !run.res.json?.rolledUp?.includes(day)) throw new Error(`POST /v1/rollups: ${run.res.status} ${run.res.text.slice(0, 300)}`);
     done.push(ws);
     entry.answer = run.res.json;
+    entry.serverTiming = serverTiming(run.res.headers['server-timing']);
     const worker = await workerSummary(await rt.d1(), ws.id, day);
     entry.outputs = { same: Object.keys(raw.summary).every((k) => raw.summary[k] === worker[k]), worker, raw: raw.summary };
-    log(`rollup ${n}: Worker ${Math.round(run.ms)} ms (${(run.ms / raw.totalMs).toFixed(1)}× raw)${entry.outputs.same ? '' : ' — outputs differ from raw SQL!'}`);
+    const { rollupMs, reportsMs } = entry.serverTiming;
+    log(
+      `rollup ${n}: Worker ${rollupMs} ms (${(rollupMs / raw.totalMs).toFixed(1)}× raw), then ${reportsMs} ms of reports: ` +
+        `${Math.round(run.ms)} ms in all${entry.outputs.same ? '' : ' — outputs differ from raw SQL!'}`,
+    );
     if (profiled) entry.profile = phases(run.sql, run.sent, run.done);
     else {
       // Put the day back as the first run found it (its rows gone, the people-days cursor rewound).
@@ -65,6 +70,12 @@ export async function benchRollup(rt, { quick, pool, log, profileMax, budgetS })
     }
   }
   return out;
+}
+
+/** POST /v1/rollups says in Server-Timing how long the days' rollup and the report rebuild took. */
+function serverTiming(header = '') {
+  const dur = (name) => Number(new RegExp(`(?:^|,)\\s*${name};dur=([\\d.]+)`).exec(header)?.[1] ?? NaN);
+  return { rollupMs: dur('rollup'), reportsMs: dur('reports') };
 }
 
 /** One POST /v1/rollups for the day, timed, with workerd's memory and the streamed statements. */

@@ -16,6 +16,7 @@ import { rollupsRoutes } from './routes/rollups';
 import { stagesRoutes } from './routes/stages';
 import { touchpointsRoutes } from './routes/touchpoints';
 import { webhookRoutes } from './routes/webhook';
+import { whoamiRoutes } from './routes/whoami';
 import { workspaceRoutes } from './routes/workspace';
 import { workspacesRoutes } from './routes/workspaces';
 
@@ -50,6 +51,7 @@ export function createApp() {
   app.route('/v1/customers', customersRoutes);
   app.route('/v1/reports', reportsRoutes);
   app.route('/v1/workspace', workspaceRoutes);
+  app.route('/v1/whoami', whoamiRoutes);
   app.route('/v1/alert-rules', alertRulesRoutes);
   app.route('/v1/webhook', webhookRoutes);
   app.route('/v1/cases', casesRoutes);

@@ -40,6 +40,30 @@ describe('per-key rate limits', () => {
     expect((await api('/v1/reports/summary?period=1y', { key: ws.keys.admin })).status).toBe(400);
   });
 
+  it('forged secrets under a real key id fill a window of their own, never the real key’s', async () => {
+    const ws = await newWorkspace();
+    // The id of an ingest key is public (the key ships inside apps); only its secret is not.
+    const forged = (i: number) => ws.keys.ingest.slice(0, -6) + i.toString(36).padStart(6, 'A');
+    for (let sent = 0; sent < INGEST_LIMIT + 50; sent += 25) {
+      const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => api('/v1/events', { key: forged(i % 2), body: {} })));
+      expect(burst.map((r) => r.status)).toEqual(burst.map(() => 401));
+    }
+    // More forged requests than the key's whole window, and the real key has all of it left.
+    expect((await api('/v1/events', { key: ws.keys.ingest, body: {} })).status).toBe(400);
+  });
+
+  it('GET /v1/whoami names the key’s workspace and scope, for any scope, and is limited like every keyed route', async () => {
+    const ws = await newWorkspace('Europe/Madrid');
+    for (const scope of ['ingest', 'read', 'admin'] as const) {
+      const r = await apiJson('/v1/whoami', { key: ws.keys[scope] });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ workspaceId: ws.id, keyId: ws.keys[scope].split('_')[2], scope, timezone: 'Europe/Madrid' });
+    }
+    expect((await api('/v1/whoami')).status).toBe(401);
+    const { limited } = await until429(() => api('/v1/whoami', { key: ws.keys.read }), 700);
+    expect(limited!.headers.get('retry-after')).toBe('60');
+  });
+
   it('the OpenAPI document lists 429 for keyed routes', async () => {
     const doc = (await apiJson('/openapi.json')).body;
     expect(doc.paths['/v1/events'].post.responses['429']).toBeDefined();

@@ -162,18 +162,26 @@ export const dailyMetrics = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.dim, t.key] })],
 );
 
-/** Distinct interacting customers per day and dimension value, so any range counts them exactly. */
-// WITHOUT ROWID (migration 0006, by hand: drizzle-kit cannot express it): the table is its key.
+/**
+ * Distinct interacting customers per day, one row per (touchpoint, channel, customer) with the
+ * stage and segment they had when the day rolled up: every dimension's distinct count (all,
+ * touchpoint, channel, stage, segment and the journey's segment × stage × channel) is a
+ * COUNT(DISTINCT customer_id) over these rows, so one row replaces one per dimension (8).
+ */
+// WITHOUT ROWID (migrations 0006 and 0008, by hand: drizzle-kit cannot express it): the
+// table is its key plus two columns that the key determines.
 export const dailyCustomers = sqliteTable(
   'daily_customers',
   {
     workspaceId: text('workspace_id').notNull(),
     day: text('day').notNull(),
-    dim: text('dim').notNull(),
-    key: text('key').notNull(),
+    touchpoint: text('touchpoint').notNull(),
+    channel: text('channel').notNull(),
     customerId: text('customer_id').notNull(),
+    stage: text('stage').notNull(),
+    segment: text('segment').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.dim, t.key, t.customerId] })],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.touchpoint, t.channel, t.customerId] })],
 );
 
 export const rollupState = sqliteTable('rollup_state', {

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { database, guardD1 } from '../db/client';
+import { guardD1 } from '../db/client';
 import type { AppEnv } from '../env';
 import { randomId } from '../lib/crypto';
 import { problemResponse } from '../lib/problem';
@@ -74,7 +74,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
     if (!sameOrigin(c)) return problemResponse(403, 'cross-origin', 'Cross-site sign-in refused.');
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const key = typeof form.key === 'string' ? form.key.trim() : '';
-    const auth = key ? await authenticate(database(c.env.DB), key) : null;
+    const auth = key ? await authenticate(guardD1(c.env.DB), key) : null;
     if (!auth || (auth.scope !== 'read' && auth.scope !== 'admin')) {
       return html(c, <SignInPage error={true} t={t} f={f} lang={lang} />, 401);
     }

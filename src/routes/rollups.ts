@@ -44,7 +44,9 @@ export const rollupsRoutes = createRouter().openapi(
     if (errors.length) throw invalid(errors);
     const d1 = guardD1(c.env.DB);
     const marked = await markBackfill(d1, workspaceId, from, to, yesterday);
-    const run = await rollupWorkspace(c.env, workspaceId, timezone, now);
+    const { timings, ...run } = await rollupWorkspace(c.env, workspaceId, timezone, now);
+    // Operators (and npm run bench) see where the time went: the days' rollup, then the reports.
+    c.header('server-timing', `rollup;dur=${timings.rollupMs};desc="days rolled up", reports;dur=${timings.reportsMs};desc="reports rebuilt"`);
     // Pending counts this range only: other dirty days are the cron's, and must not keep a
     // client that loops until 0 marking its range again.
     return c.json({ from, to, marked, ...run, pending: await pendingIn(d1, workspaceId, from, to) }, 202);

@@ -30,15 +30,15 @@ async function sumsBy(d1: D1Database, ws: string, dim: string, range: Range, seg
   return results;
 }
 
-async function customersBy(d1: D1Database, ws: string, dim: string, range: Range, segment: string | null, parts: number) {
-  const rest = Array.from({ length: parts }, (_, i) => `json_extract("key", '$[${i + 1}]')`).join(` || char(31) || `);
+// Distinct customers per stage, or per stage and channel ('\u001f' between), of one segment or all.
+async function customersBy(d1: D1Database, ws: string, key: string, range: Range, segment: string | null) {
   const { results } = await d1
     .prepare(
-      `SELECT ${rest} AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-       WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 AND (?5 IS NULL OR json_extract("key", '$[0]') = ?5)
+      `SELECT ${key} AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
+       WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment = ?4)
        GROUP BY k`,
     )
-    .bind(ws, dim, range.from, range.to, segment)
+    .bind(ws, range.from, range.to, segment)
     .all<{ k: string; n: number }>();
   return new Map(results.map((r) => [r.k, r.n]));
 }
@@ -96,10 +96,10 @@ export async function journeyReport(
   const seg = segment;
   const [tpSums, tpCustomers, emoRows, stageCustomers, channelCustomers, all] = await Promise.all([
     sumsBy(d1, ws, 'seg_tp', range, seg, 1),
-    customersBy(d1, ws, 'seg_tp', range, seg, 1),
+    customersBy(d1, ws, 'touchpoint', range, seg),
     sumsBy(d1, ws, 'seg_tp_emo', range, seg, 2),
-    customersBy(d1, ws, 'seg_stage', range, seg, 1),
-    customersBy(d1, ws, 'seg_stage_ch', range, seg, 2),
+    customersBy(d1, ws, 'stage', range, seg),
+    customersBy(d1, ws, "stage || char(31) || channel", range, seg),
     baseline(d1, ws, range, seg),
   ]);
   const sums = new Map(tpSums.map((r) => [r.k, r]));

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { apiKeys, workspaces } from '../db/schema';
+import { apiKeys } from '../db/schema';
 import type { AuthContext, Scope } from '../env';
 import { formatKey, hexToBytes, parseKey, randomId, randomSecret, sha256, sha256Hex } from '../lib/crypto';
 
@@ -20,20 +20,24 @@ export async function insertKey(db: Database, workspaceId: string, scope: Scope)
   return { id: row.id, key, scope };
 }
 
+// The hot path of every keyed request: one indexed read, no ORM mapping.
+const KEY_LOOKUP = `SELECT k.workspace_id, k.scope, k.secret_hash, w.timezone
+  FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+  WHERE k.id = ?1 AND k.revoked_at IS NULL`;
+
 /** Resolves a bearer key; null when unknown, malformed or revoked. */
-export async function authenticate(db: Database, presented: string): Promise<AuthContext | null> {
+export async function authenticate(d1: D1Database, presented: string): Promise<AuthContext | null> {
   const parsed = parseKey(presented);
   // Hash even on malformed input so that answers take the same path of work.
   const digest = await sha256(parsed?.secret ?? presented);
   if (!parsed) return null;
-  const [row] = await db
-    .select({ key: apiKeys, timezone: workspaces.timezone })
-    .from(apiKeys)
-    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
-    .where(and(eq(apiKeys.id, parsed.id), isNull(apiKeys.revokedAt)));
-  if (!row || row.key.scope !== parsed.scope) return null;
-  if (!crypto.subtle.timingSafeEqual(digest, hexToBytes(row.key.secretHash))) return null;
-  return { workspaceId: row.key.workspaceId, keyId: row.key.id, scope: row.key.scope, timezone: row.timezone };
+  const row = await d1
+    .prepare(KEY_LOOKUP)
+    .bind(parsed.id)
+    .first<{ workspace_id: string; scope: Scope; secret_hash: string; timezone: string }>();
+  if (!row || row.scope !== parsed.scope) return null;
+  if (!crypto.subtle.timingSafeEqual(digest, hexToBytes(row.secret_hash))) return null;
+  return { workspaceId: row.workspace_id, keyId: parsed.id, scope: row.scope, timezone: row.timezone };
 }
 
 export async function listKeys(db: Database, workspaceId: string): Promise<KeyInfo[]> {

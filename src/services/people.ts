@@ -87,7 +87,9 @@ function groupBy<R extends DimRow>(rows: R[], dim: Dim): Map<string, R[]> {
   const groups = new Map<string, R[]>();
   for (const r of rows) {
     const key = dim === 'all' ? '' : r[dim];
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
   }
   return groups;
 }
@@ -131,3 +133,33 @@ export function aggregateLoop(rows: CaseRow[], dim: Dim): Map<string, Loop> {
 }
 
 export const noTickets = (): Tickets => ({ received: 0, resolved: 0, medianFirstResponseMinutes: null });
+
+/**
+ * The non-additive facts of periods (lifecycle per segment, tickets, cases), each read once
+ * per [start, end) however many reports ask: a rebuild's summary, breakdowns and their
+ * previous periods share them (9 lifecycle and 18 ticket queries became 6 and 6).
+ */
+export class PeriodFacts {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly d1: D1Database) {}
+
+  private once<T>(kind: string, ws: string, start: number, end: number, load: () => Promise<T>): Promise<T> {
+    const key = `${kind}/${ws}/${start}/${end}`;
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) this.memo.set(key, (p = load()));
+    return p;
+  }
+
+  lifecycle(ws: string, start: number, end: number) {
+    return this.once('lifecycle', ws, start, end, () => lifecycleBySegment(this.d1, ws, start, end));
+  }
+
+  tickets(ws: string, start: number, end: number) {
+    return this.once('tickets', ws, start, end, () => ticketsInPeriod(this.d1, ws, start, end));
+  }
+
+  cases(ws: string, start: number, end: number) {
+    return this.once('cases', ws, start, end, () => casesInPeriod(this.d1, ws, start, end));
+  }
+}

@@ -53,8 +53,10 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
     d1.prepare(CHURN_GROUPS).bind(ws, start, end).all<Group>(),
     d1
       .prepare(
-        `SELECT dim, "key" AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-         WHERE workspace_id = ?1 AND dim IN ('all', 'touchpoint') AND day BETWEEN ?2 AND ?3 GROUP BY dim, k`,
+        `SELECT 'touchpoint' AS dim, touchpoint AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
+         WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY k
+         UNION ALL
+         SELECT 'all', '', COUNT(DISTINCT customer_id) FROM daily_customers WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3`,
       )
       .bind(ws, range.from, range.to)
       .all<{ dim: string; k: string; n: number }>(),

@@ -6,6 +6,7 @@ import { Memo } from '../lib/memo';
 import { addDays, localDay } from '../lib/time';
 import { journeyFor } from './journey';
 import { prioritiesFor } from './priorities';
+import { PeriodFacts } from './people';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from './reports';
 
 const TTL_SECONDS = 8 * 24 * 3600;
@@ -65,12 +66,12 @@ export async function cachedReport(
   return store(kv, key, await compute());
 }
 
-/** Every report a standard period has, by cache name. */
-export function standardReports(d1: D1Database, ws: string, tz: string, range: Range): [string, () => Promise<unknown>][] {
+/** Every report a standard period has, by cache name; `facts` shares period queries between them. */
+export function standardReports(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)): [string, () => Promise<unknown>][] {
   return [
-    ['summary', () => summaryReport(d1, ws, tz, range)],
+    ['summary', () => summaryReport(d1, ws, tz, range, facts)],
     ['daily', () => dailyReport(d1, ws, tz, range)],
-    ...BREAKDOWNS.map((by): [string, () => Promise<unknown>] => [`breakdown-${by}`, () => breakdownReport(d1, ws, tz, range, by)]),
+    ...BREAKDOWNS.map((by): [string, () => Promise<unknown>] => [`breakdown-${by}`, () => breakdownReport(d1, ws, tz, range, by, facts)]),
     ['journey', () => journeyFor(d1, ws, tz, range, null)],
     ['priorities', () => prioritiesFor(d1, ws, tz, range)],
   ];
@@ -84,11 +85,12 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
     .first<{ report_gen: number }>();
   const gen = row?.report_gen ?? 0;
   generations.set(ws, gen);
+  const facts = new PeriodFacts(d1);
+  // A period's reports run side by side: D1 answers one query at a time, but the JavaScript
+  // and the KV writes of one report overlap the next one's queries.
   for (const period of Object.keys(STANDARD_PERIODS) as Period[]) {
     const range = standardRange(period, tz, now);
-    for (const [name, compute] of standardReports(d1, ws, tz, range)) {
-      await store(kv, cacheKey(ws, gen, name, range), await compute());
-    }
+    await Promise.all(standardReports(d1, ws, tz, range, facts).map(async ([name, compute]) => store(kv, cacheKey(ws, gen, name, range), await compute())));
   }
   return gen;
 }

@@ -3,7 +3,7 @@
 // for the period's instants.
 import { addDays, daysBetween, periodBounds } from '../lib/time';
 import { ADDITIVE_FIELDS, buildMetrics, noLoop, zeroAdditive, type Additive, type Metrics } from './metrics';
-import { aggregateLoop, aggregateTickets, casesInPeriod, lifecycleBySegment, noTickets, sumLifecycle, ticketsInPeriod, type Dim } from './people';
+import { aggregateLoop, aggregateTickets, noTickets, PeriodFacts, sumLifecycle, type Dim } from './people';
 
 export type Range = { from: string; to: string };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
@@ -18,8 +18,18 @@ const COLUMNS: Record<keyof Additive, string> = {
 const SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${COLUMNS[f]}) AS ${f}`).join(', ');
 const PLAIN = ADDITIVE_FIELDS.map((f) => `${COLUMNS[f]} AS ${f}`).join(', ');
 
+// daily_customers has one row per (day, touchpoint, channel, customer) with its stage and segment.
+const CUSTOMER_KEY: Record<Dim, string> = { all: "''", touchpoint: 'touchpoint', channel: 'channel', stage: 'stage', segment: 'segment' };
+
 /** Metrics per dimension key ('' = none; for dim `all` the one key is ''). */
-export async function metricsFor(d1: D1Database, ws: string, tz: string, range: Range, dim: Dim): Promise<Map<string, Metrics>> {
+export async function metricsFor(
+  d1: D1Database,
+  ws: string,
+  tz: string,
+  range: Range,
+  dim: Dim,
+  facts = new PeriodFacts(d1),
+): Promise<Map<string, Metrics>> {
   const { start, end } = periodBounds(range.from, range.to, tz);
   const withLifecycle = dim === 'all' || dim === 'segment';
   const [sums, customers, life, tickets, cases] = await Promise.all([
@@ -29,14 +39,14 @@ export async function metricsFor(d1: D1Database, ws: string, tz: string, range: 
       .all<Additive & { k: string }>(),
     d1
       .prepare(
-        `SELECT "key" AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-         WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY k`,
+        `SELECT ${CUSTOMER_KEY[dim]} AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
+         WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY k`,
       )
-      .bind(ws, dim, range.from, range.to)
+      .bind(ws, range.from, range.to)
       .all<{ k: string; n: number }>(),
-    withLifecycle ? lifecycleBySegment(d1, ws, start, end) : Promise.resolve(new Map()),
-    ticketsInPeriod(d1, ws, start, end),
-    casesInPeriod(d1, ws, start, end),
+    withLifecycle ? facts.lifecycle(ws, start, end) : Promise.resolve(new Map()),
+    facts.tickets(ws, start, end),
+    facts.cases(ws, start, end),
   ]);
   const loops = aggregateLoop(cases, dim);
   const bySeg = dim === 'all' ? new Map([['', sumLifecycle(life.values())]]) : life;
@@ -64,14 +74,14 @@ export function previousRange(range: Range): Range {
   return { from: addDays(range.from, -len), to: addDays(range.from, -1) };
 }
 
-export async function summaryReport(d1: D1Database, ws: string, tz: string, range: Range) {
+export async function summaryReport(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
   const prev = previousRange(range);
-  const [now, before] = await Promise.all([metricsFor(d1, ws, tz, range, 'all'), metricsFor(d1, ws, tz, prev, 'all')]);
+  const [now, before] = await Promise.all([metricsFor(d1, ws, tz, range, 'all', facts), metricsFor(d1, ws, tz, prev, 'all', facts)]);
   return { ...envelope(range, tz), metrics: now.get('')!, previous: { ...prev, metrics: before.get('')! } };
 }
 
-export async function breakdownReport(d1: D1Database, ws: string, tz: string, range: Range, by: By) {
-  const rows = [...(await metricsFor(d1, ws, tz, range, by))]
+export async function breakdownReport(d1: D1Database, ws: string, tz: string, range: Range, by: By, facts = new PeriodFacts(d1)) {
+  const rows = [...(await metricsFor(d1, ws, tz, range, by, facts))]
     .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0))
     .map(([key, metrics]) => ({ key: key === '' ? null : key, metrics }));
   return { ...envelope(range, tz), by, rows };
@@ -106,7 +116,7 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
     d1
       .prepare(
         `SELECT day, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-         WHERE workspace_id = ?1 AND dim = 'all' AND day BETWEEN ?2 AND ?3 GROUP BY day`,
+         WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day`,
       )
       .bind(ws, range.from, range.to)
       .all<{ day: string; n: number }>(),

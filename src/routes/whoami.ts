@@ -1,0 +1,31 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter } from '../lib/router';
+import { requireScope } from '../middleware/auth';
+import { bearer, json, problems } from '../schemas/common';
+
+const Identity = z
+  .object({
+    workspaceId: z.string(),
+    keyId: z.string(),
+    scope: z.enum(['ingest', 'read', 'admin']),
+    timezone: z.string().openapi({ description: "The workspace's timezone: local days are counted in it" }),
+  })
+  .openapi('KeyIdentity');
+
+// Lets an app check the key it was configured with (any scope) without sending an event.
+// It does nothing else, which also makes it the bench's authenticated trivial route.
+export const whoamiRoutes = createRouter().openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['Keys'],
+    summary: 'The workspace, key id and scope of the presented key',
+    security: bearer,
+    middleware: [requireScope('any')],
+    responses: { 200: json(Identity, 'The key is valid'), ...problems(401, 429) },
+  }),
+  (c) => {
+    const { workspaceId, keyId, scope, timezone } = c.get('auth');
+    return c.json({ workspaceId, keyId, scope, timezone }, 200);
+  },
+);
