@@ -105,7 +105,8 @@ export const events = sqliteTable(
     index('events_customer').on(t.workspaceId, t.customerId, t.ts),
     index('events_ticket').on(t.workspaceId, t.ticketId, t.ts).where(sql`type = 'ticket'`),
     index('events_ticket_opened').on(t.workspaceId, t.ts).where(sql`type = 'ticket' AND status = 'opened'`),
-    index('events_lifecycle').on(t.workspaceId, t.customerId, t.ts).where(sql`type = 'lifecycle'`),
+    // Covering (seq, status): the lifecycle pass reads it in order and never visits the table.
+    index('events_lifecycle').on(t.workspaceId, t.customerId, t.ts, t.seq, t.status).where(sql`type = 'lifecycle'`),
     index('events_recent_people').on(t.workspaceId, t.seq).where(sql`type IN ('identify', 'lifecycle', 'ticket')`),
   ],
 );

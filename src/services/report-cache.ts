@@ -3,11 +3,11 @@
 // and old keys simply expire. Nothing relies on KV deletes.
 import { sha256Hex } from '../lib/crypto';
 import { Memo } from '../lib/memo';
-import { addDays, localDay } from '../lib/time';
+import { addDays, localDay, periodBounds } from '../lib/time';
 import { journeyFor } from './journey';
 import { prioritiesFor } from './priorities';
 import { PeriodFacts } from './people';
-import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from './reports';
+import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from './reports';
 
 const TTL_SECONDS = 8 * 24 * 3600;
 export const STANDARD_PERIODS = { '7d': 7, '30d': 30, '90d': 90 } as const;
@@ -86,10 +86,12 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
   const gen = row?.report_gen ?? 0;
   generations.set(ws, gen);
   const facts = new PeriodFacts(d1);
+  const ranges = (Object.keys(STANDARD_PERIODS) as Period[]).map((period) => standardRange(period, tz, now));
+  // Who was active when, for every period and the one before it (summary's `previous`), in one pass.
+  await facts.prefetchLifecycle(ws, ranges.flatMap((r) => [r, previousRange(r)]).map((r) => periodBounds(r.from, r.to, tz)));
   // A period's reports run side by side: D1 answers one query at a time, but the JavaScript
   // and the KV writes of one report overlap the next one's queries.
-  for (const period of Object.keys(STANDARD_PERIODS) as Period[]) {
-    const range = standardRange(period, tz, now);
+  for (const range of ranges) {
     await Promise.all(standardReports(d1, ws, tz, range, facts).map(async ([name, compute]) => store(kv, cacheKey(ws, gen, name, range), await compute())));
   }
   return gen;
