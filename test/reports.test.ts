@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import { addDays, localDay } from '../src/lib/time';
 import { DAYS_PER_RUN } from '../src/services/schedule';
+import { guardD1 } from '../src/db/client';
+import { PeriodFacts } from '../src/services/period-facts';
+import { STANDARD_PERIODS, standardRange, standardReports, type Period } from '../src/services/report-cache';
 import { api, apiJson, newWorkspace, send, type TestWorkspace } from './helpers';
 import { D1, D3, ev, loaded, TZ } from './scenario';
 
@@ -83,6 +86,30 @@ describe('reports over HTTP', () => {
     const key = keys.find((k) => k.name.includes('/summary/') && k.name.endsWith(`${addDays(yesterday, -6)}/${yesterday}`))!;
     const stored = await env.REPORTS.getWithMetadata<{ etag: string }>(key.name, 'text');
     expect(r.res.headers.get('etag')).toBe(stored.metadata!.etag);
+  });
+
+  it('reports prebuilt with shared period facts equal each report computed on its own', async () => {
+    const ws = await loaded();
+    await backfill(ws);
+    const { report_gen: gen } = (await env.DB.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws.id).first<{ report_gen: number }>())!;
+    const strip = ({ generatedAt, ...rest }: { generatedAt: string }) => rest;
+    let compared = 0;
+    for (const period of Object.keys(STANDARD_PERIODS) as Period[]) {
+      const r = standardRange(period, TZ);
+      for (const [name] of standardReports(guardD1(env.DB), ws.id, TZ, r)) {
+        const stored = await env.REPORTS.get(`report/${ws.id}/${gen}/${name}/${r.from}/${r.to}`, 'json');
+        expect(stored, `${name} ${period} prebuilt`).not.toBeNull();
+        // Fresh facts for each report: nothing shared with the rebuild or with the other reports.
+        const alone = new Map(standardReports(guardD1(env.DB), ws.id, TZ, r, new PeriodFacts(guardD1(env.DB)))).get(name)!;
+        expect(strip(stored as never), `${name} ${period}`).toEqual(strip((await alone()) as never));
+        compared++;
+      }
+    }
+    expect(compared).toBe(24);
+    // The 90-day period holds the scenario: the comparison is not between empty reports.
+    const summary = await apiJson('/v1/reports/summary?period=90d', { key: ws.keys.read });
+    expect(summary.body.metrics.nps.responses).toBeGreaterThan(0);
+    expect(summary.body.metrics.retention.customersAtEnd).toBeGreaterThan(0);
   });
 
   it('a late event changes its day’s report after the next cron, under a new ETag', async () => {

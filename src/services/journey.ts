@@ -1,6 +1,7 @@
 // The journey map: stages in order, each with its touchpoints measured over the period
 // (optionally for one segment), the channels its customers used, and critical moments.
 import { ADDITIVE_FIELDS, buildMetrics, percent, zeroAdditive, type Additive } from './metrics';
+import { PeriodFacts } from './period-facts';
 import type { Range } from './reports';
 import { standsOut, Z_95 } from './stats';
 
@@ -28,19 +29,6 @@ async function sumsBy(d1: D1Database, ws: string, dim: string, range: Range, seg
     .bind(ws, dim, range.from, range.to, segment)
     .all<Row>();
   return results;
-}
-
-// Distinct customers per stage, or per stage and channel ('\u001f' between), of one segment or all.
-async function customersBy(d1: D1Database, ws: string, key: string, range: Range, segment: string | null) {
-  const { results } = await d1
-    .prepare(
-      `SELECT ${key} AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-       WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment = ?4)
-       GROUP BY k`,
-    )
-    .bind(ws, range.from, range.to, segment)
-    .all<{ k: string; n: number }>();
-  return new Map(results.map((r) => [r.k, r.n]));
 }
 
 async function baseline(d1: D1Database, ws: string, range: Range, segment: string | null): Promise<Additive> {
@@ -92,14 +80,15 @@ export async function journeyReport(
   range: Range,
   segment: string | null,
   inventory: { stages: InventoryStage[]; touchpoints: InventoryTouchpoint[] },
+  facts = new PeriodFacts(d1),
 ) {
   const seg = segment;
   const [tpSums, tpCustomers, emoRows, stageCustomers, channelCustomers, all] = await Promise.all([
     sumsBy(d1, ws, 'seg_tp', range, seg, 1),
-    customersBy(d1, ws, 'touchpoint', range, seg),
+    facts.reach(ws, range, 'touchpoint', seg),
     sumsBy(d1, ws, 'seg_tp_emo', range, seg, 2),
-    customersBy(d1, ws, 'stage', range, seg),
-    customersBy(d1, ws, "stage || char(31) || channel", range, seg),
+    facts.reach(ws, range, 'stage', seg),
+    facts.reach(ws, range, 'stageChannel', seg),
     baseline(d1, ws, range, seg),
   ]);
   const sums = new Map(tpSums.map((r) => [r.k, r]));
@@ -170,6 +159,6 @@ export async function loadInventory(d1: D1Database, ws: string) {
   };
 }
 
-export async function journeyFor(d1: D1Database, ws: string, tz: string, range: Range, segment: string | null) {
-  return journeyReport(d1, ws, tz, range, segment, await loadInventory(d1, ws));
+export async function journeyFor(d1: D1Database, ws: string, tz: string, range: Range, segment: string | null, facts = new PeriodFacts(d1)) {
+  return journeyReport(d1, ws, tz, range, segment, await loadInventory(d1, ws), facts);
 }

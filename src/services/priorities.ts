@@ -3,6 +3,7 @@
 import { periodBounds } from '../lib/time';
 import { percent, round2 } from './metrics';
 import { LIFECYCLE_CTES } from './people';
+import { PeriodFacts } from './period-facts';
 import { loadInventory } from './journey';
 import type { Range } from './reports';
 import { gapWithInterval, npsWithError, rateWithError } from './stats';
@@ -46,27 +47,18 @@ export type TouchpointInfo = { key: string; name: string; stage: string; owner: 
 const r2 = (x: number) => round2(x);
 const ci = (g: { low: number; high: number }) => [r2(g.low), r2(g.high)];
 
-export async function prioritiesReport(d1: D1Database, ws: string, tz: string, range: Range, inventory: TouchpointInfo[]) {
+export async function prioritiesReport(d1: D1Database, ws: string, tz: string, range: Range, inventory: TouchpointInfo[], facts = new PeriodFacts(d1)) {
   const { start, end } = periodBounds(range.from, range.to, tz);
-  const [npsRows, churnRows, reachRows] = await Promise.all([
+  const [npsRows, churnRows, reach, everyone] = await Promise.all([
     d1.prepare(NPS_GROUPS).bind(ws, start, end, range.from, range.to).all<Group>(),
     d1.prepare(CHURN_GROUPS).bind(ws, start, end).all<Group>(),
-    d1
-      .prepare(
-        `SELECT 'touchpoint' AS dim, touchpoint AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-         WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY k
-         UNION ALL
-         SELECT 'all', '', COUNT(DISTINCT customer_id) FROM daily_customers WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3`,
-      )
-      .bind(ws, range.from, range.to)
-      .all<{ dim: string; k: string; n: number }>(),
+    facts.reach(ws, range, 'touchpoint'),
+    facts.reach(ws, range, 'all').then((m) => m.get('') ?? 0),
   ]);
   const npsBy = new Map(npsRows.results.map((r) => [r.k, r]));
   const churnBy = new Map(churnRows.results.map((r) => [r.k, r]));
   const npsAll = npsBy.get(null) ?? { n: 0, p: 0, d: 0 };
   const churnAll = churnBy.get(null) ?? { s: 0, c: 0 };
-  const reach = new Map(reachRows.results.filter((r) => r.dim === 'touchpoint').map((r) => [r.k, r.n]));
-  const everyone = reachRows.results.find((r) => r.dim === 'all')?.n ?? 0;
   const info = new Map(inventory.map((t) => [t.key, t]));
   const keys = new Set<string>([...info.keys(), ...[...reach.keys(), ...npsBy.keys(), ...churnBy.keys()].filter((k): k is string => !!k)]);
 
@@ -122,7 +114,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
   };
 }
 
-export async function prioritiesFor(d1: D1Database, ws: string, tz: string, range: Range) {
+export async function prioritiesFor(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
   const { touchpoints } = await loadInventory(d1, ws);
-  return prioritiesReport(d1, ws, tz, range, touchpoints);
+  return prioritiesReport(d1, ws, tz, range, touchpoints, facts);
 }

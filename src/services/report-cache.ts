@@ -6,7 +6,7 @@ import { Memo } from '../lib/memo';
 import { addDays, localDay, periodBounds } from '../lib/time';
 import { journeyFor } from './journey';
 import { prioritiesFor } from './priorities';
-import { PeriodFacts } from './people';
+import { PeriodFacts } from './period-facts';
 import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from './reports';
 
 const TTL_SECONDS = 8 * 24 * 3600;
@@ -70,10 +70,10 @@ export async function cachedReport(
 export function standardReports(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)): [string, () => Promise<unknown>][] {
   return [
     ['summary', () => summaryReport(d1, ws, tz, range, facts)],
-    ['daily', () => dailyReport(d1, ws, tz, range)],
+    ['daily', () => dailyReport(d1, ws, tz, range, facts)],
     ...BREAKDOWNS.map((by): [string, () => Promise<unknown>] => [`breakdown-${by}`, () => breakdownReport(d1, ws, tz, range, by, facts)]),
-    ['journey', () => journeyFor(d1, ws, tz, range, null)],
-    ['priorities', () => prioritiesFor(d1, ws, tz, range)],
+    ['journey', () => journeyFor(d1, ws, tz, range, null, facts)],
+    ['priorities', () => prioritiesFor(d1, ws, tz, range, facts)],
   ];
 }
 

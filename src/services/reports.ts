@@ -3,7 +3,8 @@
 // for the period's instants.
 import { addDays, daysBetween, periodBounds } from '../lib/time';
 import { ADDITIVE_FIELDS, buildMetrics, noLoop, zeroAdditive, type Additive, type Metrics } from './metrics';
-import { aggregateLoop, aggregateTickets, noTickets, PeriodFacts, sumLifecycle, type Dim } from './people';
+import { aggregateLoop, aggregateTickets, noTickets, sumLifecycle, type Dim } from './people';
+import { PeriodFacts } from './period-facts';
 
 export type Range = { from: string; to: string };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
@@ -18,9 +19,6 @@ const COLUMNS: Record<keyof Additive, string> = {
 const SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${COLUMNS[f]}) AS ${f}`).join(', ');
 const PLAIN = ADDITIVE_FIELDS.map((f) => `${COLUMNS[f]} AS ${f}`).join(', ');
 
-// daily_customers has one row per (day, touchpoint, channel, customer) with its stage and segment.
-const CUSTOMER_KEY: Record<Dim, string> = { all: "''", touchpoint: 'touchpoint', channel: 'channel', stage: 'stage', segment: 'segment' };
-
 /** Metrics per dimension key ('' = none; for dim `all` the one key is ''). */
 export async function metricsFor(
   d1: D1Database,
@@ -32,18 +30,12 @@ export async function metricsFor(
 ): Promise<Map<string, Metrics>> {
   const { start, end } = periodBounds(range.from, range.to, tz);
   const withLifecycle = dim === 'all' || dim === 'segment';
-  const [sums, customers, life, tickets, cases] = await Promise.all([
+  const [sums, counts, life, tickets, cases] = await Promise.all([
     d1
       .prepare(`SELECT "key" AS k, ${SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY k`)
       .bind(ws, dim, range.from, range.to)
       .all<Additive & { k: string }>(),
-    d1
-      .prepare(
-        `SELECT ${CUSTOMER_KEY[dim]} AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-         WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY k`,
-      )
-      .bind(ws, range.from, range.to)
-      .all<{ k: string; n: number }>(),
+    facts.reach(ws, range, dim),
     withLifecycle ? facts.lifecycle(ws, start, end) : Promise.resolve(new Map()),
     facts.tickets(ws, start, end),
     facts.cases(ws, start, end),
@@ -52,7 +44,6 @@ export async function metricsFor(
   const bySeg = dim === 'all' ? new Map([['', sumLifecycle(life.values())]]) : life;
   const ticketGroups = aggregateTickets(tickets, dim);
   const additive = new Map(sums.results.map((r) => [r.k, r]));
-  const counts = new Map(customers.results.map((r) => [r.k, r.n]));
   const keys = new Set<string>(dim === 'all' ? [''] : []);
   for (const k of additive.keys()) keys.add(k);
   for (const k of ticketGroups.keys()) keys.add(k);
@@ -102,8 +93,8 @@ type DayRow = Additive & {
 };
 
 /** One entry per day; each day's customers and tickets were evaluated for that day by the rollup. */
-export async function dailyReport(d1: D1Database, ws: string, tz: string, range: Range) {
-  const [rows, customers] = await Promise.all([
+export async function dailyReport(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
+  const [rows, counts] = await Promise.all([
     d1
       .prepare(
         `SELECT day, ${PLAIN}, cust_start AS custStart, cust_end AS custEnd, cust_churned AS custChurned, cust_new AS custNew,
@@ -113,16 +104,9 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
       )
       .bind(ws, range.from, range.to)
       .all<DayRow>(),
-    d1
-      .prepare(
-        `SELECT day, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-         WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day`,
-      )
-      .bind(ws, range.from, range.to)
-      .all<{ day: string; n: number }>(),
+    facts.reach(ws, range, 'day'),
   ]);
   const byDay = new Map(rows.results.map((r) => [r.day, r]));
-  const counts = new Map(customers.results.map((r) => [r.day, r.n]));
   const days = Array.from({ length: daysBetween(range.from, range.to) + 1 }, (_, i) => {
     const day = addDays(range.from, i);
     // A day with no row had no events and no lifecycle history before it: all zero.
