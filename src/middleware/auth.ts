@@ -16,9 +16,10 @@ const unauthorized = (detail: string) =>
   new ApiError(401, 'unauthorized', detail, undefined, { 'www-authenticate': 'Bearer realm="trayecto"' });
 
 /**
- * Requires a workspace key that grants `scope` ('any': any valid key): 401 for a missing or wrong key, 403 for the
- * wrong scope, 429 past the key's rate limit. The key lookup (D1, so that a revocation holds
- * at once) and the limiter run side by side: a report read waits for one round-trip, not two.
+ * Requires a workspace key that grants `scope` ('any': any valid key): 401 for a missing or
+ * wrong key, 403 for the wrong scope, 429 past the key's rate limit. The key lookup (D1, so
+ * that a revocation holds at once) and the limiter run side by side: a report read waits for
+ * one round-trip, not two.
  */
 export const requireScope = (scope: Scope | 'any') =>
   createMiddleware<AppEnv>(async (c, next) => {

@@ -54,7 +54,11 @@ export class PeriodFacts {
     const fresh = periods.filter((p) => !this.memo.has(`lifecycle/${ws}/${p.start}/${p.end}`));
     if (!fresh.length) return Promise.resolve();
     const all = lifecycleByPeriods(this.d1, ws, fresh);
-    fresh.forEach((p, i) => this.memo.set(`lifecycle/${ws}/${p.start}/${p.end}`, all.then((r) => r[i])));
+    fresh.forEach((p, i) => {
+      const one = all.then((r) => r[i]);
+      one.catch(() => {}); // the caller sees the failure through the returned promise
+      this.memo.set(`lifecycle/${ws}/${p.start}/${p.end}`, one);
+    });
     return all.then(() => undefined);
   }
 
