@@ -68,5 +68,7 @@ describe('per-key rate limits', () => {
     const doc = (await apiJson('/openapi.json')).body;
     expect(doc.paths['/v1/events'].post.responses['429']).toBeDefined();
     expect(doc.paths['/v1/reports/summary'].get.responses['429']).toBeDefined();
+    expect(doc.paths['/v1/whoami'].get.responses['429']).toBeDefined();
+    expect(doc.paths['/v1/whoami'].get.responses['200'].content['application/json'].schema).toBeDefined();
   });
 });

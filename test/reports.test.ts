@@ -189,6 +189,17 @@ describe('rollup backfill over more days than one call rolls up', () => {
     await send(ws, { type: 'response', messageId: 'b3', customerId: 'c2', survey: 'nps', score: 7, timestamp: `${addDays(from, 3)}T12:00:00Z` });
     expect((await call()).marked).toBe(DAYS_PER_RUN + 5);
   });
+
+  it('says in Server-Timing how long the days and the report rebuild took', async () => {
+    const ws = await loaded();
+    const r = await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from: D1, to: D3 } });
+    expect(r.status).toBe(202);
+    expect(r.body.reportGeneration).not.toBeNull();
+    const header = r.res.headers.get('server-timing') ?? '';
+    const dur = (name: string) => Number(new RegExp(`(?:^|, )${name};dur=(\\d+)`).exec(header)?.[1]);
+    expect(dur('rollup'), header).toBeGreaterThanOrEqual(0);
+    expect(dur('reports'), header).toBeGreaterThanOrEqual(0);
+  });
 });
 
 describe('right to erasure', () => {
