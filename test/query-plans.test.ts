@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CASE_SQL } from '../src/services/cases';
 import { INGEST_SQL } from '../src/services/ingest';
+import { LIFECYCLE_CTES } from '../src/services/people';
 import { PRIORITY_SQL } from '../src/services/priorities';
 import { PEOPLE_DAYS } from '../src/services/schedule';
 
@@ -40,4 +41,14 @@ describe('rollup and report query plans', () => {
       expect(joined.filter((s) => !/(customer_id|ticket_id)=\?/.test(s)), steps.join('\n')).toEqual([]);
     });
   }
+});
+
+// Who was active when: one ordered pass over the workspace's lifecycle events that never
+// visits the events table (the index carries seq and status), and no sort for the window.
+describe('lifecycle query plan', () => {
+  it('reads the covering events_lifecycle index in its own order', async () => {
+    const steps = await plan(`WITH ${LIFECYCLE_CTES} SELECT COUNT(*) FROM per`);
+    expect(steps.some((s) => /^SEARCH events USING COVERING INDEX events_lifecycle \(workspace_id=\?/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.filter((s) => /TEMP B-TREE FOR .*ORDER BY/.test(s)), steps.join('\n')).toEqual([]);
+  });
 });
