@@ -48,7 +48,8 @@ const LIMITS = { ingest: { binding: 'INGEST_LIMITER', period: 10 }, other: { bin
  * is read from the key's own text, and the counter is named by a hash of the whole presented
  * key, not by its id: ids are not secret (an ingest key ships inside apps), and a counter
  * named by the id would let anyone who knows it use up the real key's window with forged
- * secrets. A forged key only fills a counter of its own (and gets 401 anyway).
+ * secrets. A forged key only fills a counter of its own (and gets 401 anyway). It is a hash
+ * of its own (prefixed), not the stored secret_hash, which stays in D1 alone.
  */
 async function overLimit(env: Env, presented: string): Promise<number> {
   const { binding, period } = parseKey(presented)?.scope === 'ingest' ? LIMITS.ingest : LIMITS.other;

@@ -45,19 +45,21 @@ export class PeriodFacts {
     return p;
   }
 
+  private static lifecycleKey = (ws: string, p: Span) => `lifecycle/${ws}/${p.start}/${p.end}`;
+
   lifecycle(ws: string, start: number, end: number) {
-    return this.once(`lifecycle/${ws}/${start}/${end}`, () => lifecycleBySegment(this.d1, ws, start, end));
+    return this.once(PeriodFacts.lifecycleKey(ws, { start, end }), () => lifecycleBySegment(this.d1, ws, start, end));
   }
 
   /** Reads the lifecycle of all these periods in one pass, for the reports that will ask. */
   prefetchLifecycle(ws: string, periods: Span[]): Promise<void> {
-    const fresh = periods.filter((p) => !this.memo.has(`lifecycle/${ws}/${p.start}/${p.end}`));
+    const fresh = periods.filter((p) => !this.memo.has(PeriodFacts.lifecycleKey(ws, p)));
     if (!fresh.length) return Promise.resolve();
     const all = lifecycleByPeriods(this.d1, ws, fresh);
     fresh.forEach((p, i) => {
       const one = all.then((r) => r[i]);
       one.catch(() => {}); // the caller sees the failure through the returned promise
-      this.memo.set(`lifecycle/${ws}/${p.start}/${p.end}`, one);
+      this.memo.set(PeriodFacts.lifecycleKey(ws, p), one);
     });
     return all.then(() => undefined);
   }
