@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { createReceiver } from './test/webhook-receiver';
+import { createReceiver } from './test/webhook-receiver.ts';
 
 /** Requests per ingest key per 10 s in tests (test/rate-limits.test.ts reads it). */
 export const TEST_INGEST_LIMIT = 500;

@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { TooManyParametersError } from './db/client';
+import { TooManyParametersError } from './platform/d1';
 import type { AppEnv } from './env';
-import { ApiError, problem, problemResponse } from './lib/problem';
+import { ApiError, problem, problemResponse } from './platform/problem';
 import { alertRulesRoutes } from './routes/alert-rules';
 import { casesRoutes } from './routes/cases';
 import { customersRoutes } from './routes/customers';
@@ -17,7 +17,7 @@ import { stagesRoutes } from './routes/stages';
 import { touchpointsRoutes } from './routes/touchpoints';
 import { webhookRoutes } from './routes/webhook';
 import { whoamiRoutes } from './routes/whoami';
-import { workspaceRoutes } from './routes/workspace';
+import { settingsRoutes } from './routes/settings';
 import { workspacesRoutes } from './routes/workspaces';
 
 type RouteEntry = { method: string; path: string };
@@ -50,7 +50,7 @@ export function createApp() {
   app.route('/v1/rollups', rollupsRoutes);
   app.route('/v1/customers', customersRoutes);
   app.route('/v1/reports', reportsRoutes);
-  app.route('/v1/workspace', workspaceRoutes);
+  app.route('/v1/workspace', settingsRoutes);
   app.route('/v1/whoami', whoamiRoutes);
   app.route('/v1/alert-rules', alertRulesRoutes);
   app.route('/v1/webhook', webhookRoutes);

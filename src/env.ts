@@ -1,4 +1,9 @@
-import type { IngestMessage } from './services/ingest-queue';
+// Row of the events table as ingest flattens it (column initials as keys).
+export type Row = Record<string, string | number | null>;
+
+/** What the ingest queue carries: one request's rows of one workspace; `at`, when the edge
+ * accepted them (an erasure after it drops the erased customer's rows). */
+export type IngestMessage = { ws: string; rows: Row[]; at: number };
 
 export type Env = {
   DB: D1Database;

@@ -1,10 +1,10 @@
 import { createApp } from './app';
-import type { Env } from './env';
-import { guardD1 } from './db/client';
-import { scheduledRollup } from './services/cron';
-import { forgetOldErasures } from './services/erasure';
-import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters, type IngestMessage } from './services/ingest-queue';
-import { handleDeliveries, resendStrandedDeliveries, type DeliveryMessage } from './services/webhooks';
+import type { Env, IngestMessage } from './env';
+import { guardD1 } from './platform/d1';
+import { scheduledRollup } from './jobs/rollup-run';
+import { forgetOldErasures } from './ingest/erasure';
+import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters } from './ingest/queue';
+import { handleDeliveries, resendStrandedDeliveries, type DeliveryMessage } from './loop/webhooks';
 
 const app = createApp();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseKey } from '../src/lib/crypto';
-import { addDays, localDay } from '../src/lib/time';
+import { parseKey } from '../src/platform/crypto';
+import { addDays, localDay } from '../src/platform/time';
 import { api, apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();

@@ -7,7 +7,7 @@ declare global {
       MIGRATION_DB: D1Database;
     }
     interface GlobalProps {
-      mainModule: typeof import('../src/index');
+      mainModule: typeof import('../src');
     }
   }
 }

@@ -1,9 +1,10 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../src/index';
-import { toRows } from '../src/services/ingest';
-import { INGEST_QUEUE, type IngestMessage } from '../src/services/ingest-queue';
+import worker from '../src';
+import { toRows } from '../src/ingest/store';
+import { INGEST_QUEUE } from '../src/ingest/queue';
+import type { IngestMessage } from '../src/env';
 import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers';
 
 const queueEnv = { ...env, INGEST_MODE: 'queue' };

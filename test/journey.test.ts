@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/db/client';
-import { journeyFor } from '../src/services/journey';
-import { prioritiesFor } from '../src/services/priorities';
-import { runWorkspaceRollup } from '../src/services/schedule';
-import { npsWithError } from '../src/services/stats';
+import { guardD1 } from '../src/platform/d1';
+import { journeyFor } from '../src/journey/journey';
+import { prioritiesFor } from '../src/journey/priorities';
+import { runWorkspaceRollup } from '../src/rollup/dirty-days';
+import { npsWithError } from '../src/metrics/significance';
 import { apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers';
 
 const RANGE = { from: '2026-11-10', to: '2026-11-12' };

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/db/client';
-import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../src/services/people';
+import { guardD1 } from '../src/platform/d1';
+import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../src/rollup/lifecycle';
 import { newWorkspace, send } from './helpers';
 
 // The SPEC's definitions, evaluated in JavaScript on the stored rows: a customer is active at t

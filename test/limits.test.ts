@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { boundParameterStats, guardD1, MAX_BOUND_PARAMETERS, TooManyParametersError } from '../src/db/client';
+import { boundParameterStats, guardD1, MAX_BOUND_PARAMETERS, TooManyParametersError } from '../src/platform/d1';
 import { api, apiJson, countRows, ev, ingestCounts, newWorkspace, send, sendRaw } from './helpers';
 
 const makers = [ev.identify, ev.interaction, ev.response, ev.lifecycle, ev.ticket];

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { sign } from '../src/services/webhooks';
+import { sign } from '../src/loop/webhooks';
 import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers';
 
 const HOOKS = 'https://hooks.receiver.test';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayStart, localDay, periodBounds } from '../src/lib/time';
-import { buildMetrics, median, percent, round2, zeroAdditive } from '../src/services/metrics';
+import { dayStart, localDay, periodBounds } from '../src/platform/time';
+import { buildMetrics, median, percent, round2, zeroAdditive } from '../src/metrics/definitions';
 
 const noTickets = { received: 0, resolved: 0, medianFirstResponseMinutes: null };
 

@@ -1,8 +1,8 @@
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/db/client';
-import { runWorkspaceRollup } from '../src/services/schedule';
+import { guardD1 } from '../src/platform/d1';
+import { runWorkspaceRollup } from '../src/rollup/dirty-days';
 import { loaded, NOW, TZ } from './scenario';
 
 // Rows of these tables are copied as they are: their schema is the same before and after 0008.

@@ -1,12 +1,12 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../src/index';
-import { addDays, localDay } from '../src/lib/time';
-import { DAYS_PER_RUN } from '../src/services/schedule';
-import { guardD1 } from '../src/db/client';
-import { PeriodFacts } from '../src/services/period-facts';
-import { STANDARD_PERIODS, standardRange, standardReports, type Period } from '../src/services/report-cache';
+import worker from '../src';
+import { addDays, localDay } from '../src/platform/time';
+import { DAYS_PER_RUN } from '../src/rollup/dirty-days';
+import { guardD1 } from '../src/platform/d1';
+import { PeriodFacts } from '../src/reports/period-facts';
+import { STANDARD_PERIODS, standardRange, standardReports, type Period } from '../src/publish/cache';
 import { api, apiJson, newWorkspace, send, type TestWorkspace } from './helpers';
 import { D1, D3, ev, loaded, TZ } from './scenario';
 

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/db/client';
-import { rollupDay } from '../src/services/rollup';
-import { runWorkspaceRollup } from '../src/services/schedule';
-import { dailyReport, summaryReport, breakdownReport } from '../src/services/reports';
+import { guardD1 } from '../src/platform/d1';
+import { rollupDay } from '../src/rollup/day';
+import { runWorkspaceRollup } from '../src/rollup/dirty-days';
+import { dailyReport, summaryReport, breakdownReport } from '../src/reports/reports';
 import { newWorkspace, send, type TestWorkspace } from './helpers';
 import { D1, D2, D3, ev, loaded, NOW, TZ } from './scenario';
 

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../db/client';
-import { ApiError } from '../lib/problem';
-import { createRouter } from '../lib/router';
-import { localDay } from '../lib/time';
-import { requireScope } from '../middleware/auth';
-import { jsonBody } from '../middleware/json-body';
-import { bearer, json, jsonRequest, problems } from '../schemas/common';
-import { listCases, resolveCase } from '../services/cases';
+import { guardD1 } from '../platform/d1';
+import { ApiError } from '../platform/problem';
+import { createRouter } from '../platform/router';
+import { localDay } from '../platform/time';
+import { requireScope } from '../workspace/auth';
+import { jsonBody } from '../platform/json-body';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi';
+import { listCases, resolveCase } from '../loop/cases';
 
 const Case = z
   .object({

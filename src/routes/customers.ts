@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../db/client';
-import { ApiError } from '../lib/problem';
-import { createRouter } from '../lib/router';
-import { requireScope } from '../middleware/auth';
-import { bearer, json, problems } from '../schemas/common';
-import { rollupWorkspace } from '../services/cron';
-import { eraseCustomer } from '../services/erasure';
+import { guardD1 } from '../platform/d1';
+import { ApiError } from '../platform/problem';
+import { createRouter } from '../platform/router';
+import { requireScope } from '../workspace/auth';
+import { bearer, json, problems } from '../platform/openapi';
+import { rollupWorkspace } from '../jobs/rollup-run';
+import { eraseCustomer } from '../ingest/erasure';
 
 const Erased = z
   .object({

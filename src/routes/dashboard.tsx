@@ -1,16 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { guardD1 } from '../db/client';
+import { guardD1 } from '../platform/d1';
 import type { AppEnv } from '../env';
-import { randomId } from '../lib/crypto';
-import { problemResponse } from '../lib/problem';
-import { listCases } from '../services/cases';
-import { authenticate } from '../services/keys';
-import { cachedReport, standardRange, standardReports, type Period } from '../services/report-cache';
-import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../services/session';
-import { DashboardPage, SignInPage, type DashboardData } from '../views/dashboard';
-import { formatters, pickLang, texts } from '../views/i18n';
+import { randomId } from '../platform/crypto';
+import { problemResponse } from '../platform/problem';
+import { listCases } from '../loop/cases';
+import { authenticate } from '../workspace/keys';
+import { cachedReport, standardRange, standardReports, type Period } from '../publish/cache';
+import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../dashboard/session';
+import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page';
+import { formatters, pickLang, texts } from '../dashboard/i18n';
 
 const PERIODS = ['7d', '30d', '90d'];
 

@@ -1,14 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
-import { guardD1 } from '../db/client';
-import { requireScope } from '../middleware/auth';
-import { createRouter } from '../lib/router';
-import { invalid } from '../lib/problem';
-import { jsonBody } from '../middleware/json-body';
-import { bearer, json, jsonRequest, problems } from '../schemas/common';
-import { IngestBody, IngestResult, type Event } from '../schemas/events';
-import { parseIngestBody, sizeErrors, storeRows, toRows } from '../services/ingest';
-import { enqueueRows } from '../services/ingest-queue';
-import { enqueueDeliveries } from '../services/webhooks';
+import { guardD1 } from '../platform/d1';
+import { requireScope } from '../workspace/auth';
+import { createRouter } from '../platform/router';
+import { invalid } from '../platform/problem';
+import { jsonBody } from '../platform/json-body';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi';
+import { IngestBody, IngestResult, type Event } from '../ingest/event-schema';
+import { parseIngestBody, sizeErrors, storeRows, toRows } from '../ingest/store';
+import { enqueueRows } from '../ingest/queue';
+import { enqueueDeliveries } from '../loop/webhooks';
 
 const postEvents = createRoute({
   method: 'post',

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../db/client';
-import { ApiError } from '../lib/problem';
-import { createRouter } from '../lib/router';
-import { requireScope } from '../middleware/auth';
-import { jsonBody } from '../middleware/json-body';
-import { bearer, json, jsonRequest, problems } from '../schemas/common';
-import { insertKey, listKeys, revokeKey } from '../services/keys';
+import { database } from '../platform/d1';
+import { ApiError } from '../platform/problem';
+import { createRouter } from '../platform/router';
+import { requireScope } from '../workspace/auth';
+import { jsonBody } from '../platform/json-body';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi';
+import { insertKey, listKeys, revokeKey } from '../workspace/keys';
 
 const Scope = z.enum(['ingest', 'read', 'admin']);
 const NewKey = z.object({ id: z.string(), key: z.string().openapi({ description: 'Shown once; stored only as a hash' }), scope: Scope }).openapi('NewKey');

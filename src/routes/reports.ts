@@ -1,16 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { guardD1 } from '../db/client';
+import { guardD1 } from '../platform/d1';
 import type { AppEnv } from '../env';
-import { invalid } from '../lib/problem';
-import { createRouter } from '../lib/router';
-import { addDays, daysBetween, isValidDay, localDay } from '../lib/time';
-import { requireScope } from '../middleware/auth';
-import { bearer, problems } from '../schemas/common';
-import { cachedReport, standardRange, type Period } from '../services/report-cache';
-import { journeyFor } from '../services/journey';
-import { prioritiesFor } from '../services/priorities';
-import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../services/reports';
+import { invalid } from '../platform/problem';
+import { createRouter } from '../platform/router';
+import { addDays, daysBetween, isValidDay, localDay } from '../platform/time';
+import { requireScope } from '../workspace/auth';
+import { bearer, problems } from '../platform/openapi';
+import { cachedReport, standardRange, type Period } from '../publish/cache';
+import { journeyFor } from '../journey/journey';
+import { prioritiesFor } from '../journey/priorities';
+import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports';
 
 const MAX_DAYS = 366;
 const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../db/client';
-import { invalid } from '../lib/problem';
-import { createRouter } from '../lib/router';
-import { addDays, daysBetween, isValidDay, localDay } from '../lib/time';
-import { requireScope } from '../middleware/auth';
-import { jsonBody } from '../middleware/json-body';
-import { bearer, json, jsonRequest, problems } from '../schemas/common';
-import { rollupWorkspace } from '../services/cron';
-import { markBackfill, pendingIn } from '../services/schedule';
+import { guardD1 } from '../platform/d1';
+import { invalid } from '../platform/problem';
+import { createRouter } from '../platform/router';
+import { addDays, daysBetween, isValidDay, localDay } from '../platform/time';
+import { requireScope } from '../workspace/auth';
+import { jsonBody } from '../platform/json-body';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi';
+import { rollupWorkspace } from '../jobs/rollup-run';
+import { markBackfill, pendingIn } from '../rollup/dirty-days';
 
 const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
 const RollupResult = z

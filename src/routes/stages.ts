@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../db/client';
-import { ApiError } from '../lib/problem';
-import { createRouter } from '../lib/router';
-import { requireScope } from '../middleware/auth';
-import { jsonBody } from '../middleware/json-body';
-import { bearer, json, jsonRequest, Key, problems } from '../schemas/common';
-import { deleteStage, listStages, putStage } from '../services/config';
+import { database } from '../platform/d1';
+import { ApiError } from '../platform/problem';
+import { createRouter } from '../platform/router';
+import { requireScope } from '../workspace/auth';
+import { jsonBody } from '../platform/json-body';
+import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi';
+import { deleteStage, listStages, putStage } from '../workspace/inventory';
 
 const StageInput = z.object({ name: z.string().min(1).max(100), position: z.number().int().min(0).max(1000) }).openapi('StageInput');
 const Stage = z.object({ key: Key, name: z.string(), position: z.number().int() }).openapi('Stage');

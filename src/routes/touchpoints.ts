@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../db/client';
-import { ApiError } from '../lib/problem';
-import { createRouter } from '../lib/router';
-import { requireScope } from '../middleware/auth';
-import { jsonBody } from '../middleware/json-body';
-import { bearer, Channel, json, jsonRequest, Key, problems } from '../schemas/common';
-import { deleteTouchpoint, listTouchpoints, putTouchpoint } from '../services/config';
+import { database } from '../platform/d1';
+import { ApiError } from '../platform/problem';
+import { createRouter } from '../platform/router';
+import { requireScope } from '../workspace/auth';
+import { jsonBody } from '../platform/json-body';
+import { bearer, Channel, json, jsonRequest, Key, problems } from '../platform/openapi';
+import { deleteTouchpoint, listTouchpoints, putTouchpoint } from '../workspace/inventory';
 
 const TouchpointInput = z
   .object({

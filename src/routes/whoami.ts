@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../lib/router';
-import { requireScope } from '../middleware/auth';
-import { bearer, json, problems } from '../schemas/common';
+import { createRouter } from '../platform/router';
+import { requireScope } from '../workspace/auth';
+import { bearer, json, problems } from '../platform/openapi';
 
 const Identity = z
   .object({

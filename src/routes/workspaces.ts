@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../db/client';
-import { isValidTimeZone } from '../lib/time';
-import { createRouter } from '../lib/router';
-import { requireOperator } from '../middleware/auth';
-import { jsonBody } from '../middleware/json-body';
-import { bearer, json, jsonRequest, problems } from '../schemas/common';
-import { createWorkspace } from '../services/workspaces';
+import { database } from '../platform/d1';
+import { isValidTimeZone } from '../platform/time';
+import { createRouter } from '../platform/router';
+import { requireOperator } from '../workspace/auth';
+import { jsonBody } from '../platform/json-body';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi';
+import { createWorkspace } from '../workspace/workspaces';
 
 const WorkspaceInput = z
   .object({

@@ -1,0 +1,17 @@
+import type { Metrics } from '../metrics/definitions';
+import type { Formatters, Lang, Texts } from './i18n';
+
+export type DashboardData = {
+  workspace: string;
+  /** The workspace's IANA timezone: days and times on the page are its local ones. */
+  timezone: string;
+  period: '7d' | '30d' | '90d';
+  summary: { from: string; to: string; timezone: string; metrics: Metrics; previous: { metrics: Metrics } };
+  daily: { days: { day: string; metrics: Metrics }[] };
+  journey: { stages: any[]; unconfigured: any[] };
+  priorities: { rows: any[] };
+  cases: { id: string; customerId: string; touchpoint: string | null; owner: string; rule: string; openedAt: string }[];
+  csrf: string;
+};
+
+export type Ctx = { t: Texts; f: Formatters; lang: Lang };

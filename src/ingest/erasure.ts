@@ -1,0 +1,62 @@
+import { addDays, localDay } from '../platform/time';
+import { markDaysStatement } from '../rollup/dirty-days';
+
+/**
+ * Right to erasure: deletes the customer's profile, every event and every rollup row naming
+ * them, and marks the days their events touched (and, for lifecycle history, every later
+ * complete day) for a new rollup. Returns null when the customer is unknown here.
+ */
+export async function eraseCustomer(d1: D1Database, ws: string, tz: string, customerId: string, now = Date.now()) {
+  const touched = await d1
+    .prepare(
+      `SELECT day, MAX(type = 'lifecycle') AS lifecycle, COUNT(*) AS n FROM events
+       WHERE workspace_id = ?1 AND customer_id = ?2 GROUP BY day ORDER BY day`,
+    )
+    .bind(ws, customerId)
+    .all<{ day: string; lifecycle: number; n: number }>();
+  // Recorded even when nothing is stored yet: queue-mode events accepted before now and
+  // written later are dropped (see ingest-queue.ts).
+  await d1
+    .prepare(
+      `INSERT INTO erased_customers (workspace_id, customer_id, erased_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT (workspace_id, customer_id) DO UPDATE SET erased_at = excluded.erased_at`,
+    )
+    .bind(ws, customerId, now)
+    .run();
+  const profile = await d1.prepare('SELECT 1 AS x FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId).first();
+  if (!profile && touched.results.length === 0) return null;
+  const yesterday = addDays(localDay(now, tz), -1);
+  const days = new Set(touched.results.map((r) => r.day));
+  const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
+  for (let d = firstLifecycle; d && d <= yesterday; d = addDays(d, 1)) days.add(d);
+  await d1.batch([
+    d1.prepare('DELETE FROM events WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    // Webhook payloads and cases name the customer too.
+    d1
+      .prepare(
+        `DELETE FROM delivery_attempts WHERE delivery_id IN
+         (SELECT d.id FROM deliveries d JOIN cases c ON c.id = d.case_id WHERE c.workspace_id = ?1 AND c.customer_id = ?2)`,
+      )
+      .bind(ws, customerId),
+    d1
+      .prepare('DELETE FROM deliveries WHERE case_id IN (SELECT id FROM cases WHERE workspace_id = ?1 AND customer_id = ?2)')
+      .bind(ws, customerId),
+    d1.prepare('DELETE FROM cases WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    // Dead-lettered ingest messages keep the other customers' rows.
+    d1
+      .prepare(
+        `UPDATE ingest_dead_letters SET body = (SELECT json_group_array(json(value)) FROM json_each(body) WHERE value->>'c' IS NOT ?2)
+         WHERE workspace_id = ?1 AND EXISTS (SELECT 1 FROM json_each(body) WHERE value->>'c' = ?2)`,
+      )
+      .bind(ws, customerId),
+    markDaysStatement(d1, ws, [...days]),
+  ]);
+  return { events: touched.results.reduce((s, r) => s + r.n, 0), days: days.size };
+}
+
+/** Erasure records outlive every queued message that could predate them (retries last hours). */
+export async function forgetOldErasures(d1: D1Database, now: number) {
+  await d1.prepare('DELETE FROM erased_customers WHERE erased_at < ?1').bind(now - 7 * 86_400_000).run();
+}

@@ -1,0 +1,125 @@
+import { invalid, zodErrors, type FieldError } from '../platform/problem';
+import { localDay } from '../platform/time';
+import { caseStatements } from '../loop/cases';
+import { Batch, Event, MAX_EVENT_BYTES } from './event-schema';
+import type { Row } from '../env';
+
+export type { Row };
+
+const enc = new TextEncoder();
+
+function isBatch(raw: unknown): raw is { batch: unknown } {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'batch' in raw;
+}
+
+/** Errors for events over 32 KiB, measured on what the client sent. */
+export function sizeErrors(raw: unknown): FieldError[] {
+  const list = isBatch(raw) ? raw.batch : [raw];
+  if (!Array.isArray(list)) return [];
+  const errors: FieldError[] = [];
+  list.forEach((e, i) => {
+    if (enc.encode(JSON.stringify(e) ?? '').byteLength > MAX_EVENT_BYTES) {
+      errors.push({ path: isBatch(raw) ? `batch.${i}` : '', message: `an event is at most ${MAX_EVENT_BYTES} bytes of JSON` });
+    }
+  });
+  return errors;
+}
+
+/** Validates a single event or a batch; throws one 400 with every bad field of every event. */
+export function parseIngestBody(raw: unknown): Event[] {
+  const batch = isBatch(raw);
+  const result = batch ? Batch.safeParse(raw) : Event.safeParse(raw);
+  const errors = [...(result.success ? [] : zodErrors(result.error.issues)), ...sizeErrors(raw)];
+  if (errors.length || !result.success) throw invalid(errors, 'Nothing was stored: fix every listed field and resend the whole request.');
+  return batch ? (result.data as { batch: Event[] }).batch : [result.data as Event];
+}
+
+
+/** Flattens an event into the column values of `events` (ts in ms UTC, day local). */
+export function toRow(e: Event, tz: string, now: number): Row {
+  const ts = e.timestamp ? Date.parse(e.timestamp) : now;
+  const row: Row = { m: e.messageId, t: e.type, c: e.customerId, ts, d: localDay(ts, tz) };
+  switch (e.type) {
+    case 'identify':
+      Object.assign(row, { seg: e.segment ?? null, data: e.traits ? JSON.stringify(e.traits) : null });
+      break;
+    case 'interaction':
+      Object.assign(row, {
+        tp: e.touchpoint,
+        ch: e.channel ?? null,
+        o: e.outcome ?? null,
+        s: e.sentiment ?? null,
+        em: e.emotion ?? null,
+        data: e.properties ? JSON.stringify(e.properties) : null,
+      });
+      break;
+    case 'response':
+      Object.assign(row, { sv: e.survey, sc: e.score, tp: e.touchpoint ?? null, cm: e.comment ?? null });
+      break;
+    case 'lifecycle':
+      row.st = e.status;
+      break;
+    case 'ticket':
+      Object.assign(row, { tk: e.ticketId, st: e.status, tp: e.touchpoint ?? null, ch: e.channel ?? null });
+      break;
+  }
+  return row;
+}
+
+// Rows travel as one JSON parameter and are unpacked by json_each, so each statement binds
+// three parameters whatever the batch size (D1 allows 100).
+const INSERT_EVENTS = `
+INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, channel,
+  outcome, sentiment, emotion, survey, score, comment, status, ticket_id, segment, data)
+SELECT ?1, j.value->>'m', j.value->>'t', j.value->>'c', j.value->>'ts', j.value->>'d', ?3, j.value->>'tp', j.value->>'ch',
+  j.value->>'o', j.value->>'s', j.value->>'em', j.value->>'sv', j.value->>'sc', j.value->>'cm', j.value->>'st',
+  j.value->>'tk', j.value->>'seg', j.value->>'data'
+FROM json_each(?2) j WHERE true
+ON CONFLICT (workspace_id, message_id) DO NOTHING`;
+
+// Reads back the stored event for each messageId, so that a "duplicate" carrying other
+// content cannot change the customer. The newest identify (by timestamp) wins.
+// CROSS JOIN keeps json_each as the outer loop: with a plain JOIN SQLite scans every event of
+// the workspace and re-walks the request's JSON for each, so ingest slowed with the history.
+const UPSERT_CUSTOMERS = `
+INSERT INTO customers (workspace_id, customer_id, segment, traits, identified_at, first_seen_at)
+SELECT e.workspace_id, e.customer_id,
+  CASE WHEN e.type = 'identify' THEN e.segment END,
+  CASE WHEN e.type = 'identify' THEN e.data END,
+  CASE WHEN e.type = 'identify' THEN e.ts END,
+  e.ts
+FROM json_each(?2) j CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m'
+WHERE true
+ON CONFLICT (workspace_id, customer_id) DO UPDATE SET
+  segment = CASE WHEN excluded.identified_at >= coalesce(customers.identified_at, -1e15)
+    THEN coalesce(excluded.segment, customers.segment) ELSE coalesce(customers.segment, excluded.segment) END,
+  traits = CASE WHEN excluded.identified_at >= coalesce(customers.identified_at, -1e15)
+    THEN coalesce(excluded.traits, customers.traits) ELSE coalesce(customers.traits, excluded.traits) END,
+  identified_at = max(coalesce(customers.identified_at, excluded.identified_at), coalesce(excluded.identified_at, customers.identified_at)),
+  first_seen_at = min(customers.first_seen_at, excluded.first_seen_at)`;
+
+const MARK_DIRTY = `
+INSERT INTO dirty_days (workspace_id, day)
+SELECT DISTINCT ?1, j.value->>'d' FROM json_each(?2) j WHERE true
+ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1`;
+
+export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY };
+
+export const toRows = (events: Event[], tz: string, now: number): Row[] => events.map((e) => toRow(e, tz, now));
+
+/**
+ * Stores rows atomically: all of them (less duplicates) or none, with the follow-up cases
+ * they open and the webhook deliveries those need (ids returned for the queue).
+ */
+export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now()) {
+  const json = JSON.stringify(rows);
+  const results = await d1.batch([
+    d1.prepare(INSERT_EVENTS).bind(workspaceId, json, now),
+    d1.prepare(UPSERT_CUSTOMERS).bind(workspaceId, json),
+    d1.prepare(MARK_DIRTY).bind(workspaceId, json),
+    ...caseStatements(d1, workspaceId, json, now),
+  ]);
+  const accepted = results[0].meta.changes ?? 0;
+  const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);
+  return { accepted, duplicates: rows.length - accepted, deliveries };
+}

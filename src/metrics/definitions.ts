@@ -1,0 +1,116 @@
+// The SPEC's metric definitions as pure functions of counts. Every rate is rounded to two
+// decimals, half away from zero, and is null when its denominator is 0.
+
+/** The dimensions every metric is broken down by ('all': the whole workspace). */
+export type Dim = 'all' | 'touchpoint' | 'channel' | 'stage' | 'segment';
+
+export type Additive = {
+  npsPromoters: number;
+  npsPassives: number;
+  npsDetractors: number;
+  csatResponses: number;
+  csatSatisfied: number;
+  cesResponses: number;
+  cesSum: number;
+  cesEasy: number;
+  intCount: number;
+  intSuccess: number;
+  intFailure: number;
+  intAbandoned: number;
+  intNegative: number;
+  sentSum: number;
+  sentCount: number;
+};
+
+export const ADDITIVE_FIELDS: (keyof Additive)[] = [
+  'npsPromoters', 'npsPassives', 'npsDetractors', 'csatResponses', 'csatSatisfied', 'cesResponses', 'cesSum',
+  'cesEasy', 'intCount', 'intSuccess', 'intFailure', 'intAbandoned', 'intNegative', 'sentSum', 'sentCount',
+];
+
+export const zeroAdditive = (): Additive => Object.fromEntries(ADDITIVE_FIELDS.map((f) => [f, 0])) as Additive;
+
+export type Lifecycle = { start: number; end: number; churned: number; new: number };
+export type Tickets = { received: number; resolved: number; medianFirstResponseMinutes: number | null };
+export type Loop = { cases: number; closed: number; medianHoursToClose: number | null };
+export const noLoop = (): Loop => ({ cases: 0, closed: 0, medianHoursToClose: null });
+
+export type Metrics = {
+  nps: { score: number | null; responses: number; promoters: number; passives: number; detractors: number };
+  csat: { score: number | null; responses: number; satisfied: number };
+  ces: { score: number | null; responses: number; easyRate: number | null };
+  churn: { rate: number | null; churned: number; customersAtStart: number } | null;
+  retention: { rate: number | null; customersAtStart: number; customersAtEnd: number; newCustomers: number } | null;
+  resolution: { rate: number | null; received: number; resolved: number; medianFirstResponseMinutes: number | null };
+  loop: { cases: number; closed: number; closedRate: number | null; medianHoursToClose: number | null };
+  interactions: {
+    count: number;
+    customers: number;
+    success: number;
+    failure: number;
+    abandoned: number;
+    meanSentiment: number | null;
+    negativeRate: number | null;
+  };
+};
+
+/** Rounds to 2 decimals, half away from zero. */
+export function round2(x: number): number {
+  const r = Math.round(Math.abs(x) * 100 + 1e-9) / 100;
+  return x < 0 ? -r : r;
+}
+
+/** 100 × num / den rounded to 2 decimals, exact for integer inputs; null when den is 0. */
+export function percent(num: number, den: number): number | null {
+  if (den === 0) return null;
+  const scaled = (10000 * Math.abs(num)) / den; // exact enough: integers up to 2^53 / 10^4
+  const r = Math.round(scaled) / 100;
+  return num < 0 ? -r : r;
+}
+
+export const mean = (sum: number, count: number): number | null => (count === 0 ? null : round2(sum / count));
+
+export function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return round2(s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2);
+}
+
+/** Builds the SPEC's metrics object. Churn and retention are null where they do not apply (non-segment breakdowns). */
+export function buildMetrics(a: Additive, customers: number, life: Lifecycle | null, tickets: Tickets, loop: Loop = noLoop()): Metrics {
+  const npsResponses = a.npsPromoters + a.npsPassives + a.npsDetractors;
+  return {
+    nps: {
+      score: percent(a.npsPromoters - a.npsDetractors, npsResponses),
+      responses: npsResponses,
+      promoters: a.npsPromoters,
+      passives: a.npsPassives,
+      detractors: a.npsDetractors,
+    },
+    csat: { score: percent(a.csatSatisfied, a.csatResponses), responses: a.csatResponses, satisfied: a.csatSatisfied },
+    ces: { score: mean(a.cesSum, a.cesResponses), responses: a.cesResponses, easyRate: percent(a.cesEasy, a.cesResponses) },
+    churn: life && { rate: percent(life.churned, life.start), churned: life.churned, customersAtStart: life.start },
+    retention: life && {
+      rate: percent(life.end - life.new, life.start),
+      customersAtStart: life.start,
+      customersAtEnd: life.end,
+      newCustomers: life.new,
+    },
+    resolution: {
+      rate: percent(tickets.resolved, tickets.received),
+      received: tickets.received,
+      resolved: tickets.resolved,
+      medianFirstResponseMinutes: tickets.medianFirstResponseMinutes,
+    },
+    loop: { cases: loop.cases, closed: loop.closed, closedRate: percent(loop.closed, loop.cases), medianHoursToClose: loop.medianHoursToClose },
+    interactions: {
+      count: a.intCount,
+      customers,
+      success: a.intSuccess,
+      failure: a.intFailure,
+      abandoned: a.intAbandoned,
+      meanSentiment: mean(a.sentSum, a.sentCount),
+      negativeRate: percent(a.intNegative, a.intCount),
+    },
+  };
+}

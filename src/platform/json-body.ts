@@ -1,0 +1,66 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../env';
+import { ApiError } from './problem';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const JSON_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;.*)?$/i;
+
+// JSON can escape lone surrogates (`"\ud800"`): not Unicode text, and D1 would store them as
+// invalid UTF-8 that reads back as U+FFFD, so two different ids would read back the same.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+function wellFormed(key: string, value: unknown): unknown {
+  if (!key.isWellFormed() || (typeof value === 'string' && !value.isWellFormed())) throw new SyntaxError('lone surrogate');
+  return value;
+}
+
+const tooLarge = () => new ApiError(413, 'body-too-large', `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`);
+
+/** Reads at most `limit` bytes of the stream; never buffers more than that. */
+async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * For POST/PUT/PATCH: 413 past 1 MiB (checked before reading), 415 unless JSON, 400 unless
+ * it parses. The parsed body is cached on the request for the route's zod validator.
+ */
+export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+  const declared = Number(c.req.header('content-length') ?? 'NaN');
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const type = c.req.header('content-type') ?? '';
+  if (!JSON_TYPE.test(type)) {
+    throw new ApiError(415, 'unsupported-media-type', 'Send the body as JSON with `Content-Type: application/json`.');
+  }
+  const bytes = c.req.raw.body ? await readLimited(c.req.raw.body, MAX_BODY_BYTES) : new Uint8Array();
+  let parsed: unknown;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    parsed = JSON.parse(text, SURROGATE_ESCAPE.test(text) ? wellFormed : undefined);
+  } catch {
+    throw new ApiError(400, 'malformed-json', 'The body is not valid UTF-8 JSON.');
+  }
+  c.req.bodyCache.json = Promise.resolve(parsed);
+  c.set('rawBody', parsed);
+  await next();
+});

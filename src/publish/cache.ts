@@ -1,0 +1,98 @@
+// Report JSON lives in KV under keys that carry the workspace's report generation (kept in
+// D1, which is consistent): a rollup bumps the generation, so a stale copy is never read
+// and old keys simply expire. Nothing relies on KV deletes.
+import { sha256Hex } from '../platform/crypto';
+import { Memo } from '../platform/memo';
+import { addDays, localDay, periodBounds } from '../platform/time';
+import { journeyFor } from '../journey/journey';
+import { prioritiesFor } from '../journey/priorities';
+import { PeriodFacts } from '../reports/period-facts';
+import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports';
+
+const TTL_SECONDS = 8 * 24 * 3600;
+export const STANDARD_PERIODS = { '7d': 7, '30d': 30, '90d': 90 } as const;
+export type Period = keyof typeof STANDARD_PERIODS;
+
+export type Cached = { body: string; etag: string };
+
+export function standardRange(period: Period, tz: string, now = Date.now()): Range {
+  const to = addDays(localDay(now, tz), -1);
+  return { from: addDays(to, -(STANDARD_PERIODS[period] - 1)), to };
+}
+
+// Hot reads skip D1 and KV: a workspace's generation is trusted for a few seconds (its
+// reports are served with max-age 60 anyway, and a rebuild in this isolate updates it at
+// once), and a report body is kept by its versioned key, under which it never changes.
+const generations = new Memo<number>(5_000, 10_000);
+// Sized in UTF-16 code units × 2 (how V8 may hold them), within 8 MiB of a 128 MB isolate.
+const bodies = new Memo<Cached>(10 * 60_000, 2_000, 8 * 1024 * 1024);
+
+export async function reportGeneration(d1: D1Database, ws: string): Promise<number> {
+  const known = generations.get(ws);
+  if (known !== undefined) return known;
+  const row = await d1.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ report_gen: number }>();
+  generations.set(ws, row?.report_gen ?? 0);
+  return row?.report_gen ?? 0;
+}
+
+const cacheKey = (ws: string, gen: number, name: string, range: Range) => `report/${ws}/${gen}/${name}/${range.from}/${range.to}`;
+
+async function store(kv: KVNamespace, key: string, value: unknown): Promise<Cached> {
+  const body = JSON.stringify(value);
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  await kv.put(key, body, { expirationTtl: TTL_SECONDS, metadata: { etag } });
+  bodies.set(key, { body, etag }, body.length * 2);
+  return { body, etag };
+}
+
+/** The cached report, or computed from the rollup tables and cached on a miss. */
+export async function cachedReport(
+  d1: D1Database,
+  kv: KVNamespace,
+  ws: string,
+  name: string,
+  range: Range,
+  compute: () => Promise<unknown>,
+): Promise<Cached> {
+  const key = cacheKey(ws, await reportGeneration(d1, ws), name, range);
+  const inMemory = bodies.get(key);
+  if (inMemory) return inMemory;
+  const hit = await kv.getWithMetadata<{ etag: string }>(key, 'text');
+  if (hit.value !== null && hit.metadata?.etag) {
+    const cached = { body: hit.value, etag: hit.metadata.etag };
+    bodies.set(key, cached, cached.body.length * 2);
+    return cached;
+  }
+  return store(kv, key, await compute());
+}
+
+/** Every report a standard period has, by cache name; `facts` shares period queries between them. */
+export function standardReports(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)): [string, () => Promise<unknown>][] {
+  return [
+    ['summary', () => summaryReport(d1, ws, tz, range, facts)],
+    ['daily', () => dailyReport(d1, ws, tz, range, facts)],
+    ...BREAKDOWNS.map((by): [string, () => Promise<unknown>] => [`breakdown-${by}`, () => breakdownReport(d1, ws, tz, range, by, facts)]),
+    ['journey', () => journeyFor(d1, ws, tz, range, null, facts)],
+    ['priorities', () => prioritiesFor(d1, ws, tz, range, facts)],
+  ];
+}
+
+/** After a rollup: a new generation, and the standard periods' reports prebuilt under it. */
+export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string, tz: string, now = Date.now()): Promise<number> {
+  const row = await d1
+    .prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1 RETURNING report_gen')
+    .bind(ws)
+    .first<{ report_gen: number }>();
+  const gen = row?.report_gen ?? 0;
+  generations.set(ws, gen);
+  const facts = new PeriodFacts(d1);
+  const ranges = (Object.keys(STANDARD_PERIODS) as Period[]).map((period) => standardRange(period, tz, now));
+  // Who was active when, for every period and the one before it (summary's `previous`), in one pass.
+  await facts.prefetchLifecycle(ws, ranges.flatMap((r) => [r, previousRange(r)]).map((r) => periodBounds(r.from, r.to, tz)));
+  // A period's reports run side by side: D1 answers one query at a time, but the JavaScript
+  // and the KV writes of one report overlap the next one's queries.
+  for (const range of ranges) {
+    await Promise.all(standardReports(d1, ws, tz, range, facts).map(async ([name, compute]) => store(kv, cacheKey(ws, gen, name, range), await compute())));
+  }
+  return gen;
+}

@@ -1,0 +1,121 @@
+// Reports for any range of complete local days, computed from the rollup tables: additive
+// counts are summed, distinct customers counted, customers and tickets evaluated exactly
+// for the period's instants.
+import { addDays, daysBetween, periodBounds, type Range } from '../platform/time';
+import { ADDITIVE_FIELDS, buildMetrics, noLoop, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions';
+import { sumLifecycle } from '../rollup/lifecycle';
+import { aggregateLoop, aggregateTickets, noTickets } from '../rollup/tickets';
+import { PeriodFacts } from './period-facts';
+
+export type { Range };
+export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
+export type By = (typeof BREAKDOWNS)[number];
+
+const COLUMNS: Record<keyof Additive, string> = {
+  npsPromoters: 'nps_promoters', npsPassives: 'nps_passives', npsDetractors: 'nps_detractors',
+  csatResponses: 'csat_responses', csatSatisfied: 'csat_satisfied', cesResponses: 'ces_responses', cesSum: 'ces_sum',
+  cesEasy: 'ces_easy', intCount: 'int_count', intSuccess: 'int_success', intFailure: 'int_failure',
+  intAbandoned: 'int_abandoned', intNegative: 'int_negative', sentSum: 'sent_sum', sentCount: 'sent_count',
+};
+const SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${COLUMNS[f]}) AS ${f}`).join(', ');
+const PLAIN = ADDITIVE_FIELDS.map((f) => `${COLUMNS[f]} AS ${f}`).join(', ');
+
+/** Metrics per dimension key ('' = none; for dim `all` the one key is ''). */
+export async function metricsFor(
+  d1: D1Database,
+  ws: string,
+  tz: string,
+  range: Range,
+  dim: Dim,
+  facts = new PeriodFacts(d1),
+): Promise<Map<string, Metrics>> {
+  const { start, end } = periodBounds(range.from, range.to, tz);
+  const withLifecycle = dim === 'all' || dim === 'segment';
+  const [sums, counts, life, tickets, cases] = await Promise.all([
+    d1
+      .prepare(`SELECT "key" AS k, ${SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY k`)
+      .bind(ws, dim, range.from, range.to)
+      .all<Additive & { k: string }>(),
+    facts.reach(ws, range, dim),
+    withLifecycle ? facts.lifecycle(ws, start, end) : Promise.resolve(new Map()),
+    facts.tickets(ws, start, end),
+    facts.cases(ws, start, end),
+  ]);
+  const loops = aggregateLoop(cases, dim);
+  const bySeg = dim === 'all' ? new Map([['', sumLifecycle(life.values())]]) : life;
+  const ticketGroups = aggregateTickets(tickets, dim);
+  const additive = new Map(sums.results.map((r) => [r.k, r]));
+  const keys = new Set<string>(dim === 'all' ? [''] : []);
+  for (const k of additive.keys()) keys.add(k);
+  for (const k of ticketGroups.keys()) keys.add(k);
+  for (const k of loops.keys()) keys.add(k);
+  for (const [k, l] of bySeg) if (dim === 'all' || l.start || l.end || l.churned) keys.add(k);
+  const out = new Map<string, Metrics>();
+  for (const k of keys) {
+    const lifecycle = withLifecycle ? (bySeg.get(k) ?? { start: 0, end: 0, churned: 0, new: 0 }) : null;
+    const m = buildMetrics(additive.get(k) ?? zeroAdditive(), counts.get(k) ?? 0, lifecycle, ticketGroups.get(k) ?? noTickets(), loops.get(k) ?? noLoop());
+    out.set(k, m);
+  }
+  return out;
+}
+
+const envelope = (range: Range, tz: string) => ({ from: range.from, to: range.to, timezone: tz, generatedAt: new Date().toISOString() });
+
+export function previousRange(range: Range): Range {
+  const len = daysBetween(range.from, range.to) + 1;
+  return { from: addDays(range.from, -len), to: addDays(range.from, -1) };
+}
+
+export async function summaryReport(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
+  const prev = previousRange(range);
+  const [now, before] = await Promise.all([metricsFor(d1, ws, tz, range, 'all', facts), metricsFor(d1, ws, tz, prev, 'all', facts)]);
+  return { ...envelope(range, tz), metrics: now.get('')!, previous: { ...prev, metrics: before.get('')! } };
+}
+
+export async function breakdownReport(d1: D1Database, ws: string, tz: string, range: Range, by: By, facts = new PeriodFacts(d1)) {
+  const rows = [...(await metricsFor(d1, ws, tz, range, by, facts))]
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, metrics]) => ({ key: key === '' ? null : key, metrics }));
+  return { ...envelope(range, tz), by, rows };
+}
+
+type DayRow = Additive & {
+  day: string;
+  custStart: number | null;
+  custEnd: number | null;
+  custChurned: number | null;
+  custNew: number | null;
+  tkReceived: number | null;
+  tkResolved: number | null;
+  tkMedian: number | null;
+  loopCases: number | null;
+  loopClosed: number | null;
+  loopMedian: number | null;
+};
+
+/** One entry per day; each day's customers and tickets were evaluated for that day by the rollup. */
+export async function dailyReport(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
+  const [rows, counts] = await Promise.all([
+    d1
+      .prepare(
+        `SELECT day, ${PLAIN}, cust_start AS custStart, cust_end AS custEnd, cust_churned AS custChurned, cust_new AS custNew,
+           tk_received AS tkReceived, tk_resolved AS tkResolved, tk_first_response_median AS tkMedian,
+           loop_cases AS loopCases, loop_closed AS loopClosed, loop_median_hours AS loopMedian
+         FROM daily_metrics WHERE workspace_id = ?1 AND dim = 'all' AND day BETWEEN ?2 AND ?3`,
+      )
+      .bind(ws, range.from, range.to)
+      .all<DayRow>(),
+    facts.reach(ws, range, 'day'),
+  ]);
+  const byDay = new Map(rows.results.map((r) => [r.day, r]));
+  const days = Array.from({ length: daysBetween(range.from, range.to) + 1 }, (_, i) => {
+    const day = addDays(range.from, i);
+    // A day with no row had no events and no lifecycle history before it: all zero.
+    const r = byDay.get(day);
+    const life = { start: r?.custStart ?? 0, end: r?.custEnd ?? 0, churned: r?.custChurned ?? 0, new: r?.custNew ?? 0 };
+    const tickets = { received: r?.tkReceived ?? 0, resolved: r?.tkResolved ?? 0, medianFirstResponseMinutes: r?.tkMedian ?? null };
+    const loop = { cases: r?.loopCases ?? 0, closed: r?.loopClosed ?? 0, medianHoursToClose: r?.loopMedian ?? null };
+    return { day, metrics: buildMetrics(r ?? zeroAdditive(), counts.get(day) ?? 0, life, tickets, loop) };
+  });
+  return { ...envelope(range, tz), days };
+}

@@ -1,0 +1,91 @@
+// Tickets and cases are not additive across days either: their figures are computed for the
+// exact period [start, end) from the raw events, through partial indexes.
+import { median, type Dim, type Loop, type Tickets } from '../metrics/definitions';
+
+// Received = tickets whose first `opened` falls in the period; resolved = latest status
+// before the period's end is `resolved`; first response = first `responded` after opening,
+// before the period's end. A ticket's dimensions are those of its first `opened` event.
+const TICKETS = `
+WITH rec AS (
+  SELECT e.ticket_id, e.ts AS opened_ts, e.customer_id, e.touchpoint, e.channel
+  FROM events e
+  WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened' AND e.ts >= ?2 AND e.ts < ?3
+    AND NOT EXISTS (
+      SELECT 1 FROM events p
+      WHERE p.workspace_id = ?1 AND p.type = 'ticket' AND p.ticket_id = e.ticket_id AND p.status = 'opened'
+        AND (p.ts < e.ts OR (p.ts = e.ts AND p.seq < e.seq)))
+)
+SELECT
+  coalesce(rec.touchpoint, '') AS touchpoint,
+  coalesce(rec.channel, tp.channel, '') AS channel,
+  coalesce(tp.stage, '') AS stage,
+  coalesce(c.segment, '') AS segment,
+  (SELECT s.status FROM events s
+    WHERE s.workspace_id = ?1 AND s.type = 'ticket' AND s.ticket_id = rec.ticket_id AND s.ts < ?3
+    ORDER BY s.ts DESC, s.seq DESC LIMIT 1) = 'resolved' AS resolved,
+  ((SELECT MIN(s.ts) FROM events s
+    WHERE s.workspace_id = ?1 AND s.type = 'ticket' AND s.ticket_id = rec.ticket_id AND s.status = 'responded'
+      AND s.ts >= rec.opened_ts AND s.ts < ?3) - rec.opened_ts) / 60000.0 AS frt
+FROM rec
+LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp.key = rec.touchpoint
+LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = rec.customer_id`;
+
+export type TicketRow = { touchpoint: string; channel: string; stage: string; segment: string; resolved: number; frt: number | null };
+
+export async function ticketsInPeriod(d1: D1Database, ws: string, start: number, end: number): Promise<TicketRow[]> {
+  return (await d1.prepare(TICKETS).bind(ws, start, end).all<TicketRow>()).results;
+}
+
+type DimRow = { touchpoint: string; channel: string; stage: string; segment: string };
+
+/** Groups rows by one dimension's key ('' = none; dim `all` → key ''). */
+function groupBy<R extends DimRow>(rows: R[], dim: Dim): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
+  for (const r of rows) {
+    const key = dim === 'all' ? '' : r[dim];
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  return groups;
+}
+
+const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
+
+/** Resolution figures per dimension key. */
+export function aggregateTickets(rows: TicketRow[], dim: Dim): Map<string, Tickets> {
+  return new Map(
+    [...groupBy(rows, dim)].map(([k, g]) => [
+      k,
+      { received: g.length, resolved: g.filter((r) => r.resolved).length, medianFirstResponseMinutes: median(values(g.map((r) => r.frt))) },
+    ]),
+  );
+}
+
+// Cases opened in the period (at their event's time); closed = resolved before its end.
+const CASES = `
+SELECT coalesce(c.touchpoint, '') AS touchpoint, coalesce(e.channel, tp.channel, '') AS channel,
+  coalesce(tp.stage, '') AS stage, coalesce(cu.segment, '') AS segment,
+  CASE WHEN c.resolved_at < ?3 THEN (c.resolved_at - c.opened_at) / 3600000.0 END AS hours
+FROM cases c
+LEFT JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id
+LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp.key = c.touchpoint
+LEFT JOIN customers cu ON cu.workspace_id = ?1 AND cu.customer_id = c.customer_id
+WHERE c.workspace_id = ?1 AND c.opened_at >= ?2 AND c.opened_at < ?3`;
+
+export type CaseRow = DimRow & { hours: number | null };
+
+export async function casesInPeriod(d1: D1Database, ws: string, start: number, end: number): Promise<CaseRow[]> {
+  return (await d1.prepare(CASES).bind(ws, start, end).all<CaseRow>()).results;
+}
+
+export function aggregateLoop(rows: CaseRow[], dim: Dim): Map<string, Loop> {
+  return new Map(
+    [...groupBy(rows, dim)].map(([k, g]) => {
+      const hours = values(g.map((r) => r.hours));
+      return [k, { cases: g.length, closed: hours.length, medianHoursToClose: median(hours) }];
+    }),
+  );
+}
+
+export const noTickets = (): Tickets => ({ received: 0, resolved: 0, medianFirstResponseMinutes: null });

@@ -1,0 +1,69 @@
+import { createMiddleware } from 'hono/factory';
+import { guardD1 } from '../platform/d1';
+import type { AppEnv, Env, Scope } from '../env';
+import { parseKey, sha256Hex, timingSafeEqualText } from '../platform/crypto';
+import { ApiError } from '../platform/problem';
+import { authenticate } from './keys';
+
+const GRANTS: Record<Scope, Scope[]> = { ingest: ['ingest'], read: ['read'], admin: ['admin', 'read'] };
+
+function bearer(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m ? m[1] : null;
+}
+
+const unauthorized = (detail: string) =>
+  new ApiError(401, 'unauthorized', detail, undefined, { 'www-authenticate': 'Bearer realm="trayecto"' });
+
+/**
+ * Requires a workspace key that grants `scope` ('any': any valid key): 401 for a missing or
+ * wrong key, 403 for the wrong scope, 429 past the key's rate limit. The key lookup (D1, so
+ * that a revocation holds at once) and the limiter run side by side: a report read waits for
+ * one round-trip, not two.
+ */
+export const requireScope = (scope: Scope | 'any') =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const presented = bearer(c.req.header('authorization'));
+    if (!presented) throw unauthorized('Send a workspace key as `Authorization: Bearer <key>`.');
+    const [auth, limited] = await Promise.all([authenticate(guardD1(c.env.DB), presented), overLimit(c.env, presented)]);
+    if (!auth) throw unauthorized('The key is unknown or revoked.');
+    if (scope !== 'any' && !GRANTS[auth.scope].includes(scope)) {
+      throw new ApiError(403, 'forbidden', `This endpoint needs a key with the \`${scope}\` scope; this key has \`${auth.scope}\`.`);
+    }
+    if (limited) {
+      throw new ApiError(429, 'rate-limited', `This key has sent too many requests; retry after ${limited} seconds.`, undefined, {
+        'retry-after': String(limited),
+      });
+    }
+    c.set('auth', auth);
+    await next();
+  });
+
+// Periods as configured for the bindings in wrangler.toml: a limited client is told to
+// come back when the window has passed.
+const LIMITS = { ingest: { binding: 'INGEST_LIMITER', period: 10 }, other: { binding: 'API_LIMITER', period: 60 } } as const;
+
+/**
+ * Per-key limits; the window's length in seconds once the key has used it, else 0. The scope
+ * is read from the key's own text, and the counter is named by a hash of the whole presented
+ * key, not by its id: ids are not secret (an ingest key ships inside apps), and a counter
+ * named by the id would let anyone who knows it use up the real key's window with forged
+ * secrets. A forged key only fills a counter of its own (and gets 401 anyway). It is a hash
+ * of its own (prefixed), not the stored secret_hash, which stays in D1 alone.
+ */
+async function overLimit(env: Env, presented: string): Promise<number> {
+  const { binding, period } = parseKey(presented)?.scope === 'ingest' ? LIMITS.ingest : LIMITS.other;
+  const limiter = env[binding];
+  if (!limiter) return 0;
+  const counter = (await sha256Hex(`rate-limit:${presented}`)).slice(0, 32);
+  return (await limiter.limit({ key: counter })).success ? 0 : period;
+}
+
+/** Requires the operator secret ADMIN_TOKEN. */
+export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
+  const presented = bearer(c.req.header('authorization'));
+  const expected = c.env.ADMIN_TOKEN;
+  if (!presented) throw unauthorized('Send the operator token as `Authorization: Bearer <ADMIN_TOKEN>`.');
+  if (!expected || !(await timingSafeEqualText(presented, expected))) throw unauthorized('The operator token is wrong.');
+  await next();
+});
