@@ -1,10 +1,10 @@
-import { createApp } from './app';
-import type { Env, IngestMessage } from './env';
-import { guardD1 } from './platform/d1';
-import { scheduledRollup } from './jobs/rollup-run';
-import { forgetOldErasures } from './ingest/erasure';
-import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters } from './ingest/queue';
-import { handleDeliveries, resendStrandedDeliveries, type DeliveryMessage } from './loop/webhooks';
+import { createApp } from './app.ts';
+import type { Env, IngestMessage } from './env.ts';
+import { guardD1 } from './platform/d1.ts';
+import { scheduledRollup } from './jobs/rollup-run.ts';
+import { forgetOldErasures } from './ingest/erasure.ts';
+import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters } from './ingest/queue.ts';
+import { handleDeliveries, resendStrandedDeliveries, type DeliveryMessage } from './loop/webhooks.ts';
 
 const app = createApp();
 

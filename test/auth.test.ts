@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, apiJson, countRows, ev, expectProblem, newWorkspace, OPERATOR, send, type TestWorkspace } from './helpers';
-import { parseKey } from '../src/platform/crypto';
+import { api, apiJson, countRows, ev, expectProblem, newWorkspace, OPERATOR, send, type TestWorkspace } from './helpers.ts';
+import { parseKey } from '../src/platform/crypto.ts';
 
 const STAGE = { name: 'Purchase', position: 1 };
 const TP = { name: 'Checkout', stage: 'purchase', channel: 'web', intentional: true, owner: 'ops', critical: false };

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api, apiJson, errorPaths, ev, expectProblem, newWorkspace, OPERATOR, send, type TestWorkspace } from './helpers';
+import { api, apiJson, errorPaths, ev, expectProblem, newWorkspace, OPERATOR, send, type TestWorkspace } from './helpers.ts';
 
 const put = (ws: TestWorkspace, path: string, body: unknown) => apiJson(path, { method: 'PUT', key: ws.keys.admin, body });
 const del = (ws: TestWorkspace, path: string) => api(path, { method: 'DELETE', key: ws.keys.admin });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseKey } from '../src/platform/crypto';
-import { addDays, localDay } from '../src/platform/time';
-import { api, apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers';
+import { parseKey } from '../src/platform/crypto.ts';
+import { addDays, localDay } from '../src/platform/time.ts';
+import { api, apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -1,4 +1,4 @@
-import type { Env as WorkerEnv } from '../src/env';
+import type { Env as WorkerEnv } from '../src/env.ts';
 
 declare global {
   namespace Cloudflare {
@@ -7,7 +7,7 @@ declare global {
       MIGRATION_DB: D1Database;
     }
     interface GlobalProps {
-      mainModule: typeof import('../src');
+      mainModule: typeof import('../src/index.ts');
     }
   }
 }

@@ -1,11 +1,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../src';
-import { toRows } from '../src/ingest/store';
-import { INGEST_QUEUE } from '../src/ingest/queue';
-import type { IngestMessage } from '../src/env';
-import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers';
+import worker from '../src/index.ts';
+import { toRows } from '../src/ingest/store.ts';
+import { INGEST_QUEUE } from '../src/ingest/queue.ts';
+import type { IngestMessage } from '../src/env.ts';
+import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers.ts';
 
 const queueEnv = { ...env, INGEST_MODE: 'queue' };
 

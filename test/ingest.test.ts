@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api, countRows, errorPaths, ev, expectProblem, ingestCounts, newWorkspace, send, sendRaw, type TestWorkspace } from './helpers';
+import { api, countRows, errorPaths, ev, expectProblem, ingestCounts, newWorkspace, send, sendRaw, type TestWorkspace } from './helpers.ts';
 
 const HOUR = 3_600_000;
 const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();

@@ -1,11 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/platform/d1';
-import { journeyFor } from '../src/journey/journey';
-import { prioritiesFor } from '../src/journey/priorities';
-import { runWorkspaceRollup } from '../src/rollup/dirty-days';
-import { npsWithError } from '../src/metrics/significance';
-import { apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers';
+import { guardD1 } from '../src/platform/d1.ts';
+import { journeyFor } from '../src/journey/journey.ts';
+import { prioritiesFor } from '../src/journey/priorities.ts';
+import { runWorkspaceRollup } from '../src/rollup/dirty-days.ts';
+import { npsWithError } from '../src/metrics/significance.ts';
+import { apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
 const RANGE = { from: '2026-11-10', to: '2026-11-12' };
 const NOW = Date.parse('2026-11-13T12:00:00Z');

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/platform/d1';
-import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../src/rollup/lifecycle';
-import { newWorkspace, send } from './helpers';
+import { guardD1 } from '../src/platform/d1.ts';
+import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../src/rollup/lifecycle.ts';
+import { newWorkspace, send } from './helpers.ts';
 
 // The SPEC's definitions, evaluated in JavaScript on the stored rows: a customer is active at t
 // when its latest lifecycle event before t (ties in time by arrival) is `started`.

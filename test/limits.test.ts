@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { boundParameterStats, guardD1, MAX_BOUND_PARAMETERS, TooManyParametersError } from '../src/platform/d1';
-import { api, apiJson, countRows, ev, ingestCounts, newWorkspace, send, sendRaw } from './helpers';
+import { boundParameterStats, guardD1, MAX_BOUND_PARAMETERS, TooManyParametersError } from '../src/platform/d1.ts';
+import { api, apiJson, countRows, ev, ingestCounts, newWorkspace, send, sendRaw } from './helpers.ts';
 
 const makers = [ev.identify, ev.interaction, ev.response, ev.lifecycle, ev.ticket];
 

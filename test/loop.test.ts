@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { sign } from '../src/loop/webhooks';
-import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers';
+import { sign } from '../src/loop/webhooks.ts';
+import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
 const HOOKS = 'https://hooks.receiver.test';
 let n = 0;

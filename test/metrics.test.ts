@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayStart, localDay, periodBounds } from '../src/platform/time';
-import { buildMetrics, median, percent, round2, zeroAdditive } from '../src/metrics/definitions';
+import { dayStart, localDay, periodBounds } from '../src/platform/time.ts';
+import { buildMetrics, median, percent, round2, zeroAdditive } from '../src/metrics/definitions.ts';
 
 const noTickets = { received: 0, resolved: 0, medianFirstResponseMinutes: null };
 

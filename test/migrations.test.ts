@@ -1,9 +1,9 @@
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/platform/d1';
-import { runWorkspaceRollup } from '../src/rollup/dirty-days';
-import { loaded, NOW, TZ } from './scenario';
+import { guardD1 } from '../src/platform/d1.ts';
+import { runWorkspaceRollup } from '../src/rollup/dirty-days.ts';
+import { loaded, NOW, TZ } from './scenario.ts';
 
 // Rows of these tables are copied as they are: their schema is the same before and after 0008.
 const COPIED = ['workspaces', 'touchpoints', 'stages', 'customers', 'events'];

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorPaths, ingestCounts, newWorkspace, send, sendRaw, type TestWorkspace } from './helpers';
+import { errorPaths, ingestCounts, newWorkspace, send, sendRaw, type TestWorkspace } from './helpers.ts';
 
 type Ev = Record<string, unknown>;
 const HOUR = 3_600_000;

@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { CASE_SQL } from '../src/loop/cases';
-import { INGEST_SQL } from '../src/ingest/store';
-import { LIFECYCLE_CTES } from '../src/rollup/lifecycle';
-import { PRIORITY_SQL } from '../src/journey/priorities';
-import { PEOPLE_DAYS } from '../src/rollup/dirty-days';
+import { CASE_SQL } from '../src/loop/cases.ts';
+import { INGEST_SQL } from '../src/ingest/store.ts';
+import { LIFECYCLE_CTES } from '../src/rollup/lifecycle.ts';
+import { PRIORITY_SQL } from '../src/journey/priorities.ts';
+import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by

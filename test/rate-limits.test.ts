@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, apiJson, countRows, expectProblem, newWorkspace } from './helpers';
+import { api, apiJson, countRows, expectProblem, newWorkspace } from './helpers.ts';
 
 // As vitest.config.ts configures the ingest limiter for tests (production: 1,000 per 10 s).
 const INGEST_LIMIT = 500;

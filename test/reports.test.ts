@@ -1,14 +1,14 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../src';
-import { addDays, localDay } from '../src/platform/time';
-import { DAYS_PER_RUN } from '../src/rollup/dirty-days';
-import { guardD1 } from '../src/platform/d1';
-import { PeriodFacts } from '../src/reports/period-facts';
-import { STANDARD_PERIODS, standardRange, standardReports, type Period } from '../src/publish/cache';
-import { api, apiJson, newWorkspace, send, type TestWorkspace } from './helpers';
-import { D1, D3, ev, loaded, TZ } from './scenario';
+import worker from '../src/index.ts';
+import { addDays, localDay } from '../src/platform/time.ts';
+import { DAYS_PER_RUN } from '../src/rollup/dirty-days.ts';
+import { guardD1 } from '../src/platform/d1.ts';
+import { PeriodFacts } from '../src/reports/period-facts.ts';
+import { STANDARD_PERIODS, standardRange, standardReports, type Period } from '../src/publish/cache.ts';
+import { api, apiJson, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { D1, D3, ev, loaded, TZ } from './scenario.ts';
 
 const range = `from=${D1}&to=${D3}`;
 

@@ -1,11 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { guardD1 } from '../src/platform/d1';
-import { rollupDay } from '../src/rollup/day';
-import { runWorkspaceRollup } from '../src/rollup/dirty-days';
-import { dailyReport, summaryReport, breakdownReport } from '../src/reports/reports';
-import { newWorkspace, send, type TestWorkspace } from './helpers';
-import { D1, D2, D3, ev, loaded, NOW, TZ } from './scenario';
+import { guardD1 } from '../src/platform/d1.ts';
+import { rollupDay } from '../src/rollup/day.ts';
+import { runWorkspaceRollup } from '../src/rollup/dirty-days.ts';
+import { dailyReport, summaryReport, breakdownReport } from '../src/reports/reports.ts';
+import { newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { D1, D2, D3, ev, loaded, NOW, TZ } from './scenario.ts';
 
 const d1 = () => guardD1(env.DB);
 

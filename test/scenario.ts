@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { configureInventory, newWorkspace, send, type TestWorkspace } from './helpers';
+import { configureInventory, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
 // A hand-worked scenario in Europe/Madrid around the 25-hour day of 2026-10-25.
 export const TZ = 'Europe/Madrid';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiJson, newWorkspace } from './helpers';
+import { apiJson, newWorkspace } from './helpers.ts';
 
 describe('smoke', () => {
   it('creates a workspace', async () => {

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
-import { touchpointNames } from './journey';
-import type { Ctx, DashboardData } from './types';
+import { touchpointNames } from './journey.tsx';
+import type { Ctx, DashboardData } from './types.ts';
 
 /** The owner a case gets when neither its touchpoint nor the workspace names one (services/cases.ts). */
 const UNASSIGNED = 'unassigned';

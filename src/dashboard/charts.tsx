@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
-import type { Formatters, Texts } from './i18n';
-import { niceTicks, type Bounds } from './scale';
+import type { Formatters, Texts } from './i18n.ts';
+import { niceTicks, type Bounds } from './scale.ts';
 
 type Point = { day: string; value: number | null };
 

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
-import type { Metrics } from '../metrics/definitions';
-import type { Ctx, DashboardData } from './types';
+import type { Metrics } from '../metrics/definitions.ts';
+import type { Ctx, DashboardData } from './types.ts';
 
 /** [metric, value, sample size, unit, is a percentage] for the six headline cards. */
 const headline = (m: Metrics) =>

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import type { Ctx, DashboardData } from './types';
+import type { Ctx, DashboardData } from './types.ts';
 
 /** good / fair / poor from what was measured at a touchpoint; critical moments are poor. */
 export function experienceClass(tp: { criticalMoment: boolean; nps: { score: number | null }; negativeRate: number | null }): 'good' | 'fair' | 'poor' | 'none' {

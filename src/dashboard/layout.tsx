@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
-import type { Lang } from './i18n';
+import type { Lang } from './i18n.ts';
 
 // Text in <style> is escaped like any JSX text: no `>`, `<`, `&` or quotes in these rules.
 const css = `

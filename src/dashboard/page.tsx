@@ -1,16 +1,16 @@
 import type { FC } from 'hono/jsx';
-import type { Metrics } from '../metrics/definitions';
-import { Cases } from './cases';
-import { LineChart } from './charts';
-import { Headline } from './headline';
-import type { Lang } from './i18n';
-import { Journey } from './journey';
-import { Layout } from './layout';
-import type { Bounds } from './scale';
-import type { Ctx, DashboardData } from './types';
+import type { Metrics } from '../metrics/definitions.ts';
+import { Cases } from './cases.tsx';
+import { LineChart } from './charts.tsx';
+import { Headline } from './headline.tsx';
+import type { Lang } from './i18n.ts';
+import { Journey } from './journey.tsx';
+import { Layout } from './layout.tsx';
+import type { Bounds } from './scale.ts';
+import type { Ctx, DashboardData } from './types.ts';
 
-export type { DashboardData } from './types';
-export { experienceClass } from './journey';
+export type { DashboardData } from './types.ts';
+export { experienceClass } from './journey.tsx';
 
 const PERCENT: Bounds = [0, 100];
 const NPS: Bounds = [-100, 100];

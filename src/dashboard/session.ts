@@ -1,7 +1,7 @@
 // Dashboard sessions: a signed, expiring token naming the key it was opened with (never the
 // key itself) and a random session id. Every request re-checks that the key is still active
 // and that the session was not signed out, so revoking the key or signing out ends it at once.
-import type { Env } from '../env';
+import type { Env } from '../env.ts';
 
 const enc = new TextEncoder();
 export const SESSION_COOKIE = 'trayecto_session';

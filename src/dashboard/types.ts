@@ -1,5 +1,5 @@
-import type { Metrics } from '../metrics/definitions';
-import type { Formatters, Lang, Texts } from './i18n';
+import type { Metrics } from '../metrics/definitions.ts';
+import type { Formatters, Lang, Texts } from './i18n.ts';
 
 export type DashboardData = {
   workspace: string;

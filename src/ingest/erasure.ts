@@ -1,5 +1,5 @@
-import { addDays, localDay } from '../platform/time';
-import { markDaysStatement } from '../rollup/dirty-days';
+import { addDays, localDay } from '../platform/time.ts';
+import { markDaysStatement } from '../rollup/dirty-days.ts';
 
 /**
  * Right to erasure: deletes the customer's profile, every event and every rollup row naming

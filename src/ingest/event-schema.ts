@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { Channel, Key } from '../platform/openapi';
+import { Channel, Key } from '../platform/openapi.ts';
 
 export const MAX_BATCH = 1000;
 export const MAX_EVENT_BYTES = 32 * 1024;

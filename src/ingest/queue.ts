@@ -1,10 +1,10 @@
 // Queue-buffered ingestion (INGEST_MODE = "queue"): the edge validates and enqueues the
 // rows; this consumer writes them to D1 with the same statements and the same messageId
 // dedupe as the direct path, so a redelivered message stores nothing twice.
-import { guardD1 } from '../platform/d1';
-import type { Env, IngestMessage, Row } from '../env';
-import { storeRows } from './store';
-import { backoffSeconds, enqueueDeliveries } from '../loop/webhooks';
+import { guardD1 } from '../platform/d1.ts';
+import type { Env, IngestMessage, Row } from '../env.ts';
+import { storeRows } from './store.ts';
+import { backoffSeconds, enqueueDeliveries } from '../loop/webhooks.ts';
 
 /** Queue names as in wrangler.toml (the consumer tells its queues apart by name). */
 export const INGEST_QUEUE = 'trayecto-ingest';

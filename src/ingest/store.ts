@@ -1,8 +1,8 @@
-import { invalid, zodErrors, type FieldError } from '../platform/problem';
-import { localDay } from '../platform/time';
-import { caseStatements } from '../loop/cases';
-import { Batch, Event, MAX_EVENT_BYTES } from './event-schema';
-import type { Row } from '../env';
+import { invalid, zodErrors, type FieldError } from '../platform/problem.ts';
+import { localDay } from '../platform/time.ts';
+import { caseStatements } from '../loop/cases.ts';
+import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
+import type { Row } from '../env.ts';
 
 export type { Row };
 

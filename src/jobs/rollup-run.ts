@@ -1,7 +1,7 @@
-import { guardD1 } from '../platform/d1';
-import type { Env } from '../env';
-import { rebuildReports } from '../publish/cache';
-import { runWorkspaceRollup, type RunResult } from '../rollup/dirty-days';
+import { guardD1 } from '../platform/d1.ts';
+import type { Env } from '../env.ts';
+import { rebuildReports } from '../publish/cache.ts';
+import { runWorkspaceRollup, type RunResult } from '../rollup/dirty-days.ts';
 
 export type Timings = { rollupMs: number; reportsMs: number };
 

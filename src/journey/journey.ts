@@ -1,9 +1,9 @@
 // The journey map: stages in order, each with its touchpoints measured over the period
 // (optionally for one segment), the channels its customers used, and critical moments.
-import { ADDITIVE_FIELDS, buildMetrics, percent, zeroAdditive, type Additive } from '../metrics/definitions';
-import { PeriodFacts } from '../reports/period-facts';
-import type { Range } from '../reports/reports';
-import { standsOut, Z_95 } from '../metrics/significance';
+import { ADDITIVE_FIELDS, buildMetrics, percent, zeroAdditive, type Additive } from '../metrics/definitions.ts';
+import { PeriodFacts } from '../reports/period-facts.ts';
+import type { Range } from '../reports/reports.ts';
+import { standsOut, Z_95 } from '../metrics/significance.ts';
 
 /** Critical-moment rules; returned with every journey so a reader sees how flags were raised. */
 export const THRESHOLDS = {

@@ -1,12 +1,12 @@
 // Touchpoint priorities: how much of the workspace's NPS and churn each touchpoint puts at
 // stake, counting only the part of its gap that survives a 95% confidence interval.
-import { periodBounds } from '../platform/time';
-import { percent, round2 } from '../metrics/definitions';
-import { LIFECYCLE_CTES } from '../rollup/lifecycle';
-import { PeriodFacts } from '../reports/period-facts';
-import { loadInventory } from './journey';
-import type { Range } from '../reports/reports';
-import { gapWithInterval, npsWithError, rateWithError } from '../metrics/significance';
+import { periodBounds } from '../platform/time.ts';
+import { percent, round2 } from '../metrics/definitions.ts';
+import { LIFECYCLE_CTES } from '../rollup/lifecycle.ts';
+import { PeriodFacts } from '../reports/period-facts.ts';
+import { loadInventory } from './journey.ts';
+import type { Range } from '../reports/reports.ts';
+import { gapWithInterval, npsWithError, rateWithError } from '../metrics/significance.ts';
 
 // Exposed to a touchpoint: a bad interaction there (failure, abandoned or negative
 // sentiment) or an NPS answer about it, in the period [?2, ?3). The queries walk each

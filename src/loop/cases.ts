@@ -1,6 +1,6 @@
 // Follow-up cases: alert rules are matched inside the ingest batch, so a case opens in the
 // same transaction as its event, once per messageId (a unique index), whatever the retries.
-import { invalid } from '../platform/problem';
+import { invalid } from '../platform/problem.ts';
 
 export type Rule = { key: string; survey: string | null; maxScore: number | null; outcome: string | null; criticalOnly: boolean };
 

@@ -1,9 +1,9 @@
 // Webhook delivery through a Queue: the ingest path only records a pending delivery and
 // enqueues its id; the consumer signs and sends, records every attempt, and retries with
 // exponential back-off until a 2xx or the dead-letter queue.
-import type { Env } from '../env';
-import { randomSecret } from '../platform/crypto';
-import { caseOut, type CaseRow } from './cases';
+import type { Env } from '../env.ts';
+import { randomSecret } from '../platform/crypto.ts';
+import { caseOut, type CaseRow } from './cases.ts';
 
 export type DeliveryMessage = { deliveryId: string };
 

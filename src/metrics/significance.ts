@@ -1,6 +1,6 @@
 // Small-sample honesty: a rate only "stands out" or "matters" when its difference from the
 // rest is larger than chance would make it, at 95% confidence.
-import { round2 } from './definitions';
+import { round2 } from './definitions.ts';
 
 /** One-sided 95% (critical moments). */
 export const Z_95 = 1.645;

@@ -1,4 +1,4 @@
-import type { Scope } from '../env';
+import type { Scope } from '../env.ts';
 
 const enc = new TextEncoder();
 

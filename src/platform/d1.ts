@@ -1,5 +1,5 @@
 import { drizzle } from 'drizzle-orm/d1';
-import * as schema from '../db/schema';
+import * as schema from '../db/schema.ts';
 
 /** D1 in production refuses statements binding more than 100 parameters; local D1 does not. */
 export const MAX_BOUND_PARAMETERS = 100;

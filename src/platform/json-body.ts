@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../env';
-import { ApiError } from './problem';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from './problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -6,11 +6,15 @@ export class Memo<V> {
   private entries = new Map<string, { value: V; expires: number; bytes: number }>();
   private bytes = 0;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-    private readonly maxBytes = Infinity,
-  ) {}
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+
+  constructor(ttlMs: number, maxEntries: number, maxBytes = Infinity) {
+    this.ttlMs = ttlMs;
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+  }
 
   get(key: string, now = Date.now()): V | undefined {
     const hit = this.entries.get(key);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CHANNELS } from '../db/schema';
+import { CHANNELS } from '../db/schema.ts';
 
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 

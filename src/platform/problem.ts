@@ -26,14 +26,17 @@ const TITLES: Record<number, string> = {
 
 /** An error a handler throws to answer with an RFC 9457 problem. */
 export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly slug: string,
-    detail: string,
-    readonly errors?: FieldError[],
-    readonly headers?: Record<string, string>,
-  ) {
+  readonly status: ContentfulStatusCode;
+  readonly slug: string;
+  readonly errors?: FieldError[];
+  readonly headers?: Record<string, string>;
+
+  constructor(status: ContentfulStatusCode, slug: string, detail: string, errors?: FieldError[], headers?: Record<string, string>) {
     super(detail);
+    this.status = status;
+    this.slug = slug;
+    this.errors = errors;
+    this.headers = headers;
   }
 }
 

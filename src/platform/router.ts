@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
-import { invalid, zodErrors } from './problem';
+import type { AppEnv } from '../env.ts';
+import { invalid, zodErrors } from './problem.ts';
 
 /** A sub-app whose zod validation failures become 400 problems with `errors[].path`. */
 export function createRouter() {

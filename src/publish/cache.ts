@@ -1,13 +1,13 @@
 // Report JSON lives in KV under keys that carry the workspace's report generation (kept in
 // D1, which is consistent): a rollup bumps the generation, so a stale copy is never read
 // and old keys simply expire. Nothing relies on KV deletes.
-import { sha256Hex } from '../platform/crypto';
-import { Memo } from '../platform/memo';
-import { addDays, localDay, periodBounds } from '../platform/time';
-import { journeyFor } from '../journey/journey';
-import { prioritiesFor } from '../journey/priorities';
-import { PeriodFacts } from '../reports/period-facts';
-import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports';
+import { sha256Hex } from '../platform/crypto.ts';
+import { Memo } from '../platform/memo.ts';
+import { addDays, localDay, periodBounds } from '../platform/time.ts';
+import { journeyFor } from '../journey/journey.ts';
+import { prioritiesFor } from '../journey/priorities.ts';
+import { PeriodFacts } from '../reports/period-facts.ts';
+import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports.ts';
 
 const TTL_SECONDS = 8 * 24 * 3600;
 export const STANDARD_PERIODS = { '7d': 7, '30d': 30, '90d': 90 } as const;

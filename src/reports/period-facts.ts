@@ -1,8 +1,8 @@
 // What the reports of one rebuild (or one request) share: each period's non-additive facts
 // and distinct-customer counts are read once, however many reports ask for them.
-import type { Range } from '../platform/time';
-import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../rollup/lifecycle';
-import { casesInPeriod, ticketsInPeriod } from '../rollup/tickets';
+import type { Range } from '../platform/time.ts';
+import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../rollup/lifecycle.ts';
+import { casesInPeriod, ticketsInPeriod } from '../rollup/tickets.ts';
 
 // daily_customers has one row per (day, touchpoint, channel, customer) with its stage and
 // segment: every distinct count groups those rows by one of these.
@@ -38,7 +38,11 @@ export async function reach(d1: D1Database, ws: string, range: Range, by: ReachK
 export class PeriodFacts {
   private readonly memo = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly d1: D1Database) {}
+  private readonly d1: D1Database;
+
+  constructor(d1: D1Database) {
+    this.d1 = d1;
+  }
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
     let p = this.memo.get(key) as Promise<T> | undefined;

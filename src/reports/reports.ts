@@ -1,11 +1,11 @@
 // Reports for any range of complete local days, computed from the rollup tables: additive
 // counts are summed, distinct customers counted, customers and tickets evaluated exactly
 // for the period's instants.
-import { addDays, daysBetween, periodBounds, type Range } from '../platform/time';
-import { ADDITIVE_FIELDS, buildMetrics, noLoop, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions';
-import { sumLifecycle } from '../rollup/lifecycle';
-import { aggregateLoop, aggregateTickets, noTickets } from '../rollup/tickets';
-import { PeriodFacts } from './period-facts';
+import { addDays, daysBetween, periodBounds, type Range } from '../platform/time.ts';
+import { ADDITIVE_FIELDS, buildMetrics, noLoop, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
+import { sumLifecycle } from '../rollup/lifecycle.ts';
+import { aggregateLoop, aggregateTickets, noTickets } from '../rollup/tickets.ts';
+import { PeriodFacts } from './period-facts.ts';
 
 export type { Range };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;

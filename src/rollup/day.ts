@@ -1,10 +1,10 @@
 // Rolls up one workspace × local day into daily_metrics / daily_customers, atomically:
 // one D1 batch deletes the day's rows, inserts the new ones and clears the day's dirty mark
 // (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
-import { dayStart, addDays } from '../platform/time';
-import type { Dim } from '../metrics/definitions';
-import { lifecycleBySegment, sumLifecycle } from './lifecycle';
-import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets';
+import { dayStart, addDays } from '../platform/time.ts';
+import type { Dim } from '../metrics/definitions.ts';
+import { lifecycleBySegment, sumLifecycle } from './lifecycle.ts';
+import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 

@@ -1,7 +1,7 @@
 // Decides which local days each workspace must roll up, and runs them within a budget so
 // that one invocation stays far from D1's limits; what is left stays marked for the next run.
-import { addDays, daysBetween, localDay } from '../platform/time';
-import { rollupDay } from './day';
+import { addDays, daysBetween, localDay } from '../platform/time.ts';
+import { rollupDay } from './day.ts';
 
 export const DAYS_PER_RUN = 40;
 const PEOPLE_CHUNK = 2000;

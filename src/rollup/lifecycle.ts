@@ -1,6 +1,6 @@
 // Who was active when is not additive across days, so churn and retention are computed for
 // the exact period [start, end) from the raw lifecycle events, through a covering index.
-import type { Lifecycle } from '../metrics/definitions';
+import type { Lifecycle } from '../metrics/definitions.ts';
 
 // Each lifecycle event with the time of the customer's next one (ties in time go by arrival):
 // the event is the customer's latest before instant t exactly when ts < t <= next_ts (or it

@@ -1,6 +1,6 @@
 // Tickets and cases are not additive across days either: their figures are computed for the
 // exact period [start, end) from the raw events, through partial indexes.
-import { median, type Dim, type Loop, type Tickets } from '../metrics/definitions';
+import { median, type Dim, type Loop, type Tickets } from '../metrics/definitions.ts';
 
 // Received = tickets whose first `opened` falls in the period; resolved = latest status
 // before the period's end is `resolved`; first response = first `responded` after opening,

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1';
-import { ApiError } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi';
-import { checkRule } from '../loop/cases';
+import { guardD1 } from '../platform/d1.ts';
+import { ApiError } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { checkRule } from '../loop/cases.ts';
 
 const RuleInput = z
   .union([

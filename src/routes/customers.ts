@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1';
-import { ApiError } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { bearer, json, problems } from '../platform/openapi';
-import { rollupWorkspace } from '../jobs/rollup-run';
-import { eraseCustomer } from '../ingest/erasure';
+import { guardD1 } from '../platform/d1.ts';
+import { ApiError } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { bearer, json, problems } from '../platform/openapi.ts';
+import { rollupWorkspace } from '../jobs/rollup-run.ts';
+import { eraseCustomer } from '../ingest/erasure.ts';
 
 const Erased = z
   .object({

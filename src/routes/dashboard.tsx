@@ -1,16 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { guardD1 } from '../platform/d1';
-import type { AppEnv } from '../env';
-import { randomId } from '../platform/crypto';
-import { problemResponse } from '../platform/problem';
-import { listCases } from '../loop/cases';
-import { authenticate } from '../workspace/keys';
-import { cachedReport, standardRange, standardReports, type Period } from '../publish/cache';
-import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../dashboard/session';
-import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page';
-import { formatters, pickLang, texts } from '../dashboard/i18n';
+import { guardD1 } from '../platform/d1.ts';
+import type { AppEnv } from '../env.ts';
+import { randomId } from '../platform/crypto.ts';
+import { problemResponse } from '../platform/problem.ts';
+import { listCases } from '../loop/cases.ts';
+import { authenticate } from '../workspace/keys.ts';
+import { cachedReport, standardRange, standardReports, type Period } from '../publish/cache.ts';
+import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../dashboard/session.ts';
+import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
+import { formatters, pickLang, texts } from '../dashboard/i18n.ts';
 
 const PERIODS = ['7d', '30d', '90d'];
 

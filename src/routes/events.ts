@@ -1,14 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1';
-import { requireScope } from '../workspace/auth';
-import { createRouter } from '../platform/router';
-import { invalid } from '../platform/problem';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi';
-import { IngestBody, IngestResult, type Event } from '../ingest/event-schema';
-import { parseIngestBody, sizeErrors, storeRows, toRows } from '../ingest/store';
-import { enqueueRows } from '../ingest/queue';
-import { enqueueDeliveries } from '../loop/webhooks';
+import { guardD1 } from '../platform/d1.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { createRouter } from '../platform/router.ts';
+import { invalid } from '../platform/problem.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { IngestBody, IngestResult, type Event } from '../ingest/event-schema.ts';
+import { parseIngestBody, sizeErrors, storeRows, toRows } from '../ingest/store.ts';
+import { enqueueRows } from '../ingest/queue.ts';
+import { enqueueDeliveries } from '../loop/webhooks.ts';
 
 const postEvents = createRoute({
   method: 'post',

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../platform/d1';
-import { ApiError } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi';
-import { insertKey, listKeys, revokeKey } from '../workspace/keys';
+import { database } from '../platform/d1.ts';
+import { ApiError } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { insertKey, listKeys, revokeKey } from '../workspace/keys.ts';
 
 const Scope = z.enum(['ingest', 'read', 'admin']);
 const NewKey = z.object({ id: z.string(), key: z.string().openapi({ description: 'Shown once; stored only as a hash' }), scope: Scope }).openapi('NewKey');

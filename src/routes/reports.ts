@@ -1,16 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { guardD1 } from '../platform/d1';
-import type { AppEnv } from '../env';
-import { invalid } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { addDays, daysBetween, isValidDay, localDay } from '../platform/time';
-import { requireScope } from '../workspace/auth';
-import { bearer, problems } from '../platform/openapi';
-import { cachedReport, standardRange, type Period } from '../publish/cache';
-import { journeyFor } from '../journey/journey';
-import { prioritiesFor } from '../journey/priorities';
-import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports';
+import { guardD1 } from '../platform/d1.ts';
+import type { AppEnv } from '../env.ts';
+import { invalid } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { addDays, daysBetween, isValidDay, localDay } from '../platform/time.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { bearer, problems } from '../platform/openapi.ts';
+import { cachedReport, standardRange, type Period } from '../publish/cache.ts';
+import { journeyFor } from '../journey/journey.ts';
+import { prioritiesFor } from '../journey/priorities.ts';
+import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports.ts';
 
 const MAX_DAYS = 366;
 const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');

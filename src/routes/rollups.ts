@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1';
-import { invalid } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { addDays, daysBetween, isValidDay, localDay } from '../platform/time';
-import { requireScope } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi';
-import { rollupWorkspace } from '../jobs/rollup-run';
-import { markBackfill, pendingIn } from '../rollup/dirty-days';
+import { guardD1 } from '../platform/d1.ts';
+import { invalid } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { addDays, daysBetween, isValidDay, localDay } from '../platform/time.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { rollupWorkspace } from '../jobs/rollup-run.ts';
+import { markBackfill, pendingIn } from '../rollup/dirty-days.ts';
 
 const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
 const RollupResult = z

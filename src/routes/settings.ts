@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi';
+import { guardD1 } from '../platform/d1.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
 
 const Settings = z
   .object({ id: z.string(), name: z.string(), timezone: z.string(), defaultOwner: z.string().nullable() })

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../platform/d1';
-import { ApiError } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi';
-import { deleteStage, listStages, putStage } from '../workspace/inventory';
+import { database } from '../platform/d1.ts';
+import { ApiError } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { deleteStage, listStages, putStage } from '../workspace/inventory.ts';
 
 const StageInput = z.object({ name: z.string().min(1).max(100), position: z.number().int().min(0).max(1000) }).openapi('StageInput');
 const Stage = z.object({ key: Key, name: z.string(), position: z.number().int() }).openapi('Stage');

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../platform/d1';
-import { ApiError } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, Channel, json, jsonRequest, Key, problems } from '../platform/openapi';
-import { deleteTouchpoint, listTouchpoints, putTouchpoint } from '../workspace/inventory';
+import { database } from '../platform/d1.ts';
+import { ApiError } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, Channel, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { deleteTouchpoint, listTouchpoints, putTouchpoint } from '../workspace/inventory.ts';
 
 const TouchpointInput = z
   .object({

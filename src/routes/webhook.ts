@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1';
-import { ApiError, invalid } from '../platform/problem';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi';
-import { newWebhookSecret, webhookUrlProblem } from '../loop/webhooks';
+import { guardD1 } from '../platform/d1.ts';
+import { ApiError, invalid } from '../platform/problem.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { newWebhookSecret, webhookUrlProblem } from '../loop/webhooks.ts';
 
 const admin = { tags: ['Closed loop'], security: bearer, middleware: [requireScope('admin')] };
 const Attempt = z.object({ attempt: z.number().int(), at: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int() });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../platform/router';
-import { requireScope } from '../workspace/auth';
-import { bearer, json, problems } from '../platform/openapi';
+import { createRouter } from '../platform/router.ts';
+import { requireScope } from '../workspace/auth.ts';
+import { bearer, json, problems } from '../platform/openapi.ts';
 
 const Identity = z
   .object({

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { database } from '../platform/d1';
-import { isValidTimeZone } from '../platform/time';
-import { createRouter } from '../platform/router';
-import { requireOperator } from '../workspace/auth';
-import { jsonBody } from '../platform/json-body';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi';
-import { createWorkspace } from '../workspace/workspaces';
+import { database } from '../platform/d1.ts';
+import { isValidTimeZone } from '../platform/time.ts';
+import { createRouter } from '../platform/router.ts';
+import { requireOperator } from '../workspace/auth.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { createWorkspace } from '../workspace/workspaces.ts';
 
 const WorkspaceInput = z
   .object({

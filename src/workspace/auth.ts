@@ -1,9 +1,9 @@
 import { createMiddleware } from 'hono/factory';
-import { guardD1 } from '../platform/d1';
-import type { AppEnv, Env, Scope } from '../env';
-import { parseKey, sha256Hex, timingSafeEqualText } from '../platform/crypto';
-import { ApiError } from '../platform/problem';
-import { authenticate } from './keys';
+import { guardD1 } from '../platform/d1.ts';
+import type { AppEnv, Env, Scope } from '../env.ts';
+import { parseKey, sha256Hex, timingSafeEqualText } from '../platform/crypto.ts';
+import { ApiError } from '../platform/problem.ts';
+import { authenticate } from './keys.ts';
 
 const GRANTS: Record<Scope, Scope[]> = { ingest: ['ingest'], read: ['read'], admin: ['admin', 'read'] };
 

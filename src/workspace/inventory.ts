@@ -1,7 +1,7 @@
 import { and, asc, eq, notExists, sql } from 'drizzle-orm';
-import type { Database } from '../platform/d1';
-import { stages, touchpoints } from '../db/schema';
-import { ApiError, invalid } from '../platform/problem';
+import type { Database } from '../platform/d1.ts';
+import { stages, touchpoints } from '../db/schema.ts';
+import { ApiError, invalid } from '../platform/problem.ts';
 
 export type StageInput = { name: string; position: number };
 export type TouchpointInput = Omit<typeof touchpoints.$inferInsert, 'workspaceId' | 'key' | 'updatedAt'>;

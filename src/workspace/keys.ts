@@ -1,8 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Database } from '../platform/d1';
-import { apiKeys } from '../db/schema';
-import type { AuthContext, Scope } from '../env';
-import { formatKey, hexToBytes, parseKey, randomId, randomSecret, sha256, sha256Hex } from '../platform/crypto';
+import type { Database } from '../platform/d1.ts';
+import { apiKeys } from '../db/schema.ts';
+import type { AuthContext, Scope } from '../env.ts';
+import { formatKey, hexToBytes, parseKey, randomId, randomSecret, sha256, sha256Hex } from '../platform/crypto.ts';
 
 export type KeyInfo = { id: string; scope: Scope; createdAt: string; revokedAt: string | null };
 

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from '../platform/d1';
-import { apiKeys, workspaces } from '../db/schema';
-import { randomId } from '../platform/crypto';
-import { createKey } from './keys';
+import type { Database } from '../platform/d1.ts';
+import { apiKeys, workspaces } from '../db/schema.ts';
+import { randomId } from '../platform/crypto.ts';
+import { createKey } from './keys.ts';
 
 export type Workspace = typeof workspaces.$inferSelect;
 

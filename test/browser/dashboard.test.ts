@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EVIL_KEY, EVIL_NAME, EVIL_OWNER, TIMEZONE } from './seed';
-import { ROOT } from './server';
+import { EVIL_KEY, EVIL_NAME, EVIL_OWNER, TIMEZONE } from './seed.ts';
+import { ROOT } from './server.ts';
 
 const seeded = inject('seeded');
 const { base, readKey } = seeded;

@@ -1,7 +1,7 @@
 // Once per browser-suite run: a private `wrangler dev` with a seeded workspace; stopped at the end.
 import type { TestProject } from 'vitest/node';
-import { seed, type Seeded } from './seed';
-import { startServer, type Server } from './server';
+import { seed, type Seeded } from './seed.ts';
+import { startServer, type Server } from './server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
