@@ -15,7 +15,8 @@ export default defineConfig(async () => {
         miniflare: {
           // A second, empty database for test/migrations.test.ts, which migrates it step by step.
           d1Databases: { MIGRATION_DB: 'trayecto-migration-test' },
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-operator-token', WEBHOOK_RETRY_BASE_SECONDS: '0' },
+          // Drains start from POST /v1/rollups, erasure and the cron in tests; not by themselves on ingest.
+          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-operator-token', WEBHOOK_RETRY_BASE_SECONDS: '0', DRAIN_ON_INGEST: 'false' },
           outboundService: createReceiver(),
           // Lower than production (1,000 per 10 s) so that a test fills the window well within
           // its 10 seconds even on a slow machine; same period, so Retry-After is the same.

@@ -6,6 +6,12 @@ export type Row = Record<string, string | number | null>;
 export type IngestMessage = { ws: string; rows: Row[]; at: number };
 
 export type Env = {
+  /** The drain of each workspace's pending rollup work (src/jobs/rollup-workflow.ts). */
+  ROLLUPS: Workflow<{ ws: string; settleSeconds?: number }>;
+  /** `false` (tests): ingest of late events does not start a drain by itself. */
+  DRAIN_ON_INGEST?: string;
+  /** How long a drain started by ingest waits first, so an import's requests settle. */
+  DRAIN_SETTLE_SECONDS?: string;
   DB: D1Database;
   REPORTS: KVNamespace;
   /** Operator secret that may create workspaces (`.dev.vars` locally, a Worker secret in production). */
@@ -28,6 +34,7 @@ export type Env = {
 
 export type Scope = 'ingest' | 'read' | 'admin';
 
-export type AuthContext = { workspaceId: string; keyId: string; scope: Scope; timezone: string };
+/** `reportGen`: the workspace's report generation, read with the key (see publish/cache.ts). */
+export type AuthContext = { workspaceId: string; keyId: string; scope: Scope; timezone: string; reportGen: number };
 
 export type AppEnv = { Bindings: Env; Variables: { auth: AuthContext; rawBody: unknown } };

@@ -1,10 +1,13 @@
 import { createApp } from './app.ts';
 import type { Env, IngestMessage } from './env.ts';
 import { guardD1 } from './platform/d1.ts';
-import { scheduledRollup } from './jobs/rollup-run.ts';
+import { scheduledDrains } from './jobs/cron.ts';
+import { drainAfterIngest } from './jobs/drain.ts';
 import { forgetOldErasures } from './ingest/erasure.ts';
 import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters } from './ingest/queue.ts';
 import { handleDeliveries, resendStrandedDeliveries, type DeliveryMessage } from './loop/webhooks.ts';
+
+export { RollupWorkflow } from './jobs/rollup-workflow.ts';
 
 const app = createApp();
 
@@ -13,10 +16,12 @@ export default {
   async scheduled(controller, env) {
     await resendStrandedDeliveries(env, controller.scheduledTime);
     await forgetOldErasures(env.DB, controller.scheduledTime);
-    await scheduledRollup(env, controller.scheduledTime);
+    await scheduledDrains(env, guardD1(env.DB), controller.scheduledTime);
   },
   async queue(batch, env) {
-    if (batch.queue === INGEST_QUEUE) return handleIngestBatch(batch as MessageBatch<IngestMessage>, env);
+    if (batch.queue === INGEST_QUEUE) {
+      return handleIngestBatch(batch as MessageBatch<IngestMessage>, env, (ws) => drainAfterIngest(env, guardD1(env.DB), ws));
+    }
     if (batch.queue === `${INGEST_QUEUE}-dlq`) return keepDeadLetters(batch as MessageBatch<IngestMessage>, env);
     await handleDeliveries(batch as MessageBatch<DeliveryMessage>, env, guardD1(env.DB));
   },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { guardD1 } from '../src/platform/d1.ts';
 import { journeyFor } from '../src/journey/journey.ts';
 import { prioritiesFor } from '../src/journey/priorities.ts';
-import { runWorkspaceRollup } from '../src/rollup/dirty-days.ts';
+import { drainAll } from '../src/rollup/drain.ts';
 import { npsWithError } from '../src/metrics/significance.ts';
 import { apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
@@ -50,7 +50,7 @@ async function world(): Promise<TestWorkspace> {
   await configureInventory(ws);
   const all = events();
   for (let i = 0; i < all.length; i += 1000) expect((await send(ws, { batch: all.slice(i, i + 1000) })).status).toBe(202);
-  for (let i = 0; i < 5; i++) if ((await runWorkspaceRollup(d1(), ws.id, 'UTC', NOW)).pending === 0) return ws;
+  for (let i = 0; i < 5; i++) if ((await drainAll(d1(), ws.id, 'UTC', NOW)).pending === 0) return ws;
   throw new Error('rollup did not finish');
 }
 

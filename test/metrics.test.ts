@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dayStart, localDay, periodBounds } from '../src/platform/time.ts';
 import { buildMetrics, median, percent, round2, zeroAdditive } from '../src/metrics/definitions.ts';
 
-const noTickets = { received: 0, resolved: 0, medianFirstResponseMinutes: null };
+const noTickets = { received: 0, resolved: 0, medianFirstResponseMinutes: null, p90FirstResponseMinutes: null, awaitingFirstResponse: 0 };
 
 describe('metric definitions', () => {
   it('NPS is null with no responses and 0 when all are passives', () => {
@@ -30,12 +30,25 @@ describe('metric definitions', () => {
       cesResponses: 10, cesSum: 52, cesEasy: 7,
       intCount: 900, intSuccess: 700, intFailure: 100, intAbandoned: 50, intNegative: 164, sentSum: 180, sentCount: 900,
     };
-    const m = buildMetrics(a, 200, { start: 120, end: 130, churned: 3, new: 13 }, { received: 30, resolved: 27, medianFirstResponseMinutes: 42 });
+    const m = buildMetrics(a, 200, { start: 120, end: 130, churned: 3, new: 13 }, {
+      received: 30,
+      resolved: 27,
+      medianFirstResponseMinutes: 42,
+      p90FirstResponseMinutes: 300,
+      awaitingFirstResponse: 2,
+    });
     expect(m.csat).toEqual({ score: 80, responses: 20, satisfied: 16 });
     expect(m.ces).toEqual({ score: 5.2, responses: 10, easyRate: 70 });
     expect(m.churn).toEqual({ rate: 2.5, churned: 3, customersAtStart: 120 });
     expect(m.retention).toEqual({ rate: 97.5, customersAtStart: 120, customersAtEnd: 130, newCustomers: 13 });
-    expect(m.resolution).toEqual({ rate: 90, received: 30, resolved: 27, medianFirstResponseMinutes: 42 });
+    expect(m.resolution).toEqual({
+      rate: 90,
+      received: 30,
+      resolved: 27,
+      medianFirstResponseMinutes: 42,
+      p90FirstResponseMinutes: 300,
+      awaitingFirstResponse: 2,
+    });
     expect(m.interactions).toEqual({ count: 900, customers: 200, success: 700, failure: 100, abandoned: 50, meanSentiment: 0.2, negativeRate: 18.22 });
   });
 

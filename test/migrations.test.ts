@@ -2,7 +2,7 @@ import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { guardD1 } from '../src/platform/d1.ts';
-import { runWorkspaceRollup } from '../src/rollup/dirty-days.ts';
+import { drainAll } from '../src/rollup/drain.ts';
 import { loaded, NOW, TZ } from './scenario.ts';
 
 // Rows of these tables are copied as they are: their schema is the same before and after 0008.
@@ -22,7 +22,7 @@ const rowsOf = async (d1: D1Database, ws: string) =>
 describe('migration 0008: daily_customers one row per touchpoint, channel and customer', () => {
   it('rebuilds, for the days that were rolled up, exactly the rows the rollup now writes', async () => {
     const ws = await loaded();
-    for (let i = 0; i < 5 && (await runWorkspaceRollup(guardD1(env.DB), ws.id, TZ, NOW)).pending > 0; i++);
+    for (let i = 0; i < 5 && (await drainAll(guardD1(env.DB), ws.id, TZ, NOW)).pending > 0; i++);
     const expected = await rowsOf(env.DB, ws.id);
     expect(new Set(expected.map((r) => r.day)).size).toBeGreaterThan(1);
 

@@ -2,7 +2,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { guardD1 } from '../src/platform/d1.ts';
 import { rollupDay } from '../src/rollup/day.ts';
-import { runWorkspaceRollup } from '../src/rollup/dirty-days.ts';
+import { lifecyclePass } from '../src/rollup/lifecycle.ts';
+import { localDay } from '../src/platform/time.ts';
+import { drainAll } from '../src/rollup/drain.ts';
 import { dailyReport, summaryReport, breakdownReport } from '../src/reports/reports.ts';
 import { newWorkspace, send, type TestWorkspace } from './helpers.ts';
 import { D1, D2, D3, ev, loaded, NOW, TZ } from './scenario.ts';
@@ -11,7 +13,7 @@ const d1 = () => guardD1(env.DB);
 
 async function rollupAll(ws: TestWorkspace, now = NOW) {
   for (let i = 0; i < 10; i++) {
-    const r = await runWorkspaceRollup(d1(), ws.id, TZ, now);
+    const r = await drainAll(d1(), ws.id, TZ, now);
     if (r.pending === 0) return;
   }
   throw new Error('rollup did not finish');
@@ -35,7 +37,7 @@ describe('rollup: hand-worked period across the DST change', () => {
     expect(m.churn).toEqual({ rate: 66.67, churned: 2, customersAtStart: 3 });
     expect(m.retention).toEqual({ rate: 66.67, customersAtStart: 3, customersAtEnd: 3, newCustomers: 1 });
     // Received t1, t2; resolved t1; first responses 30 and 120 minutes.
-    expect(m.resolution).toEqual({ rate: 50, received: 2, resolved: 1, medianFirstResponseMinutes: 75 });
+    expect(m.resolution).toEqual({ rate: 50, received: 2, resolved: 1, medianFirstResponseMinutes: 75, p90FirstResponseMinutes: 120, awaitingFirstResponse: 0 });
   });
 
   it('daily entries put 23:59:59 and 00:00:00 on their own days and evaluate each day alone', async () => {
@@ -47,8 +49,15 @@ describe('rollup: hand-worked period across the DST change', () => {
     expect(days.map((d) => d.metrics.csat.responses)).toEqual([0, 3, 0]);
     expect(days[1].metrics.nps.score).toBeNull();
     // D1: t1 resolved by the day's end, t2 not. D2: nothing received.
-    expect(days[0].metrics.resolution).toEqual({ rate: 50, received: 2, resolved: 1, medianFirstResponseMinutes: 75 });
-    expect(days[1].metrics.resolution).toEqual({ rate: null, received: 0, resolved: 0, medianFirstResponseMinutes: null });
+    expect(days[0].metrics.resolution).toEqual({ rate: 50, received: 2, resolved: 1, medianFirstResponseMinutes: 75, p90FirstResponseMinutes: 120, awaitingFirstResponse: 0 });
+    expect(days[1].metrics.resolution).toEqual({
+      rate: null,
+      received: 0,
+      resolved: 0,
+      medianFirstResponseMinutes: null,
+      p90FirstResponseMinutes: null,
+      awaitingFirstResponse: 0,
+    });
     // D1 starts with c1, c2, c4; c4 churns; c3 joins. D2 starts with c1, c2, c3; c2 churns.
     expect(days[0].metrics.churn).toEqual({ rate: 33.33, churned: 1, customersAtStart: 3 });
     expect(days[0].metrics.retention).toEqual({ rate: 66.67, customersAtStart: 3, customersAtEnd: 3, newCustomers: 1 });
@@ -99,6 +108,7 @@ describe('rollup: idempotent, resumable, and safe beside ingestion', () => {
     const first = await snapshot(ws.id);
     expect(first.metrics.length).toBeGreaterThan(0);
     for (const day of [D1, D2, D3]) await rollupDay(d1(), ws.id, TZ, day, null);
+    await lifecyclePass(d1(), ws.id, localDay(NOW, TZ));
     expect(await snapshot(ws.id)).toEqual(first);
   });
 
@@ -110,8 +120,9 @@ describe('rollup: idempotent, resumable, and safe beside ingestion', () => {
     await env.DB.prepare('DELETE FROM daily_customers WHERE workspace_id = ?').bind(ws.id).run();
     const days = [...new Set(clean.metrics.map((r) => r.day as string))];
     await env.DB.prepare('INSERT INTO dirty_days (workspace_id, day) SELECT ?1, value FROM json_each(?2)').bind(ws.id, JSON.stringify(days)).run();
-    const partial = await runWorkspaceRollup(d1(), ws.id, TZ, NOW, 1);
-    expect(partial.rolledUp).toEqual([days.sort()[0]]);
+    const partial = await drainAll(d1(), ws.id, TZ, NOW, 1);
+    // Newest first: yesterday's report is never starved by older days.
+    expect(partial.rolledUp).toEqual([days.sort().at(-1)]);
     expect(partial.pending).toBeGreaterThan(0);
     await rollupAll(ws);
     expect(await snapshot(ws.id)).toEqual(clean);
@@ -160,6 +171,7 @@ describe('rollup: idempotent, resumable, and safe beside ingestion', () => {
     await rollupAll(ws);
     const whole = await snapshot(ws.id);
     for (const day of [D1, D2, D3]) await rollupDay(d1(), ws.id, TZ, day, null, 1);
+    await lifecyclePass(d1(), ws.id, localDay(NOW, TZ));
     expect(await snapshot(ws.id)).toEqual(whole);
     expect(whole.customers.length).toBeGreaterThan(3);
   });

@@ -106,18 +106,24 @@ export const events = sqliteTable(
     index('events_ticket').on(t.workspaceId, t.ticketId, t.ts).where(sql`type = 'ticket'`),
     index('events_ticket_opened').on(t.workspaceId, t.ts).where(sql`type = 'ticket' AND status = 'opened'`),
     // Covering (seq, status): the lifecycle pass reads it in order and never visits the table.
-    index('events_lifecycle').on(t.workspaceId, t.customerId, t.ts, t.seq, t.status).where(sql`type = 'lifecycle'`),
+    // `day` lets the rollup's lifecycle pass turn each customer's events into per-day changes.
+    index('events_lifecycle').on(t.workspaceId, t.customerId, t.ts, t.seq, t.status, t.day).where(sql`type = 'lifecycle'`),
     index('events_recent_people').on(t.workspaceId, t.seq).where(sql`type IN ('identify', 'lifecycle', 'ticket')`),
   ],
 );
 
-/** Local days whose rollup is stale. `version` bumps on every mark so a rollup clears only what it saw. */
+/**
+ * Local days whose rollup is stale. `version` bumps on every mark so a rollup clears only what it
+ * saw. `kind`: `full` (the day's events changed: re-aggregate it) or `people` (only who was active
+ * changed: the lifecycle pass rewrites the day's churn/retention figures, nothing else).
+ */
 export const dirtyDays = sqliteTable(
   'dirty_days',
   {
     workspaceId: text('workspace_id').notNull(),
     day: text('day').notNull(),
     version: integer('version').notNull().default(1),
+    kind: text('kind', { enum: ['full', 'people'] }).notNull().default('full'),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
 );
@@ -156,6 +162,8 @@ export const dailyMetrics = sqliteTable(
     tkReceived: integer('tk_received'),
     tkResolved: integer('tk_resolved'),
     tkFirstResponseMedian: real('tk_first_response_median'),
+    tkFirstResponseP90: real('tk_first_response_p90'),
+    tkAwaiting: integer('tk_awaiting'),
     loopCases: integer('loop_cases'),
     loopClosed: integer('loop_closed'),
     loopMedianHours: real('loop_median_hours'),
@@ -194,10 +202,38 @@ export const rollupState = sqliteTable('rollup_state', {
   // Bumped on every rebuild; report keys in KV carry it, so stale copies are never read.
   reportGen: integer('report_gen').notNull().default(0),
   lastRunAt: integer('last_run_at').notNull().default(0),
-  // The last backfill asked for ("from..to"): the same request again, while its days are
-  // still pending, continues it instead of marking the range afresh.
+  // Unused since rollup runs (rollup_runs); kept so that old databases migrate without a rebuild.
   backfillRange: text('backfill_range'),
+  // Earliest local day of late lifecycle events not yet turned into `people` marks: ingest sets
+  // it in the same batch as the events, so reports count those days as pending at once.
+  peopleFrom: text('people_from'),
+  // History floor: no day before it is rolled up, so no single event can mark years of days.
+  // Null: the workspace's creation day minus 366 days. Admins move it (imports of older history).
+  historyFrom: text('history_from'),
+  // The drain (a Workflow instance per workspace): `drain_open` while one is live, `drain_seq`
+  // names it (instance ids are never reused), `drain_started_at` lets the cron spot a dead one.
+  drainSeq: integer('drain_seq').notNull().default(0),
+  drainOpen: integer('drain_open').notNull().default(0),
+  drainStartedAt: integer('drain_started_at').notNull().default(0),
 });
+
+/** Rollup runs asked for with POST /v1/rollups; the drain does their days first. */
+export const rollupRuns = sqliteTable(
+  'rollup_runs',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    fromDay: text('from_day').notNull(),
+    toDay: text('to_day').notNull(),
+    days: integer('days').notNull(),
+    // queued | running | done | failed
+    status: text('status').notNull(),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('rollup_runs_live').on(t.workspaceId, t.status, t.createdAt)],
+);
 
 // ---- Closed loop ----
 

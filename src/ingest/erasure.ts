@@ -3,8 +3,9 @@ import { markDaysStatement } from '../rollup/dirty-days.ts';
 
 /**
  * Right to erasure: deletes the customer's profile, every event and every rollup row naming
- * them, and marks the days their events touched (and, for lifecycle history, every later
- * complete day) for a new rollup. Returns null when the customer is unknown here.
+ * them, marks the complete days their events touched for a new rollup and, for lifecycle
+ * history, notes the first day whose active customers change (the drain's lifecycle pass
+ * rewrites the days from there). Returns null when the customer is unknown here.
  */
 export async function eraseCustomer(d1: D1Database, ws: string, tz: string, customerId: string, now = Date.now()) {
   const touched = await d1
@@ -26,9 +27,9 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
   const profile = await d1.prepare('SELECT 1 AS x FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId).first();
   if (!profile && touched.results.length === 0) return null;
   const yesterday = addDays(localDay(now, tz), -1);
-  const days = new Set(touched.results.map((r) => r.day));
+  const days = touched.results.map((r) => r.day).filter((d) => d <= yesterday);
+  // Who was active changes from the customer's first lifecycle event on: the lifecycle pass.
   const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
-  for (let d = firstLifecycle; d && d <= yesterday; d = addDays(d, 1)) days.add(d);
   await d1.batch([
     d1.prepare('DELETE FROM events WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
@@ -51,9 +52,15 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
          WHERE workspace_id = ?1 AND EXISTS (SELECT 1 FROM json_each(body) WHERE value->>'c' = ?2)`,
       )
       .bind(ws, customerId),
-    markDaysStatement(d1, ws, [...days]),
+    markDaysStatement(d1, ws, days),
+    d1
+      .prepare(
+        `INSERT INTO rollup_state (workspace_id, report_gen, people_from) VALUES (?1, 1, ?2) ON CONFLICT (workspace_id) DO UPDATE SET
+           report_gen = report_gen + 1, people_from = CASE WHEN ?2 IS NULL THEN people_from ELSE min(coalesce(people_from, ?2), ?2) END`,
+      )
+      .bind(ws, firstLifecycle && firstLifecycle <= yesterday ? firstLifecycle : null),
   ]);
-  return { events: touched.results.reduce((s, r) => s + r.n, 0), days: days.size };
+  return { events: touched.results.reduce((s, r) => s + r.n, 0), days: days.length };
 }
 
 /** Erasure records outlive every queued message that could predate them (retries last hours). */

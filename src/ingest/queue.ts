@@ -51,6 +51,9 @@ export async function enqueueRows(queue: Queue<IngestMessage>, ws: string, rows:
   return true;
 }
 
+/** What to do when stored rows changed complete days and no drain is live (start one). */
+type OnLate = (ws: string) => Promise<unknown>;
+
 type Rows = Map<Message<IngestMessage>, Row[]>;
 
 /**
@@ -69,12 +72,13 @@ async function rowsToStore(env: Env, ws: string, messages: Message<IngestMessage
 }
 
 /** Stores the messages' rows in one D1 batch and acks them; false (nothing acked) on failure. */
-async function tryStore(env: Env, ws: string, messages: Message<IngestMessage>[], rows: Rows): Promise<boolean> {
+async function tryStore(env: Env, ws: string, messages: Message<IngestMessage>[], rows: Rows, onLate: OnLate): Promise<boolean> {
   try {
     const all = messages.flatMap((m) => rows.get(m)!);
-    const { deliveries } = all.length ? await storeRows(guardD1(env.DB), ws, all) : { deliveries: [] };
+    const { deliveries, late } = all.length ? await storeRows(guardD1(env.DB), ws, all) : { deliveries: [], late: false };
     for (const m of messages) m.ack();
     if (deliveries.length) await enqueueDeliveries(env.WEBHOOKS, deliveries).catch((e) => console.error('enqueue', String(e)));
+    if (late) await onLate(ws).catch((e) => console.error('drain not started', ws, String(e)));
     return true;
   } catch (err) {
     console.error('ingest write failed', ws, messages.length, err instanceof Error ? err.message : String(err));
@@ -87,7 +91,7 @@ async function tryStore(env: Env, ws: string, messages: Message<IngestMessage>[]
  * merged write fails its messages are tried one by one, so that one bad message is retried
  * (and finally dead-lettered) alone. A message is acked only after its rows are stored.
  */
-export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env: Env) {
+export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env: Env, onLate: OnLate = async () => {}) {
   const byWorkspace = new Map<string, Message<IngestMessage>[]>();
   for (const msg of batch.messages) byWorkspace.set(msg.body.ws, [...(byWorkspace.get(msg.body.ws) ?? []), msg]);
   for (const [ws, messages] of byWorkspace) {
@@ -100,9 +104,9 @@ export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env:
       continue;
     }
     for (const group of chunkBySize(messages, (m) => bytes(rows.get(m)), STORE_BYTES)) {
-      if (await tryStore(env, ws, group, rows)) continue;
+      if (await tryStore(env, ws, group, rows, onLate)) continue;
       for (const m of group) {
-        if (group.length === 1 || !(await tryStore(env, ws, [m], rows))) m.retry({ delaySeconds: backoffSeconds(m.attempts, 5) });
+        if (group.length === 1 || !(await tryStore(env, ws, [m], rows, onLate))) m.retry({ delaySeconds: backoffSeconds(m.attempts, 5) });
       }
     }
   }

@@ -39,6 +39,8 @@ export function parseIngestBody(raw: unknown): Event[] {
 export function toRow(e: Event, tz: string, now: number): Row {
   const ts = e.timestamp ? Date.parse(e.timestamp) : now;
   const row: Row = { m: e.messageId, t: e.type, c: e.customerId, ts, d: localDay(ts, tz) };
+  // Late: a complete day (before today) changes, so reports over it are no longer complete.
+  if (row.d! < localDay(now, tz)) row.l = 1;
   switch (e.type) {
     case 'identify':
       Object.assign(row, { seg: e.segment ?? null, data: e.traits ? JSON.stringify(e.traits) : null });
@@ -103,7 +105,19 @@ INSERT INTO dirty_days (workspace_id, day)
 SELECT DISTINCT ?1, j.value->>'d' FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1`;
 
-export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY };
+// Late events make their days pending at once: the report generation moves on (cached reports
+// would still say complete) and a late lifecycle event notes the first day whose active customers
+// change (the drain marks the days from there). Writes nothing for a batch of today's events.
+const NOTE_LATE = `
+INSERT INTO rollup_state (workspace_id, report_gen, people_from)
+SELECT ?1, 1, (SELECT min(j.value->>'d') FROM json_each(?2) j WHERE j.value->>'l' = 1 AND j.value->>'t' = 'lifecycle')
+WHERE EXISTS (SELECT 1 FROM json_each(?2) j WHERE j.value->>'l' = 1)
+ON CONFLICT (workspace_id) DO UPDATE SET report_gen = report_gen + 1,
+  people_from = CASE WHEN excluded.people_from IS NULL THEN people_from
+    ELSE min(coalesce(people_from, excluded.people_from), excluded.people_from) END
+RETURNING drain_open`;
+
+export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE };
 
 export const toRows = (events: Event[], tz: string, now: number): Row[] => events.map((e) => toRow(e, tz, now));
 
@@ -117,9 +131,12 @@ export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[]
     d1.prepare(INSERT_EVENTS).bind(workspaceId, json, now),
     d1.prepare(UPSERT_CUSTOMERS).bind(workspaceId, json),
     d1.prepare(MARK_DIRTY).bind(workspaceId, json),
+    d1.prepare(NOTE_LATE).bind(workspaceId, json),
     ...caseStatements(d1, workspaceId, json, now),
   ]);
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);
-  return { accepted, duplicates: rows.length - accepted, deliveries };
+  // `late`: complete days changed and no drain is live to roll them up.
+  const late = (results[3].results as { drain_open: number }[]).some((r) => !r.drain_open);
+  return { accepted, duplicates: rows.length - accepted, deliveries, late };
 }

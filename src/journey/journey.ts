@@ -1,6 +1,6 @@
 // The journey map: stages in order, each with its touchpoints measured over the period
 // (optionally for one segment), the channels its customers used, and critical moments.
-import { ADDITIVE_FIELDS, buildMetrics, percent, zeroAdditive, type Additive } from '../metrics/definitions.ts';
+import { ADDITIVE_FIELDS, buildMetrics, percent, zeroAdditive, type Additive, noTickets } from '../metrics/definitions.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
 import type { Range } from '../reports/reports.ts';
 import { standsOut, Z_95 } from '../metrics/significance.ts';
@@ -47,7 +47,7 @@ export function criticalReasons(tp: Additive, all: Additive, configuredCritical:
   const t = THRESHOLDS;
   const npsN = tp.npsPromoters + tp.npsPassives + tp.npsDetractors;
   const restNpsN = all.npsPromoters + all.npsPassives + all.npsDetractors - npsN;
-  const m = buildMetrics(tp, 0, null, { received: 0, resolved: 0, medianFirstResponseMinutes: null });
+  const m = buildMetrics(tp, 0, null, noTickets());
   if (configuredCritical) {
     const bad: string[] = [];
     if (npsN >= t.minSample && m.nps.score! < t.critical.npsBelow) bad.push(`NPS ${m.nps.score}`);
@@ -99,7 +99,7 @@ export async function journeyReport(
   }
   const describe = (key: string, critical: boolean) => {
     const a = sums.get(key) ?? zeroAdditive();
-    const m = buildMetrics(a, tpCustomers.get(key) ?? 0, null, { received: 0, resolved: 0, medianFirstResponseMinutes: null });
+    const m = buildMetrics(a, tpCustomers.get(key) ?? 0, null, noTickets());
     const reasons = criticalReasons(a, all, critical);
     return {
       volume: { interactions: a.intCount, customers: m.interactions.customers },

@@ -30,7 +30,20 @@ export const ADDITIVE_FIELDS: (keyof Additive)[] = [
 export const zeroAdditive = (): Additive => Object.fromEntries(ADDITIVE_FIELDS.map((f) => [f, 0])) as Additive;
 
 export type Lifecycle = { start: number; end: number; churned: number; new: number };
-export type Tickets = { received: number; resolved: number; medianFirstResponseMinutes: number | null };
+export type Tickets = {
+  received: number;
+  resolved: number;
+  medianFirstResponseMinutes: number | null;
+  p90FirstResponseMinutes: number | null;
+  awaitingFirstResponse: number;
+};
+export const noTickets = (): Tickets => ({
+  received: 0,
+  resolved: 0,
+  medianFirstResponseMinutes: null,
+  p90FirstResponseMinutes: null,
+  awaitingFirstResponse: 0,
+});
 export type Loop = { cases: number; closed: number; medianHoursToClose: number | null };
 export const noLoop = (): Loop => ({ cases: 0, closed: 0, medianHoursToClose: null });
 
@@ -40,7 +53,7 @@ export type Metrics = {
   ces: { score: number | null; responses: number; easyRate: number | null };
   churn: { rate: number | null; churned: number; customersAtStart: number } | null;
   retention: { rate: number | null; customersAtStart: number; customersAtEnd: number; newCustomers: number } | null;
-  resolution: { rate: number | null; received: number; resolved: number; medianFirstResponseMinutes: number | null };
+  resolution: { rate: number | null } & Tickets;
   loop: { cases: number; closed: number; closedRate: number | null; medianHoursToClose: number | null };
   interactions: {
     count: number;
@@ -68,6 +81,13 @@ export function percent(num: number, den: number): number | null {
 }
 
 export const mean = (sum: number, count: number): number | null => (count === 0 ? null : round2(sum / count));
+
+/** Nearest rank: the smallest value with at least p% of the values at or below it. */
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return round2(s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]);
+}
 
 export function median(values: number[]): number | null {
   if (!values.length) return null;
@@ -101,6 +121,8 @@ export function buildMetrics(a: Additive, customers: number, life: Lifecycle | n
       received: tickets.received,
       resolved: tickets.resolved,
       medianFirstResponseMinutes: tickets.medianFirstResponseMinutes,
+      p90FirstResponseMinutes: tickets.p90FirstResponseMinutes,
+      awaitingFirstResponse: tickets.awaitingFirstResponse,
     },
     loop: { cases: loop.cases, closed: loop.closed, closedRate: percent(loop.closed, loop.cases), medianHoursToClose: loop.medianHoursToClose },
     interactions: {

@@ -4,6 +4,7 @@
 import { sha256Hex } from '../platform/crypto.ts';
 import { Memo } from '../platform/memo.ts';
 import { addDays, localDay, periodBounds } from '../platform/time.ts';
+import { pendingIn } from '../rollup/dirty-days.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
@@ -13,7 +14,7 @@ const TTL_SECONDS = 8 * 24 * 3600;
 export const STANDARD_PERIODS = { '7d': 7, '30d': 30, '90d': 90 } as const;
 export type Period = keyof typeof STANDARD_PERIODS;
 
-export type Cached = { body: string; etag: string };
+export type Cached = { body: string; etag: string; complete: boolean };
 
 export function standardRange(period: Period, tz: string, now = Date.now()): Range {
   const to = addDays(localDay(now, tz), -1);
@@ -37,33 +38,49 @@ export async function reportGeneration(d1: D1Database, ws: string): Promise<numb
 
 const cacheKey = (ws: string, gen: number, name: string, range: Range) => `report/${ws}/${gen}/${name}/${range.from}/${range.to}`;
 
-async function store(kv: KVNamespace, key: string, value: unknown): Promise<Cached> {
-  const body = JSON.stringify(value);
-  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
-  await kv.put(key, body, { expirationTtl: TTL_SECONDS, metadata: { etag } });
-  bodies.set(key, { body, etag }, body.length * 2);
-  return { body, etag };
+/**
+ * Every report says whether its days are all rolled up: `pendingDays` of its range (for the
+ * summary, of the previous period too, which it also shows) and `complete` when there are none.
+ */
+async function withCompleteness(d1: D1Database, ws: string, tz: string, name: string, range: Range, value: unknown, now: number) {
+  const from = name === 'summary' ? previousRange(range).from : range.from;
+  const pendingDays = await pendingIn(d1, ws, from, range.to, addDays(localDay(now, tz), -1));
+  return { ...(value as object), complete: pendingDays === 0, pendingDays };
 }
 
-/** The cached report, or computed from the rollup tables and cached on a miss. */
+async function store(kv: KVNamespace, key: string, value: { complete: boolean }): Promise<Cached> {
+  const body = JSON.stringify(value);
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  await kv.put(key, body, { expirationTtl: TTL_SECONDS, metadata: { etag, complete: value.complete } });
+  const cached = { body, etag, complete: value.complete };
+  bodies.set(key, cached, body.length * 2);
+  return cached;
+}
+
+/**
+ * The cached report, or computed from the rollup tables and cached on a miss. `generation`: the
+ * one read with the request's key (always current); without it, the isolate's memo.
+ */
 export async function cachedReport(
   d1: D1Database,
   kv: KVNamespace,
   ws: string,
+  tz: string,
   name: string,
   range: Range,
   compute: () => Promise<unknown>,
+  generation?: number,
 ): Promise<Cached> {
-  const key = cacheKey(ws, await reportGeneration(d1, ws), name, range);
+  const key = cacheKey(ws, generation ?? (await reportGeneration(d1, ws)), name, range);
   const inMemory = bodies.get(key);
   if (inMemory) return inMemory;
-  const hit = await kv.getWithMetadata<{ etag: string }>(key, 'text');
+  const hit = await kv.getWithMetadata<{ etag: string; complete?: boolean }>(key, 'text');
   if (hit.value !== null && hit.metadata?.etag) {
-    const cached = { body: hit.value, etag: hit.metadata.etag };
+    const cached = { body: hit.value, etag: hit.metadata.etag, complete: hit.metadata.complete === true };
     bodies.set(key, cached, cached.body.length * 2);
     return cached;
   }
-  return store(kv, key, await compute());
+  return store(kv, key, await withCompleteness(d1, ws, tz, name, range, await compute(), Date.now()));
 }
 
 /** Every report a standard period has, by cache name; `facts` shares period queries between them. */
@@ -92,7 +109,11 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
   // A period's reports run side by side: D1 answers one query at a time, but the JavaScript
   // and the KV writes of one report overlap the next one's queries.
   for (const range of ranges) {
-    await Promise.all(standardReports(d1, ws, tz, range, facts).map(async ([name, compute]) => store(kv, cacheKey(ws, gen, name, range), await compute())));
+    await Promise.all(
+      standardReports(d1, ws, tz, range, facts).map(async ([name, compute]) =>
+        store(kv, cacheKey(ws, gen, name, range), await withCompleteness(d1, ws, tz, name, range, await compute(), now)),
+      ),
+    );
   }
   return gen;
 }

@@ -2,9 +2,9 @@
 // counts are summed, distinct customers counted, customers and tickets evaluated exactly
 // for the period's instants.
 import { addDays, daysBetween, periodBounds, type Range } from '../platform/time.ts';
-import { ADDITIVE_FIELDS, buildMetrics, noLoop, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
+import { ADDITIVE_FIELDS, buildMetrics, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
 import { sumLifecycle } from '../rollup/lifecycle.ts';
-import { aggregateLoop, aggregateTickets, noTickets } from '../rollup/tickets.ts';
+import { aggregateLoop, aggregateTickets } from '../rollup/tickets.ts';
 import { PeriodFacts } from './period-facts.ts';
 
 export type { Range };
@@ -88,6 +88,8 @@ type DayRow = Additive & {
   tkReceived: number | null;
   tkResolved: number | null;
   tkMedian: number | null;
+  tkP90: number | null;
+  tkAwaiting: number | null;
   loopCases: number | null;
   loopClosed: number | null;
   loopMedian: number | null;
@@ -100,6 +102,7 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
       .prepare(
         `SELECT day, ${PLAIN}, cust_start AS custStart, cust_end AS custEnd, cust_churned AS custChurned, cust_new AS custNew,
            tk_received AS tkReceived, tk_resolved AS tkResolved, tk_first_response_median AS tkMedian,
+           tk_first_response_p90 AS tkP90, tk_awaiting AS tkAwaiting,
            loop_cases AS loopCases, loop_closed AS loopClosed, loop_median_hours AS loopMedian
          FROM daily_metrics WHERE workspace_id = ?1 AND dim = 'all' AND day BETWEEN ?2 AND ?3`,
       )
@@ -113,7 +116,13 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
     // A day with no row had no events and no lifecycle history before it: all zero.
     const r = byDay.get(day);
     const life = { start: r?.custStart ?? 0, end: r?.custEnd ?? 0, churned: r?.custChurned ?? 0, new: r?.custNew ?? 0 };
-    const tickets = { received: r?.tkReceived ?? 0, resolved: r?.tkResolved ?? 0, medianFirstResponseMinutes: r?.tkMedian ?? null };
+    const tickets = {
+      received: r?.tkReceived ?? 0,
+      resolved: r?.tkResolved ?? 0,
+      medianFirstResponseMinutes: r?.tkMedian ?? null,
+      p90FirstResponseMinutes: r?.tkP90 ?? null,
+      awaitingFirstResponse: r?.tkAwaiting ?? 0,
+    };
     const loop = { cases: r?.loopCases ?? 0, closed: r?.loopClosed ?? 0, medianHoursToClose: r?.loopMedian ?? null };
     return { day, metrics: buildMetrics(r ?? zeroAdditive(), counts.get(day) ?? 0, life, tickets, loop) };
   });

@@ -1,9 +1,8 @@
-// Rolls up one workspace × local day into daily_metrics / daily_customers, atomically:
-// one D1 batch deletes the day's rows, inserts the new ones and clears the day's dirty mark
-// (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
+// Rolls up one workspace × local day into daily_metrics / daily_customers, atomically: one D1
+// batch deletes the day's rows, inserts the new ones and turns the day's `full` mark into a
+// `people` mark (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
 import { dayStart, addDays } from '../platform/time.ts';
 import type { Dim } from '../metrics/definitions.ts';
-import { lifecycleBySegment, sumLifecycle } from './lifecycle.ts';
 import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
@@ -97,42 +96,36 @@ async function customerSlices(d1: D1Database, ws: string, day: string, size: num
   return cuts.map((from, i): [number, number] => [from, cuts[i + 1] ?? Number.MAX_SAFE_INTEGER]);
 }
 
-// Lifecycle and ticket figures of the day itself, merged into the day's rows (and creating
-// rows for keys that had no interaction or response).
+// Ticket and case figures of the day itself, merged into the day's rows (and creating rows for
+// keys that had no interaction or response). Who was active (cust_*) is the lifecycle pass's.
 const UPSERT_PEOPLE = `
-INSERT INTO daily_metrics (workspace_id, day, dim, "key", cust_start, cust_end, cust_churned, cust_new,
-  tk_received, tk_resolved, tk_first_response_median, loop_cases, loop_closed, loop_median_hours)
-SELECT ?1, ?2, j.value->>'dim', j.value->>'key', j.value->>'cs', j.value->>'ce', j.value->>'cc', j.value->>'cn',
-  j.value->>'tr', j.value->>'tv', j.value->>'tm', j.value->>'lc', j.value->>'lk', j.value->>'lm'
+INSERT INTO daily_metrics (workspace_id, day, dim, "key", tk_received, tk_resolved, tk_first_response_median,
+  tk_first_response_p90, tk_awaiting, loop_cases, loop_closed, loop_median_hours)
+SELECT ?1, ?2, j.value->>'dim', j.value->>'key', j.value->>'tr', j.value->>'tv', j.value->>'tm',
+  j.value->>'tp', j.value->>'ta', j.value->>'lc', j.value->>'lk', j.value->>'lm'
 FROM json_each(?3) j WHERE true
 ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
-  cust_start = excluded.cust_start, cust_end = excluded.cust_end, cust_churned = excluded.cust_churned,
-  cust_new = excluded.cust_new, tk_received = excluded.tk_received, tk_resolved = excluded.tk_resolved,
-  tk_first_response_median = excluded.tk_first_response_median, loop_cases = excluded.loop_cases,
+  tk_received = excluded.tk_received, tk_resolved = excluded.tk_resolved,
+  tk_first_response_median = excluded.tk_first_response_median, tk_first_response_p90 = excluded.tk_first_response_p90,
+  tk_awaiting = excluded.tk_awaiting, loop_cases = excluded.loop_cases,
   loop_closed = excluded.loop_closed, loop_median_hours = excluded.loop_median_hours`;
 
 type PeopleRow = {
   dim: Dim;
   key: string;
-  cs?: number;
-  ce?: number;
-  cc?: number;
-  cn?: number;
   tr?: number;
   tv?: number;
   tm?: number | null;
+  tp?: number | null;
+  ta?: number;
   lc?: number;
   lk?: number;
   lm?: number | null;
 };
 
-/** The day's lifecycle (all + per segment), ticket and case (every dimension) figures. */
+/** The day's ticket and case figures, in every dimension. */
 async function peopleRows(d1: D1Database, ws: string, start: number, end: number): Promise<PeopleRow[]> {
-  const [life, tickets, cases] = await Promise.all([
-    lifecycleBySegment(d1, ws, start, end),
-    ticketsInPeriod(d1, ws, start, end),
-    casesInPeriod(d1, ws, start, end),
-  ]);
+  const [tickets, cases] = await Promise.all([ticketsInPeriod(d1, ws, start, end), casesInPeriod(d1, ws, start, end)]);
   const rows = new Map<string, PeopleRow>();
   const row = (dim: Dim, key: string) => {
     const id = `${dim}\u0000${key}`;
@@ -140,37 +133,47 @@ async function peopleRows(d1: D1Database, ws: string, start: number, end: number
     if (!r) rows.set(id, (r = { dim, key }));
     return r;
   };
-  const total = sumLifecycle(life.values());
-  const put = (r: PeopleRow, l: typeof total) => Object.assign(r, { cs: l.start, ce: l.end, cc: l.churned, cn: l.new });
-  put(row('all', ''), total);
-  for (const [seg, l] of life) if (l.start || l.end || l.churned) put(row('segment', seg), l);
   for (const dim of DIMS) {
     for (const [key, t] of aggregateTickets(tickets, dim)) {
-      Object.assign(row(dim, key), { tr: t.received, tv: t.resolved, tm: t.medianFirstResponseMinutes });
+      Object.assign(row(dim, key), {
+        tr: t.received,
+        tv: t.resolved,
+        tm: t.medianFirstResponseMinutes,
+        tp: t.p90FirstResponseMinutes,
+        ta: t.awaitingFirstResponse,
+      });
     }
     for (const [key, l] of aggregateLoop(cases, dim)) Object.assign(row(dim, key), { lc: l.cases, lk: l.closed, lm: l.medianHoursToClose });
   }
   const all = row('all', '');
   all.tr ??= 0;
   all.tv ??= 0;
+  all.ta ??= 0;
   return [...rows.values()];
 }
 
-/** Recomputes one local day; clears its dirty mark if `version` is still current. */
+// After its events are aggregated a day still needs the lifecycle pass: its mark becomes
+// `people`, unless ingest marked it again meanwhile (version moved: it stays `full`). Without a
+// version (a direct call) an existing mark is left alone and a missing one is added.
+const TO_PEOPLE = `
+INSERT INTO dirty_days (workspace_id, day, kind) VALUES (?1, ?2, 'people')
+ON CONFLICT (workspace_id, day) DO UPDATE SET kind = 'people' WHERE dirty_days.version = ?3`;
+
+/**
+ * Re-aggregates one local day's events (every additive count, distinct customers, tickets and
+ * cases) and hands the day to the lifecycle pass (`lifecyclePass`), which fills in who was active.
+ */
 export async function rollupDay(d1: D1Database, ws: string, tz: string, day: string, version: number | null, slice = CUSTOMER_SLICE): Promise<void> {
   const start = dayStart(day, tz);
   const end = dayStart(addDays(day, 1), tz);
   const people = JSON.stringify(await peopleRows(d1, ws, start, end));
   const slices = await customerSlices(d1, ws, day, slice);
-  const stmts = [
+  await d1.batch([
     d1.prepare('DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
     d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
     d1.prepare(INSERT_ADDITIVE).bind(ws, day),
     ...slices.map(([from, to]) => d1.prepare(INSERT_CUSTOMERS).bind(ws, day, from, to)),
     d1.prepare(UPSERT_PEOPLE).bind(ws, day, people),
-  ];
-  if (version !== null) {
-    stmts.push(d1.prepare('DELETE FROM dirty_days WHERE workspace_id = ?1 AND day = ?2 AND version = ?3').bind(ws, day, version));
-  }
-  await d1.batch(stmts);
+    d1.prepare(TO_PEOPLE).bind(ws, day, version),
+  ]);
 }

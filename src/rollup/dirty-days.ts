@@ -1,37 +1,62 @@
-// Decides which local days each workspace must roll up, and runs them within a budget so
-// that one invocation stays far from D1's limits; what is left stays marked for the next run.
+// Which local days each workspace must roll up again. A mark is `full` (the day's own events
+// changed) or `people` (only who was active changed). Ingest marks the days of its events; the
+// cascade below turns identify, lifecycle and ticket events into the other days they reach; no
+// mark is ever set before the workspace's history floor, so no single event can mark years.
 import { addDays, daysBetween, localDay } from '../platform/time.ts';
-import { rollupDay } from './day.ts';
 
-export const DAYS_PER_RUN = 40;
+export type MarkKind = 'full' | 'people';
+
+/** How far back imported history rolls up by default: the creation day minus this many days. */
+export const DEFAULT_HISTORY_DAYS = 366;
+/** Identify/lifecycle/ticket events turned into marks per statement, and statements per call. */
 const PEOPLE_CHUNK = 2000;
+const PEOPLE_CHUNKS_PER_CALL = 20;
 
-type State = { people_seq: number; rolled_through: string | null; report_gen: number };
+// A `full` mark wins over a `people` one; every mark bumps the version so that a rollup that
+// read the day before clears nothing. Binds ?1 workspace, ?2 JSON array of days.
+const markDays = (kind: MarkKind) => `
+INSERT INTO dirty_days (workspace_id, day, kind) SELECT ?1, value, '${kind}' FROM json_each(?2) WHERE true
+ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1${kind === 'full' ? ", kind = 'full'" : ''}`;
+export const MARK_FULL = markDays('full');
+export const MARK_PEOPLE = markDays('people');
 
-async function loadState(d1: D1Database, ws: string, yesterday: string): Promise<State> {
-  await d1
-    .prepare('INSERT INTO rollup_state (workspace_id, rolled_through) VALUES (?1, ?2) ON CONFLICT DO NOTHING')
-    .bind(ws, yesterday)
-    .run();
-  return (await d1.prepare('SELECT people_seq, rolled_through, report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<State>())!;
-}
-
-const MARK_DAYS = `
-INSERT INTO dirty_days (workspace_id, day) SELECT ?1, value FROM json_each(?2) WHERE true
-ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1`;
-
-function dayRange(from: string, to: string): string[] {
+export function dayRange(from: string, to: string): string[] {
   const n = daysBetween(from, to);
   return Array.from({ length: Math.max(0, n + 1) }, (_, i) => addDays(from, i));
 }
 
-export function markDaysStatement(d1: D1Database, ws: string, days: string[]) {
-  return d1.prepare(MARK_DAYS).bind(ws, JSON.stringify(days));
+export function markDaysStatement(d1: D1Database, ws: string, days: string[], kind: MarkKind = 'full') {
+  return d1.prepare(kind === 'full' ? MARK_FULL : MARK_PEOPLE).bind(ws, JSON.stringify(days));
+}
+
+export type State = {
+  people_seq: number;
+  rolled_through: string | null;
+  people_from: string | null;
+  floor: string;
+};
+
+// The floor: the admin's history_from, else the creation day minus DEFAULT_HISTORY_DAYS.
+const STATE = `
+SELECT coalesce(s.people_seq, 0) AS people_seq, s.rolled_through, s.people_from,
+  coalesce(s.history_from, date(w.created_at / 1000, 'unixepoch', '-${DEFAULT_HISTORY_DAYS} days')) AS floor
+FROM workspaces w LEFT JOIN rollup_state s ON s.workspace_id = w.id WHERE w.id = ?1`;
+
+export async function loadState(d1: D1Database, ws: string, yesterday: string): Promise<State> {
+  await d1
+    .prepare(
+      `INSERT INTO rollup_state (workspace_id, rolled_through) VALUES (?1, ?2)
+       ON CONFLICT DO UPDATE SET rolled_through = coalesce(rolled_through, excluded.rolled_through)`,
+    )
+    .bind(ws, yesterday)
+    .run();
+  return (await d1.prepare(STATE).bind(ws).first<State>())!;
 }
 
 // Identify, lifecycle and ticket events reach beyond their own day: a segment change moves
 // every day of that customer, a lifecycle change shifts who is active on every later day,
-// and an earlier `opened` moves a ticket's day of receipt. Turn the new ones into dirty days.
+// and an earlier `opened` moves a ticket's day of receipt. Turn the new ones into marks:
+// 'from' rows start a `people` range to yesterday, 'day' rows are `full` days.
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
 // so a chunk costs the same however large the workspace's history is.
 export const PEOPLE_DAYS = `
@@ -52,91 +77,97 @@ UNION ALL SELECT DISTINCT 'day', e.day FROM events e
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened'
     AND e.ticket_id IN (SELECT ticket_id FROM fresh WHERE type = 'ticket')`;
 
-async function markPeopleDays(d1: D1Database, ws: string, state: State, yesterday: string): Promise<void> {
-  for (;;) {
-    const { results } = await d1.prepare(PEOPLE_DAYS).bind(ws, state.people_seq).all<{ kind: string; day: string | number | null }>();
-    const maxSeq = results.find((r) => r.kind === 'max')?.day;
-    if (maxSeq === null || maxSeq === undefined) return;
-    const days = new Set<string>();
-    for (const r of results) {
-      if (r.kind === 'day' && r.day) days.add(String(r.day));
-      if (r.kind === 'from' && r.day && String(r.day) <= yesterday) for (const d of dayRange(String(r.day), yesterday)) days.add(d);
-    }
-    await d1.batch([
-      markDaysStatement(d1, ws, [...days]),
-      d1.prepare('UPDATE rollup_state SET people_seq = ?2 WHERE workspace_id = ?1 AND people_seq < ?2').bind(ws, Number(maxSeq)),
-    ]);
-    state.people_seq = Number(maxSeq);
+/** Marks for days [from, yesterday] clipped to the floor; nothing when the range is empty. */
+function clip(days: Iterable<string>, floor: string, yesterday: string) {
+  return [...days].filter((d) => d >= floor && d <= yesterday);
+}
+
+/** One chunk of the cascade; false when no new identify/lifecycle/ticket event was left. */
+async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday: string): Promise<boolean> {
+  const { results } = await d1.prepare(PEOPLE_DAYS).bind(ws, state.people_seq).all<{ kind: string; day: string | number | null }>();
+  const maxSeq = results.find((r) => r.kind === 'max')?.day;
+  if (maxSeq === null || maxSeq === undefined) return false;
+  const full = new Set<string>();
+  let from: string | null = null;
+  for (const r of results) {
+    if (r.kind === 'day' && r.day) full.add(String(r.day));
+    if (r.kind === 'from' && r.day && (from === null || String(r.day) < from)) from = String(r.day);
   }
-}
-
-export type RunResult = { rolledUp: string[]; pending: number };
-
-/**
- * Marks newly completed days and the days that late events reach, then rolls up to
- * `maxDays` of the oldest complete dirty days.
- */
-export async function runWorkspaceRollup(d1: D1Database, ws: string, tz: string, now: number, maxDays = DAYS_PER_RUN): Promise<RunResult> {
-  const today = localDay(now, tz);
-  const yesterday = addDays(today, -1);
-  const state = await loadState(d1, ws, yesterday);
-  if (state.rolled_through && state.rolled_through < yesterday) {
-    await d1.batch([
-      markDaysStatement(d1, ws, dayRange(addDays(state.rolled_through, 1), yesterday)),
-      d1.prepare('UPDATE rollup_state SET rolled_through = ?2 WHERE workspace_id = ?1').bind(ws, yesterday),
-    ]);
-  }
-  await markPeopleDays(d1, ws, state, yesterday);
-  const { results } = await d1
-    .prepare('SELECT day, version FROM dirty_days WHERE workspace_id = ?1 AND day < ?2 ORDER BY day LIMIT ?3')
-    .bind(ws, today, maxDays)
-    .all<{ day: string; version: number }>();
-  for (const { day, version } of results) await rollupDay(d1, ws, tz, day, version);
-  const left = await d1
-    .prepare('SELECT COUNT(*) AS n FROM dirty_days WHERE workspace_id = ?1 AND day < ?2')
-    .bind(ws, today)
-    .first<{ n: number }>();
-  // A finished backfill is forgotten, so that the same request later (say after an inventory
-  // change) marks its range afresh instead of "continuing" around an unrelated late day.
-  await d1
-    .prepare(
-      `UPDATE rollup_state SET last_run_at = ?2,
-         backfill_range = CASE WHEN EXISTS (SELECT 1 FROM dirty_days d WHERE d.workspace_id = ?1
-           AND d.day BETWEEN substr(backfill_range, 1, 10) AND substr(backfill_range, 13, 10)) THEN backfill_range END
-       WHERE workspace_id = ?1`,
-    )
-    .bind(ws, now)
-    .run();
-  return { rolledUp: results.map((r) => r.day), pending: left?.n ?? 0 };
-}
-
-/** Days of [from, to] still queued for a rollup. */
-export async function pendingIn(d1: D1Database, ws: string, from: string, to: string): Promise<number> {
-  const row = await d1
-    .prepare('SELECT COUNT(*) AS n FROM dirty_days WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3')
-    .bind(ws, from, to)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
-/**
- * Marks a backfill's days, unless the same range was asked for last and still has days
- * pending: then the call only continues it, so that repeated calls make progress instead of
- * re-running the range's first days again and again.
- */
-export async function markBackfill(d1: D1Database, ws: string, from: string, to: string, yesterday: string): Promise<number> {
-  const range = `${from}..${to}`;
-  const last = await d1.prepare('SELECT backfill_range AS range FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ range: string | null }>();
-  if (last?.range === range && (await pendingIn(d1, ws, from, to)) > 0) return 0;
-  const days = dayRange(from, to);
+  const start = from && (from < state.floor ? state.floor : from);
   await d1.batch([
-    markDaysStatement(d1, ws, days),
-    d1
-      .prepare(
-        `INSERT INTO rollup_state (workspace_id, rolled_through, backfill_range) VALUES (?1, ?2, ?3)
-         ON CONFLICT (workspace_id) DO UPDATE SET backfill_range = excluded.backfill_range`,
-      )
-      .bind(ws, yesterday, range),
+    markDaysStatement(d1, ws, clip(full, state.floor, yesterday)),
+    markDaysStatement(d1, ws, start && start <= yesterday ? dayRange(start, yesterday) : [], 'people'),
+    d1.prepare('UPDATE rollup_state SET people_seq = ?2 WHERE workspace_id = ?1 AND people_seq < ?2').bind(ws, Number(maxSeq)),
   ]);
-  return days.length;
+  state.people_seq = Number(maxSeq);
+  return true;
+}
+
+/**
+ * Brings the marks up to date: newly completed days, late lifecycle events that ingest noted
+ * (`people_from`), then the cascade, at most PEOPLE_CHUNKS_PER_CALL chunks (returns true when
+ * more is left, so that no call nears D1's per-invocation query budget). Marks before the floor
+ * are dropped. When any mark was added the report generation moves on, so that no cached report
+ * keeps saying its days are complete.
+ */
+export async function advanceMarks(d1: D1Database, ws: string, tz: string, now: number): Promise<{ more: boolean }> {
+  const yesterday = addDays(localDay(now, tz), -1);
+  const state = await loadState(d1, ws, yesterday);
+  const stmts: D1PreparedStatement[] = [];
+  if (state.rolled_through && state.rolled_through < yesterday) {
+    const first = addDays(state.rolled_through, 1);
+    stmts.push(
+      markDaysStatement(d1, ws, dayRange(first < state.floor ? state.floor : first, yesterday)),
+      d1.prepare('UPDATE rollup_state SET rolled_through = ?2 WHERE workspace_id = ?1').bind(ws, yesterday),
+    );
+  }
+  if (state.people_from) {
+    const start = state.people_from < state.floor ? state.floor : state.people_from;
+    stmts.push(
+      markDaysStatement(d1, ws, start <= yesterday ? dayRange(start, yesterday) : [], 'people'),
+      // Cleared only if ingest did not lower it meanwhile.
+      d1.prepare('UPDATE rollup_state SET people_from = NULL WHERE workspace_id = ?1 AND people_from = ?2').bind(ws, state.people_from),
+    );
+  }
+  if (stmts.length) await d1.batch(stmts);
+  let marked = stmts.length > 0;
+  let chunks = 0;
+  for (; chunks < PEOPLE_CHUNKS_PER_CALL; chunks++) {
+    if (!(await cascadeChunk(d1, ws, state, yesterday))) break;
+    marked = true;
+  }
+  if (marked) {
+    await d1.batch([
+      d1.prepare('DELETE FROM dirty_days WHERE workspace_id = ?1 AND day < ?2').bind(ws, state.floor),
+      d1.prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1').bind(ws),
+    ]);
+  }
+  return { more: chunks === PEOPLE_CHUNKS_PER_CALL };
+}
+
+// Days of [?2, ?3] (clipped to the floor and to yesterday, ?4) that still wait: every marked day,
+// and the unmarked days from `p`: the first day not yet marked as completed (after
+// rolled_through) or the earliest late lifecycle day ingest noted (people_from), if earlier.
+const PENDING = `
+WITH s AS (${STATE}), b AS (
+  SELECT max(?2, s.floor) AS lo, min(?3, ?4) AS hi,
+    CASE WHEN s.people_from IS NULL THEN date(s.rolled_through, '+1 day')
+         WHEN s.rolled_through IS NULL THEN s.people_from
+         ELSE min(s.people_from, date(s.rolled_through, '+1 day')) END AS p
+  FROM s
+)
+SELECT b.lo, b.hi, max(b.lo, b.p) AS unmarked_from,
+  (SELECT COUNT(*) FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day BETWEEN b.lo AND b.hi) AS marked,
+  (SELECT COUNT(*) FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day BETWEEN max(b.lo, b.p) AND b.hi) AS marked_after
+FROM b`;
+
+/** Days of [from, to] still waiting for a rollup (reports' `pendingDays`). */
+export async function pendingIn(d1: D1Database, ws: string, from: string, to: string, yesterday: string): Promise<number> {
+  const row = await d1
+    .prepare(PENDING)
+    .bind(ws, from, to, yesterday)
+    .first<{ lo: string; hi: string; unmarked_from: string | null; marked: number; marked_after: number }>();
+  if (!row || row.lo > row.hi) return 0;
+  const unmarked = row.unmarked_from && row.unmarked_from <= row.hi ? daysBetween(row.unmarked_from, row.hi) + 1 - row.marked_after : 0;
+  return row.marked + unmarked;
 }

@@ -71,3 +71,104 @@ export function sumLifecycle(parts: Iterable<Lifecycle>): Lifecycle {
   }
   return total;
 }
+
+// Who was active, per local day, from one ordered pass over every lifecycle event up to ?2 (the
+// events_lifecycle index holds them in customer, time order). Per customer and day with events:
+// a0 = active at the day's start (the event before the day's first one was `started`), a1 =
+// active at its end (the day's last event is `started`), ch = churned that day. A customer's
+// state only changes on days with events, so the days between follow by summing the changes.
+const DAY_CHANGES = `
+WITH lc AS (
+  SELECT customer_id, day, status,
+    LAG(status) OVER w AS prev_status, LAG(day) OVER w AS prev_day, LEAD(day) OVER w AS next_day
+  FROM events WHERE workspace_id = ?1 AND type = 'lifecycle' AND day <= ?2
+  WINDOW w AS (PARTITION BY customer_id ORDER BY ts, seq)
+), per AS (
+  SELECT customer_id, day,
+    MAX(CASE WHEN prev_day IS NULL OR prev_day < day THEN coalesce(prev_status = 'started', 0) END) AS a0,
+    MAX(CASE WHEN next_day IS NULL OR next_day > day THEN status = 'started' END) AS a1,
+    MAX(status = 'churned') AS ch
+  FROM lc GROUP BY customer_id, day
+)
+SELECT coalesce(c.segment, '') AS seg, per.day, SUM(a0 AND ch) AS churned, SUM(a1 AND NOT a0) AS gained, SUM(a0 AND NOT a1) AS lost
+FROM per LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = per.customer_id
+GROUP BY seg, per.day ORDER BY per.day`;
+
+type DayChange = { seg: string; day: string; churned: number; gained: number; lost: number };
+
+/** Lifecycle figures per segment ('' = none) of each of `days` (sorted), from one pass. */
+export async function lifecycleByDays(d1: D1Database, ws: string, days: string[]): Promise<Map<string, Map<string, Lifecycle>>> {
+  const out = new Map<string, Map<string, Lifecycle>>();
+  if (!days.length) return out;
+  const { results } = await d1.prepare(DAY_CHANGES).bind(ws, days.at(-1)).all<DayChange>();
+  const active = new Map<string, number>(); // per segment, at the start of the day being walked
+  let i = 0;
+  for (const day of days) {
+    const today = new Map<string, DayChange>();
+    // Changes of earlier days move the start; the day's own give its figures.
+    for (; i < results.length && results[i].day <= day; i++) {
+      const r = results[i];
+      if (r.day === day) today.set(r.seg, r);
+      else active.set(r.seg, (active.get(r.seg) ?? 0) + r.gained - r.lost);
+    }
+    const bySeg = new Map<string, Lifecycle>();
+    for (const seg of new Set([...active.keys(), ...today.keys()])) {
+      const start = active.get(seg) ?? 0;
+      const c = today.get(seg);
+      bySeg.set(seg, { start, end: start + (c?.gained ?? 0) - (c?.lost ?? 0), churned: c?.churned ?? 0, new: c?.gained ?? 0 });
+    }
+    for (const [seg, c] of today) active.set(seg, (active.get(seg) ?? 0) + c.gained - c.lost);
+    out.set(day, bySeg);
+  }
+  return out;
+}
+
+// Writes cust_* of the days' `all` and `segment` rows: clears the old figures (a customer may
+// have moved segment) and upserts the new ones.
+const CLEAR_PEOPLE = `
+UPDATE daily_metrics SET cust_start = NULL, cust_end = NULL, cust_churned = NULL, cust_new = NULL
+WHERE workspace_id = ?1 AND dim IN ('all', 'segment') AND day IN (SELECT value FROM json_each(?2))`;
+const UPSERT_LIFECYCLE = `
+INSERT INTO daily_metrics (workspace_id, day, dim, "key", cust_start, cust_end, cust_churned, cust_new, tk_received, tk_resolved, tk_awaiting)
+SELECT ?1, j.value->>'day', j.value->>'dim', j.value->>'key', j.value->>'s', j.value->>'e', j.value->>'c', j.value->>'n',
+  j.value->>'z', j.value->>'z', j.value->>'z'
+FROM json_each(?2) j WHERE true
+ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
+  cust_start = excluded.cust_start, cust_end = excluded.cust_end, cust_churned = excluded.cust_churned, cust_new = excluded.cust_new`;
+// (A new `all` row says 0 tickets, as a day's rollup would; `z` is 0 there, null elsewhere.)
+// A mark is cleared only if nothing marked the day again since it was read.
+const CLEAR_MARKS = `
+DELETE FROM dirty_days WHERE workspace_id = ?1 AND kind = 'people'
+  AND (day, version) IN (SELECT value->>0, value->>1 FROM json_each(?2))`;
+
+/** Days written per statement: keeps each JSON parameter and upsert small. */
+const PASS_CHUNK = 200;
+
+/**
+ * The lifecycle pass: every `people`-marked day before `today` gets its churn, retention and new
+ * customers (all, and per segment) from one ordered pass, and its mark cleared. Nothing else of
+ * the day is read or written, so a late lifecycle event a year back costs this, not a year of
+ * re-aggregation. Returns the number of days written.
+ */
+export async function lifecyclePass(d1: D1Database, ws: string, today: string): Promise<number> {
+  const { results: marks } = await d1
+    .prepare(`SELECT day, version FROM dirty_days WHERE workspace_id = ?1 AND kind = 'people' AND day < ?2 ORDER BY day`)
+    .bind(ws, today)
+    .all<{ day: string; version: number }>();
+  const figures = await lifecycleByDays(d1, ws, marks.map((m) => m.day));
+  for (let at = 0; at < marks.length; at += PASS_CHUNK) {
+    const part = marks.slice(at, at + PASS_CHUNK);
+    const rows = part.flatMap(({ day }) => {
+      const bySeg = figures.get(day)!;
+      const total = sumLifecycle(bySeg.values());
+      const row = (dim: string, key: string, l: Lifecycle) => ({ day, dim, key, s: l.start, e: l.end, c: l.churned, n: l.new, z: dim === 'all' ? 0 : null });
+      return [row('all', '', total), ...[...bySeg].filter(([, l]) => l.start || l.end || l.churned).map(([seg, l]) => row('segment', seg, l))];
+    });
+    await d1.batch([
+      d1.prepare(CLEAR_PEOPLE).bind(ws, JSON.stringify(part.map((m) => m.day))),
+      d1.prepare(UPSERT_LIFECYCLE).bind(ws, JSON.stringify(rows)),
+      d1.prepare(CLEAR_MARKS).bind(ws, JSON.stringify(part.map((m) => [m.day, m.version]))),
+    ]);
+  }
+  return marks.length;
+}

@@ -1,10 +1,11 @@
 // Tickets and cases are not additive across days either: their figures are computed for the
 // exact period [start, end) from the raw events, through partial indexes.
-import { median, type Dim, type Loop, type Tickets } from '../metrics/definitions.ts';
+import { median, percentile, type Dim, type Loop, type Tickets } from '../metrics/definitions.ts';
 
 // Received = tickets whose first `opened` falls in the period; resolved = latest status
 // before the period's end is `resolved`; first response = first `responded` after opening,
-// before the period's end. A ticket's dimensions are those of its first `opened` event.
+// whenever it came (cutting it at the period's end hid the slow answers). A ticket's dimensions
+// are those of its first `opened` event.
 const TICKETS = `
 WITH rec AS (
   SELECT e.ticket_id, e.ts AS opened_ts, e.customer_id, e.touchpoint, e.channel
@@ -25,7 +26,7 @@ SELECT
     ORDER BY s.ts DESC, s.seq DESC LIMIT 1) = 'resolved' AS resolved,
   ((SELECT MIN(s.ts) FROM events s
     WHERE s.workspace_id = ?1 AND s.type = 'ticket' AND s.ticket_id = rec.ticket_id AND s.status = 'responded'
-      AND s.ts >= rec.opened_ts AND s.ts < ?3) - rec.opened_ts) / 60000.0 AS frt
+      AND s.ts >= rec.opened_ts) - rec.opened_ts) / 60000.0 AS frt
 FROM rec
 LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp.key = rec.touchpoint
 LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = rec.customer_id`;
@@ -52,12 +53,24 @@ function groupBy<R extends DimRow>(rows: R[], dim: Dim): Map<string, R[]> {
 
 const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
 
+/** Resolution figures of a group of received tickets. */
+export function ticketFigures(g: Pick<TicketRow, 'resolved' | 'frt'>[]): Tickets {
+  const answered = values(g.map((r) => r.frt));
+  return {
+    received: g.length,
+    resolved: g.filter((r) => r.resolved).length,
+    medianFirstResponseMinutes: median(answered),
+    p90FirstResponseMinutes: percentile(answered, 90),
+    awaitingFirstResponse: g.length - answered.length,
+  };
+}
+
 /** Resolution figures per dimension key. */
 export function aggregateTickets(rows: TicketRow[], dim: Dim): Map<string, Tickets> {
   return new Map(
     [...groupBy(rows, dim)].map(([k, g]) => [
       k,
-      { received: g.length, resolved: g.filter((r) => r.resolved).length, medianFirstResponseMinutes: median(values(g.map((r) => r.frt))) },
+      ticketFigures(g),
     ]),
   );
 }
@@ -88,4 +101,3 @@ export function aggregateLoop(rows: CaseRow[], dim: Dim): Map<string, Loop> {
   );
 }
 
-export const noTickets = (): Tickets => ({ received: 0, resolved: 0, medianFirstResponseMinutes: null });

@@ -4,16 +4,14 @@ import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { requireScope } from '../workspace/auth.ts';
 import { bearer, json, problems } from '../platform/openapi.ts';
-import { rollupWorkspace } from '../jobs/rollup-run.ts';
+import { ensureDrain } from '../jobs/drain.ts';
 import { eraseCustomer } from '../ingest/erasure.ts';
 
 const Erased = z
   .object({
     customerId: z.string(),
     erasedEvents: z.number().int(),
-    daysMarked: z.number().int(),
-    rolledUp: z.array(z.string()),
-    pending: z.number().int(),
+    daysMarked: z.number().int().openapi({ description: 'Days rolled up again (a drain starts at once)' }),
   })
   .openapi('Erased');
 
@@ -31,9 +29,10 @@ export const customersRoutes = createRouter().openapi(
   async (c) => {
     const { customerId } = c.req.valid('param');
     const { workspaceId, timezone } = c.get('auth');
-    const erased = await eraseCustomer(guardD1(c.env.DB), workspaceId, timezone, customerId);
+    const d1 = guardD1(c.env.DB);
+    const erased = await eraseCustomer(d1, workspaceId, timezone, customerId);
     if (!erased) throw new ApiError(404, 'not-found', 'No such customer in this workspace.');
-    const run = await rollupWorkspace(c.env, workspaceId, timezone, Date.now());
-    return c.json({ customerId, erasedEvents: erased.events, daysMarked: erased.days, rolledUp: run.rolledUp, pending: run.pending }, 202);
+    await ensureDrain(c.env, d1, workspaceId, Date.now());
+    return c.json({ customerId, erasedEvents: erased.events, daysMarked: erased.days }, 202);
   },
 );

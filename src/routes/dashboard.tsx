@@ -58,7 +58,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const range = standardRange(period, ws.timezone);
     const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));
     // The same cached report JSON the API serves.
-    const read = async (name: string) => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, name, range, builders.get(name)!)).body);
+    const read = async (name: string) => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, name, range, builders.get(name)!)).body);
     const [summary, daily, journey, priorities, cases] = await Promise.all([
       read('summary'),
       read('daily'),

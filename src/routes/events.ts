@@ -6,6 +6,7 @@ import { invalid } from '../platform/problem.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
 import { IngestBody, IngestResult, type Event } from '../ingest/event-schema.ts';
+import { drainAfterIngest } from '../jobs/drain.ts';
 import { parseIngestBody, sizeErrors, storeRows, toRows } from '../ingest/store.ts';
 import { enqueueRows } from '../ingest/queue.ts';
 import { enqueueDeliveries } from '../loop/webhooks.ts';
@@ -41,9 +42,11 @@ export const eventsRoutes = createRouter().openapi(
     if (c.env.INGEST_MODE === 'queue' && (await enqueueRows(c.env.INGEST_QUEUE, workspaceId, rows))) {
       return c.json({ accepted: rows.length, duplicates: null, queued: true }, 202);
     }
-    const { accepted, duplicates, deliveries } = await storeRows(guardD1(c.env.DB), workspaceId, rows);
+    const d1 = guardD1(c.env.DB);
+    const { accepted, duplicates, deliveries, late } = await storeRows(d1, workspaceId, rows);
     // The answer never waits for webhooks; a delivery whose enqueue fails is re-sent by the cron.
     if (deliveries.length) c.executionCtx.waitUntil(enqueueDeliveries(c.env.WEBHOOKS, deliveries).catch((e) => console.error('enqueue', String(e))));
+    if (late) c.executionCtx.waitUntil(drainAfterIngest(c.env, d1, workspaceId));
     return c.json({ accepted, duplicates }, 202);
   },
   // On failure re-validate against the one schema that applies, for precise paths (`batch.3.score`).

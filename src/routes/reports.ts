@@ -34,7 +34,16 @@ export function resolveRange(q: z.infer<typeof RangeQuery>, tz: string, now = Da
   return { from: q.from, to: q.to };
 }
 
-const Envelope = { from: z.string(), to: z.string(), timezone: z.string(), generatedAt: z.string() };
+/** `Cache-Control: max-age` of a report whose days are not all rolled up yet. */
+const INCOMPLETE_MAX_AGE = 5;
+const Envelope = {
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  generatedAt: z.string(),
+  complete: z.boolean().openapi({ description: 'Every day of the range (for summary: and of the previous period) is rolled up' }),
+  pendingDays: z.number().int().openapi({ description: 'Days of the range still waiting for a rollup' }),
+};
 const MetricsSchema = z.record(z.string(), z.unknown()).openapi('Metrics', { description: 'The SPEC metrics object' });
 const reportResponse = (schema: z.ZodType, description: string) => ({
   200: { description, content: { 'application/json': { schema } }, headers: { ETag: { schema: { type: 'string' as const } } } },
@@ -44,9 +53,11 @@ const reportResponse = (schema: z.ZodType, description: string) => ({
 const read = { tags: ['Reports'], security: bearer, middleware: [requireScope('read')] };
 
 async function answer(c: Context<AppEnv>, name: string, range: Range, compute: () => Promise<unknown>) {
-  const { workspaceId } = c.get('auth');
-  const { body, etag } = await cachedReport(guardD1(c.env.DB), c.env.REPORTS, workspaceId, name, range, compute);
-  const headers = { etag, 'cache-control': `private, max-age=${Number(c.env.REPORT_MAX_AGE ?? 60)}`, vary: 'authorization' };
+  const { workspaceId, timezone, reportGen } = c.get('auth');
+  const { body, etag, complete } = await cachedReport(guardD1(c.env.DB), c.env.REPORTS, workspaceId, timezone, name, range, compute, reportGen);
+  // An incomplete report changes as the drain goes on: clients re-ask within seconds.
+  const maxAge = complete ? Number(c.env.REPORT_MAX_AGE ?? 60) : INCOMPLETE_MAX_AGE;
+  const headers = { etag, 'cache-control': `private, max-age=${maxAge}`, vary: 'authorization' };
   const inm = c.req.header('if-none-match');
   if (inm && inm.split(',').some((t) => t.trim() === etag)) return c.body(null, 304, headers);
   return c.body(body, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });

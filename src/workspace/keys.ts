@@ -20,9 +20,10 @@ export async function insertKey(db: Database, workspaceId: string, scope: Scope)
   return { id: row.id, key, scope };
 }
 
-// The hot path of every keyed request: one indexed read, no ORM mapping.
-const KEY_LOOKUP = `SELECT k.workspace_id, k.scope, k.secret_hash, w.timezone
-  FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+// The hot path of every keyed request: one indexed read, no ORM mapping. It also brings the
+// workspace's report generation, so that a report read never trusts a stale one.
+const KEY_LOOKUP = `SELECT k.workspace_id, k.scope, k.secret_hash, w.timezone, coalesce(s.report_gen, 0) AS report_gen
+  FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id LEFT JOIN rollup_state s ON s.workspace_id = k.workspace_id
   WHERE k.id = ?1 AND k.revoked_at IS NULL`;
 
 /** Resolves a bearer key; null when unknown, malformed or revoked. */
@@ -34,10 +35,10 @@ export async function authenticate(d1: D1Database, presented: string): Promise<A
   const row = await d1
     .prepare(KEY_LOOKUP)
     .bind(parsed.id)
-    .first<{ workspace_id: string; scope: Scope; secret_hash: string; timezone: string }>();
+    .first<{ workspace_id: string; scope: Scope; secret_hash: string; timezone: string; report_gen: number }>();
   if (!row || row.scope !== parsed.scope) return null;
   if (!crypto.subtle.timingSafeEqual(digest, hexToBytes(row.secret_hash))) return null;
-  return { workspaceId: row.workspace_id, keyId: parsed.id, scope: row.scope, timezone: row.timezone };
+  return { workspaceId: row.workspace_id, keyId: parsed.id, scope: row.scope, timezone: row.timezone, reportGen: row.report_gen };
 }
 
 export async function listKeys(db: Database, workspaceId: string): Promise<KeyInfo[]> {

@@ -1,0 +1,42 @@
+// Test helpers for rollup runs and drains (the Workflow that rolls up pending days).
+import { createScheduledController, introspectWorkflowInstance } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import worker from '../src/index.ts';
+import { drainId } from '../src/jobs/drain.ts';
+import { apiJson, type TestWorkspace } from './helpers.ts';
+
+export type Run = { id: string; from: string; to: string; status: string; days: number; daysDone: number; error?: string };
+
+/** Follows a run until it is done or failed; throws if it is neither within `timeoutMs`. */
+export async function waitForRun(ws: TestWorkspace, id: string, timeoutMs = 25_000): Promise<Run> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await apiJson<Run>(`/v1/rollups/${id}`, { key: ws.keys.admin });
+    if (r.status !== 200) throw new Error(`GET /v1/rollups/${id}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.body.status === 'done' || r.body.status === 'failed') return r.body;
+    if (Date.now() > until) throw new Error(`run ${id} still ${r.body.status} after ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+/** POST /v1/rollups {from, to} as an admin would, and the run once done. */
+export async function rollupRange(ws: TestWorkspace, from: string, to: string): Promise<Run> {
+  const r = await apiJson<Run>('/v1/rollups', { key: ws.keys.admin, body: { from, to } });
+  if (r.status !== 202) throw new Error(`POST /v1/rollups: ${r.status} ${JSON.stringify(r.body)}`);
+  const run = await waitForRun(ws, r.body.id);
+  if (run.status !== 'done') throw new Error(`run failed: ${run.error}`);
+  return run;
+}
+
+/** The drain instance of the workspace with this sequence number, and whether one is live. */
+export async function drainState(wsId: string) {
+  return (await env.DB.prepare('SELECT drain_seq AS seq, drain_open AS open FROM rollup_state WHERE workspace_id = ?1').bind(wsId).first<{ seq: number; open: number }>()) ?? { seq: 0, open: 0 };
+}
+
+/** One cron tick, and the drain it starts for this workspace followed to its end. */
+export async function tickAndDrain(ws: TestWorkspace, now = Date.now()) {
+  const { seq } = await drainState(ws.id);
+  await using drain = await introspectWorkflowInstance(env.ROLLUPS, drainId(ws.id, seq + 1));
+  await worker.scheduled(createScheduledController({ scheduledTime: now, cron: '5 * * * *' }), env);
+  await drain.waitForStatus('complete');
+}
