@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { guardD1 } from '../src/platform/d1.ts';
-import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../src/rollup/lifecycle.ts';
+import { lifecycleByDays, lifecycleByPeriods, lifecycleBySegment, type Span } from '../src/rollup/lifecycle.ts';
+import { addDays, dayStart } from '../src/platform/time.ts';
 import { newWorkspace, send } from './helpers.ts';
 
 // The SPEC's definitions, evaluated in JavaScript on the stored rows: a customer is active at t
@@ -56,6 +57,40 @@ describe('lifecycle counts (churn, retention) for several periods in one pass', 
           const want = nonZero(reference(rows, segments, p));
           expect(nonZero(many[i])).toEqual(want);
           expect(nonZero(await lifecycleBySegment(guardD1(env.DB), ws.id, p.start, p.end))).toEqual(want);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('lifecycle figures per day from one ordered pass (the drain’s lifecycle pass)', () => {
+  // Hours over about a week, in a timezone with a DST change inside it, so days are 23–25 h.
+  const week = fc.array(
+    fc.record({ customer: fc.integer({ min: 0, max: 5 }), hour: fc.integer({ min: -30, max: 150 }), status: fc.constantFrom('started', 'churned') }),
+    { minLength: 1, maxLength: 50 },
+  );
+  const TZ = 'Europe/Madrid';
+  const W0 = Date.parse('2026-10-22T00:00:00Z');
+
+  it('equal the definitions evaluated for each day alone, ties and days without events included', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(week, fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 6, maxLength: 6 }), async (events, segs) => {
+        const ws = await newWorkspace(TZ);
+        const batch = [
+          ...events.map((e, i) => ({ type: 'lifecycle', messageId: `w${run}-${i}`, customerId: `c${e.customer}`, status: e.status, timestamp: new Date(W0 + e.hour * HOUR).toISOString() })),
+          ...segs.map((segment, c) => ({ type: 'identify', messageId: `s${run}-${c}`, customerId: `c${c}`, segment, timestamp: new Date(W0).toISOString() })),
+        ];
+        run++;
+        expect((await send(ws, { batch })).status).toBe(202);
+        const { results: rows } = await env.DB.prepare("SELECT customer_id, status, ts, seq FROM events WHERE workspace_id = ?1 AND type = 'lifecycle'").bind(ws.id).all<Row>();
+        const segments = new Map(segs.map((s, c) => [`c${c}`, s]));
+        const days = Array.from({ length: 10 }, (_, i) => addDays('2026-10-20', i));
+        const byDay = await lifecycleByDays(guardD1(env.DB), ws.id, days);
+        for (const day of days) {
+          const want = nonZero(reference(rows, segments, { start: dayStart(day, TZ), end: dayStart(addDays(day, 1), TZ) }));
+          expect(nonZero(byDay.get(day)!), day).toEqual(want);
         }
       }),
       { numRuns: 25 },
