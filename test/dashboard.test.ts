@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKey } from '../src/platform/crypto.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
 import { api, apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { rollupRange } from './drain.ts';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -31,7 +32,7 @@ async function withData() {
     { type: 'response', messageId: 'b', customerId: 'c2', survey: 'nps', score: 4, touchpoint: 'checkout', timestamp: `${day}T11:00:00Z` },
     { type: 'interaction', messageId: 'c', customerId: 'c2', touchpoint: 'evil', outcome: 'failure', timestamp: `${day}T11:00:00Z` },
   ] });
-  await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from: day, to: day } });
+  await rollupRange(ws, day, day);
   return ws;
 }
 
@@ -209,5 +210,22 @@ describe('dashboard page', () => {
     const { html } = await page(session);
     expect(html).toContain('id="empty"');
     expect(html).toContain('POST /v1/events');
+  });
+});
+
+describe('dashboard while days are still being processed', () => {
+  it('says how many days are pending, in English and Spanish, and says nothing once they are rolled up', async () => {
+    const ws = await newWorkspace('UTC');
+    const day = addDays(localDay(Date.now(), 'UTC'), -3);
+    await send(ws, { type: 'response', messageId: 'p1', customerId: 'c1', survey: 'nps', score: 10, timestamp: `${day}T10:00:00Z` });
+    const { session } = await signIn(ws);
+    const en = await page(session, '?period=7d&lang=en');
+    expect(en.html).toContain('id="pending"');
+    expect(en.html).toContain('1 day is still being processed');
+    const es = await page(session, '?period=7d&lang=es');
+    expect(es.html).toContain('1 día sigue en proceso');
+    await rollupRange(ws, day, day);
+    const done = await page(session, '?period=7d&lang=en');
+    expect(done.html).not.toContain('id="pending"');
   });
 });

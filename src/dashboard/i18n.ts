@@ -23,6 +23,7 @@ const en = {
   unassigned: 'unassigned', noPrevious: 'no previous data', scrollHint: 'Scroll sideways to see every column →',
   interactionCount: (n: number, shown: string) => `${shown} ${n === 1 ? 'interaction' : 'interactions'}`,
   empty: 'No data yet for this period. Send events to POST /v1/events; reports appear after the next rollup.',
+  pending: (n: number) => `${n} ${n === 1 ? 'day is' : 'days are'} still being processed: the figures below are not final yet.`,
   language: 'Idioma: español',
 };
 
@@ -49,6 +50,7 @@ const es: typeof en = {
   unassigned: 'sin asignar', noPrevious: 'sin datos previos', scrollHint: 'Desliza para ver todas las columnas →',
   interactionCount: (n: number, shown: string) => `${shown} ${n === 1 ? 'interacción' : 'interacciones'}`,
   empty: 'Aún no hay datos para este periodo. Envía eventos a POST /v1/events; los informes aparecen tras el siguiente cálculo.',
+  pending: (n: number) => `${n} ${n === 1 ? 'día sigue' : 'días siguen'} en proceso: las cifras de abajo aún no son definitivas.`,
   language: 'Language: English',
 };
 

@@ -33,7 +33,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid
 .hint{display:none;margin:0 0 .25rem;font-size:.85rem;color:var(--muted)}@media (max-width:40rem){.hint{display:block}#cases{font-size:.9rem}}
 form.signin{max-width:28rem;margin:3rem auto;background:#fff;border:1px solid var(--line);border-radius:8px;padding:1.5rem}
 input[type=password]{width:100%;padding:.5rem;font:inherit;margin:.5rem 0 1rem}button{font:inherit;padding:.45rem 1rem;cursor:pointer}
-.error{color:#7a1212;font-weight:600}.empty{background:#fff;border:1px dashed var(--line);padding:1.5rem;border-radius:8px}
+.error{color:#7a1212;font-weight:600}.pending{background:#fff4d6;border:1px solid #e0b84a;padding:.75rem 1rem;border-radius:8px;font-weight:600}.empty{background:#fff;border:1px dashed var(--line);padding:1.5rem;border-radius:8px}
 `;
 
 export const Layout: FC<{ lang: Lang; title: string; children?: Child }> = ({ lang, title, children }) => (

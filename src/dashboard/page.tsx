@@ -53,6 +53,11 @@ export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang })
     <Layout lang={lang} title={`${t.title} · ${d.workspace}`}>
       <Header d={d} t={t} f={f} lang={lang} />
       <main>
+        {d.summary.complete === false ? (
+          <p class="pending" id="pending" role="status">
+            {t.pending(d.summary.pendingDays)}
+          </p>
+        ) : null}
         {empty ? <p class="empty" id="empty">{t.empty}</p> : null}
         <Headline d={d} t={t} f={f} lang={lang} />
         <h2>{t.trends}</h2>

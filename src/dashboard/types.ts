@@ -6,7 +6,7 @@ export type DashboardData = {
   /** The workspace's IANA timezone: days and times on the page are its local ones. */
   timezone: string;
   period: '7d' | '30d' | '90d';
-  summary: { from: string; to: string; timezone: string; metrics: Metrics; previous: { metrics: Metrics } };
+  summary: { from: string; to: string; timezone: string; metrics: Metrics; previous: { metrics: Metrics }; complete: boolean; pendingDays: number };
   daily: { days: { day: string; metrics: Metrics }[] };
   journey: { stages: any[]; unconfigured: any[] };
   priorities: { rows: any[] };
