@@ -201,8 +201,9 @@ export const rollupState = sqliteTable('rollup_state', {
   rolledThrough: text('rolled_through'),
   // Bumped on every rebuild; report keys in KV carry it, so stale copies are never read.
   reportGen: integer('report_gen').notNull().default(0),
+  // Unused since the drain and rollup runs (rollup_runs); kept so that old databases migrate
+  // without a table rebuild.
   lastRunAt: integer('last_run_at').notNull().default(0),
-  // Unused since rollup runs (rollup_runs); kept so that old databases migrate without a rebuild.
   backfillRange: text('backfill_range'),
   // Earliest local day of late lifecycle events not yet turned into `people` marks: ingest sets
   // it in the same batch as the events, so reports count those days as pending at once.
