@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CASE_SQL } from '../src/loop/cases.ts';
 import { INGEST_SQL } from '../src/ingest/store.ts';
-import { LIFECYCLE_CTES } from '../src/rollup/lifecycle.ts';
+import { DAY_CHANGES, LIFECYCLE_CTES } from '../src/rollup/lifecycle.ts';
 import { PRIORITY_SQL } from '../src/journey/priorities.ts';
 import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
 
@@ -50,5 +50,19 @@ describe('lifecycle query plan', () => {
     const steps = await plan(`WITH ${LIFECYCLE_CTES} SELECT COUNT(*) FROM per`);
     expect(steps.some((s) => /^SEARCH events USING COVERING INDEX events_lifecycle \(workspace_id=\?/.test(s)), steps.join('\n')).toBe(true);
     expect(steps.filter((s) => /TEMP B-TREE FOR .*ORDER BY/.test(s)), steps.join('\n')).toEqual([]);
+  });
+});
+
+// The drain's lifecycle pass: the same ordered walk of the covering index, for every day at once.
+describe('lifecycle pass query plan', () => {
+  it('walks the covering events_lifecycle index (it carries the day) with no sort for its window', async () => {
+    const steps = await plan(DAY_CHANGES);
+    expect(steps.some((s) => /^SEARCH events USING COVERING INDEX events_lifecycle \(workspace_id=\?/.test(s)), steps.join('\n')).toBe(true);
+    // Sorts after the window (of customer-day groups and their per-day sums) are fine; one
+    // before it would sort every lifecycle event of the workspace.
+    const windowRead = steps.findIndex((s) => /^SCAN lc\b/.test(s));
+    const firstSort = steps.findIndex((s) => /TEMP B-TREE/.test(s));
+    expect(windowRead, steps.join('\n')).toBeGreaterThan(0);
+    expect(firstSort, steps.join('\n')).toBeGreaterThan(windowRead);
   });
 });

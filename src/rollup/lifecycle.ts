@@ -77,7 +77,7 @@ export function sumLifecycle(parts: Iterable<Lifecycle>): Lifecycle {
 // a0 = active at the day's start (the event before the day's first one was `started`), a1 =
 // active at its end (the day's last event is `started`), ch = churned that day. A customer's
 // state only changes on days with events, so the days between follow by summing the changes.
-const DAY_CHANGES = `
+export const DAY_CHANGES = `
 WITH lc AS (
   SELECT customer_id, day, status,
     LAG(status) OVER w AS prev_status, LAG(day) OVER w AS prev_day, LEAD(day) OVER w AS next_day
