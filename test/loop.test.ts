@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { sign } from '../src/loop/webhooks.ts';
+import { Webhook } from 'standardwebhooks';
 import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
 const HOOKS = 'https://hooks.receiver.test';
@@ -8,7 +8,7 @@ let n = 0;
 const id = () => `h${Date.now()}-${++n}`;
 
 async function received(hookId: string) {
-  return (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as { body: string; signature: string; delivery: string; status: number }[];
+  return (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as { body: string; headers: Record<string, string>; status: number; at: number }[];
 }
 
 async function loopWorkspace(behaviour: string) {
@@ -45,9 +45,12 @@ describe('closed loop: cases', () => {
     expect(calls).toHaveLength(1);
     const payload = JSON.parse(calls[0].body);
     expect(payload.type).toBe('case.opened');
-    expect(payload.case.id).toBe(cases[0].id);
-    expect(payload.event).toMatchObject({ messageId: 'd-1', survey: 'nps', score: 2 });
-    expect(calls[0].signature).toBe(`sha256=${await sign(secret, calls[0].body)}`);
+    expect(Date.parse(payload.timestamp)).toBeGreaterThan(0);
+    expect(payload.data.case.id).toBe(cases[0].id);
+    expect(payload.data.event).toMatchObject({ messageId: 'd-1', survey: 'nps', score: 2 });
+    expect(new Webhook(secret).verify(calls[0].body, calls[0].headers)).toEqual(payload);
+    expect(calls[0].headers['webhook-id']).toBe(`dl_${cases[0].id}`);
+    expect(calls[0].headers['x-trayecto-signature']).toBeUndefined();
     const ds = await eventually(() => deliveries(ws), (d) => d[0]?.status === 'delivered');
     expect(ds).toHaveLength(1);
     expect(ds[0].attempts.map((a: any) => a.statusCode)).toEqual([204]);
@@ -137,7 +140,7 @@ describe('closed loop: webhook delivery through the queue', () => {
     }
     await apiJson('/v1/webhook', { method: 'PUT', key: ws.keys.admin, body: { url: `${HOOKS}/ok/x` } });
     const got = await apiJson('/v1/webhook', { key: ws.keys.admin });
-    expect(got.body).toEqual({ url: `${HOOKS}/ok/x` });
+    expect(got.body).toEqual({ url: `${HOOKS}/ok/x`, disabledAt: null });
     expect((await api('/v1/webhook', { method: 'DELETE', key: ws.keys.admin })).status).toBe(204);
     expect((await api('/v1/webhook', { method: 'DELETE', key: ws.keys.admin })).status).toBe(404);
   });

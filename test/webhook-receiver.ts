@@ -1,7 +1,14 @@
 // Runs in Node, inside vitest's config: every outbound fetch of the Worker under test lands
 // here (no test reaches the network). `https://hooks.receiver.test/<behaviour>/<id>` records
 // each call and answers per behaviour; `/__log/<id>` lists what one id received.
-type Call = { body: string; signature: string | null; delivery: string | null; status: number };
+type Call = { body: string; headers: Record<string, string>; status: number; at: number };
+
+const STATUS: Record<string, (seen: number) => number> = {
+  ok: () => 204,
+  'fail-twice': (seen) => (seen < 2 ? 503 : 200),
+  gone: () => 410,
+  'retry-after': (seen) => (seen < 1 ? 503 : 200),
+};
 
 export function createReceiver() {
   const calls = new Map<string, Call[]>();
@@ -11,14 +18,10 @@ export function createReceiver() {
     const [, behaviour, id] = url.pathname.split('/');
     if (behaviour === '__log') return Response.json(calls.get(id) ?? []);
     const seen = calls.get(id) ?? [];
-    const status = behaviour === 'ok' ? 204 : behaviour === 'fail-twice' ? (seen.length < 2 ? 503 : 200) : 500;
-    seen.push({
-      body: await request.text(),
-      signature: request.headers.get('x-trayecto-signature'),
-      delivery: request.headers.get('x-trayecto-delivery'),
-      status,
-    });
+    const status = (STATUS[behaviour] ?? (() => 500))(seen.length);
+    seen.push({ body: await request.text(), headers: Object.fromEntries(request.headers), status, at: Date.now() });
     calls.set(id, seen);
-    return new Response(null, { status });
+    // `retry-after` asks for a 3-second pause, longer than the tests' zero back-off.
+    return new Response(null, { status, headers: behaviour === 'retry-after' && status === 503 ? { 'retry-after': '3' } : {} });
   };
 }

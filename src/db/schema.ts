@@ -258,6 +258,11 @@ export const webhooks = sqliteTable('webhooks', {
   // Kept readable: it signs every delivery. Shown to the admin once, when set.
   secret: text('secret').notNull(),
   createdAt: integer('created_at').notNull(),
+  // The secret before the last rotation, which still signs (beside the new one) until then.
+  previousSecret: text('previous_secret'),
+  previousSecretUntil: integer('previous_secret_until'),
+  // Set when the receiver answered 410 Gone: nothing more is delivered until PUT again.
+  disabledAt: integer('disabled_at'),
 });
 
 export const cases = sqliteTable(
@@ -348,4 +353,44 @@ export const erasedCustomers = sqliteTable(
     erasedAt: integer('erased_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
+);
+
+// ---- Segment-compatible ingestion ----
+
+// Per-workspace rules that say what a Segment call (by name: a track event, `page:<name>`,
+// `page`, `screen:<name>`, `screen`) becomes; the rule is JSON validated by MappingRule.
+export const segmentMappings = sqliteTable(
+  'segment_mappings',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    rule: text('rule').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name] })],
+);
+
+// Calls that mapped to nothing, counted per name so the admin can map them.
+export const segmentUnmapped = sqliteTable(
+  'segment_unmapped',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    count: integer('count').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name] })],
+);
+
+// The Segment Webhooks destination of a workspace: a public source id names it in the URL,
+// the shared secret (encrypted at rest: HMAC verification needs it in clear) signs each call.
+export const segmentSources = sqliteTable(
+  'segment_sources',
+  {
+    workspaceId: text('workspace_id').primaryKey(),
+    sourceId: text('source_id').notNull(),
+    secretSealed: text('secret_sealed').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('segment_sources_source').on(t.sourceId)],
 );

@@ -38,7 +38,7 @@ INSERT INTO deliveries (id, workspace_id, case_id, status, attempts, created_at,
 SELECT 'dl_' || c.id, c.workspace_id, c.id, 'pending', 0, ?3, ?3
 FROM json_each(?2) j
 CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
-JOIN webhooks h ON h.workspace_id = ?1
+JOIN webhooks h ON h.workspace_id = ?1 AND h.disabled_at IS NULL
 WHERE true
 ON CONFLICT (case_id) DO NOTHING
 RETURNING id`;

@@ -1,9 +1,12 @@
 // Webhook delivery through a Queue: the ingest path only records a pending delivery and
-// enqueues its id; the consumer signs and sends, records every attempt, and retries with
-// exponential back-off until a 2xx or the dead-letter queue.
+// enqueues its id; the consumer signs it (Standard Webhooks) and sends, records every
+// attempt, and retries with exponential back-off (or the receiver's Retry-After) until a
+// 2xx, a 410 (which disables the endpoint) or the dead-letter queue.
 import type { Env } from '../env.ts';
-import { randomSecret } from '../platform/crypto.ts';
 import { caseOut, type CaseRow } from './cases.ts';
+import { activeSecrets, retryAfterSeconds, standardWebhookHeaders } from './standard-webhooks.ts';
+
+export { newWebhookSecret } from './standard-webhooks.ts';
 
 export type DeliveryMessage = { deliveryId: string };
 
@@ -26,15 +29,6 @@ export function webhookUrlProblem(raw: string, allowHttp: boolean): string | nul
   if (PRIVATE_V4.some((re) => re.test(host))) return 'must not point to a private address';
   if (host.includes(':') && (/^f[cd]/.test(host) || host.startsWith('fe80') || host === '::')) return 'must not point to a private address';
   return null;
-}
-
-export const newWebhookSecret = () => `whsec_${randomSecret(24)}`;
-
-export async function sign(secret: string, body: string): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(body)));
-  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export async function enqueueDeliveries(queue: Queue<DeliveryMessage>, ids: string[]) {
@@ -66,23 +60,31 @@ function eventOut(e: EventRow) {
 
 async function payloadFor(d1: D1Database, deliveryId: string, c: CaseRow & { workspace_id: string }): Promise<string> {
   const e = await d1.prepare('SELECT * FROM events WHERE workspace_id = ?1 AND message_id = ?2').bind(c.workspace_id, c.message_id).first<EventRow>();
-  const body = JSON.stringify({ type: 'case.opened', case: caseOut(c), event: e ? eventOut(e) : null });
+  const data = { case: caseOut(c), event: e ? eventOut(e) : null };
+  const body = JSON.stringify({ type: 'case.opened', timestamp: new Date().toISOString(), data });
   // First writer wins, so every retry sends exactly the same bytes.
   await d1.prepare('UPDATE deliveries SET payload = ?2 WHERE id = ?1 AND payload IS NULL').bind(deliveryId, body).run();
   return (await d1.prepare('SELECT payload FROM deliveries WHERE id = ?1').bind(deliveryId).first<{ payload: string }>())!.payload;
 }
 
-/** One attempt; 'done' when there is nothing more to do, 'retry' when the receiver failed. */
-export async function attemptDelivery(env: Env, d1: D1Database, deliveryId: string): Promise<'done' | 'retry'> {
+type Retry = { retryAfter: number | null };
+type HookRow = { status: string; payload: string | null; case_id: string; workspace_id: string; url: string | null; secret: string | null;
+  previous_secret: string | null; previous_secret_until: number | null; disabled_at: number | null };
+
+/**
+ * One attempt; 'done' when there is nothing more to do, else when to retry (the receiver's
+ * Retry-After, or null for the usual back-off).
+ */
+export async function attemptDelivery(env: Env, d1: D1Database, deliveryId: string): Promise<'done' | Retry> {
   const row = await d1
     .prepare(
-      `SELECT d.status, d.payload, d.case_id, h.url, h.secret FROM deliveries d
-       LEFT JOIN webhooks h ON h.workspace_id = d.workspace_id WHERE d.id = ?1`,
+      `SELECT d.status, d.payload, d.case_id, d.workspace_id, h.url, h.secret, h.previous_secret, h.previous_secret_until, h.disabled_at
+       FROM deliveries d LEFT JOIN webhooks h ON h.workspace_id = d.workspace_id WHERE d.id = ?1`,
     )
     .bind(deliveryId)
-    .first<{ status: string; payload: string | null; case_id: string; url: string | null; secret: string | null }>();
+    .first<HookRow>();
   if (!row || row.status !== 'pending') return 'done';
-  if (!row.url || !row.secret) {
+  if (!row.url || !row.secret || row.disabled_at !== null) {
     await d1.prepare(`UPDATE deliveries SET status = 'cancelled', updated_at = ?2 WHERE id = ?1`).bind(deliveryId, Date.now()).run();
     return 'done';
   }
@@ -95,6 +97,8 @@ export async function attemptDelivery(env: Env, d1: D1Database, deliveryId: stri
   const started = Date.now();
   let statusCode: number | null = null;
   let error: string | null = null;
+  let retryAfter: number | null = null;
+  const secrets = activeSecrets({ secret: row.secret, previousSecret: row.previous_secret, previousSecretUntil: row.previous_secret_until }, started);
   try {
     const res = await fetch(row.url, {
       method: 'POST',
@@ -103,17 +107,20 @@ export async function attemptDelivery(env: Env, d1: D1Database, deliveryId: stri
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Trayecto-Webhooks/1',
-        'x-trayecto-delivery': deliveryId,
-        'x-trayecto-signature': `sha256=${await sign(row.secret, body)}`,
+        ...(await standardWebhookHeaders(deliveryId, body, secrets, started)),
       },
       body,
     });
     statusCode = res.status;
+    retryAfter = retryAfterSeconds(res.headers.get('retry-after'), Date.now());
     await res.body?.cancel();
   } catch (err) {
     error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
   }
   const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+  // 410 Gone: the receiver says the endpoint no longer exists (Standard Webhooks), so it is
+  // disabled and this delivery and the pending ones are cancelled until the admin sets it again.
+  const gone = statusCode === 410;
   const now = Date.now();
   await d1.batch([
     d1
@@ -123,10 +130,22 @@ export async function attemptDelivery(env: Env, d1: D1Database, deliveryId: stri
       )
       .bind(deliveryId, started, statusCode, error, now - started),
     d1
-      .prepare(`UPDATE deliveries SET attempts = attempts + 1, status = CASE WHEN ?2 THEN 'delivered' ELSE status END, updated_at = ?3 WHERE id = ?1`)
-      .bind(deliveryId, ok ? 1 : 0, now),
+      .prepare(
+        `UPDATE deliveries SET attempts = attempts + 1,
+           status = CASE WHEN ?2 THEN 'delivered' WHEN ?3 THEN 'cancelled' ELSE status END, updated_at = ?4 WHERE id = ?1`,
+      )
+      .bind(deliveryId, ok ? 1 : 0, gone ? 1 : 0, now),
+    ...(gone ? disableStatements(d1, row.workspace_id, row.url, now) : []),
   ]);
-  return ok ? 'done' : 'retry';
+  return ok || gone ? 'done' : { retryAfter };
+}
+
+function disableStatements(d1: D1Database, ws: string, url: string, now: number) {
+  return [
+    // Only the URL that answered 410: an admin who set a new one meanwhile keeps it enabled.
+    d1.prepare('UPDATE webhooks SET disabled_at = ?3 WHERE workspace_id = ?1 AND url = ?2 AND disabled_at IS NULL').bind(ws, url, now),
+    d1.prepare(`UPDATE deliveries SET status = 'cancelled', updated_at = ?2 WHERE workspace_id = ?1 AND status = 'pending'`).bind(ws, now),
+  ];
 }
 
 /** Seconds before retry n (1-based): base × 2^(n−1), at most an hour. */
@@ -140,10 +159,10 @@ export async function handleDeliveries(batch: MessageBatch<DeliveryMessage>, env
       if (deadLetters) {
         await d1.prepare(`UPDATE deliveries SET status = 'dead', updated_at = ?2 WHERE id = ?1 AND status = 'pending'`).bind(msg.body.deliveryId, Date.now()).run();
         msg.ack();
-      } else if ((await attemptDelivery(env, d1, msg.body.deliveryId)) === 'done') {
-        msg.ack();
       } else {
-        msg.retry({ delaySeconds: backoffSeconds(msg.attempts, base) });
+        const result = await attemptDelivery(env, d1, msg.body.deliveryId);
+        if (result === 'done') msg.ack();
+        else msg.retry({ delaySeconds: result.retryAfter ?? backoffSeconds(msg.attempts, base) });
       }
     } catch (err) {
       console.error('delivery failed', msg.body.deliveryId, err instanceof Error ? err.message : String(err));

@@ -6,12 +6,18 @@ import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
 import { newWebhookSecret, webhookUrlProblem } from '../loop/webhooks.ts';
+import { rotateWebhookSecret } from '../loop/webhook-rotation.ts';
 
 const admin = { tags: ['Closed loop'], security: bearer, middleware: [requireScope('admin')] };
 const Attempt = z.object({ attempt: z.number().int(), at: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int() });
 const Delivery = z
   .object({ id: z.string(), caseId: z.string(), status: z.string(), attempts: z.array(Attempt), createdAt: z.string(), updatedAt: z.string() })
   .openapi('Delivery');
+
+const WebhookState = z.object({
+  url: z.string().nullable(),
+  disabledAt: z.string().nullable().openapi({ description: 'When the receiver answered 410 Gone; PUT the webhook again to resume' }),
+});
 
 export const webhookRoutes = createRouter()
   .openapi(
@@ -32,7 +38,8 @@ export const webhookRoutes = createRouter()
       await guardD1(c.env.DB)
         .prepare(
           `INSERT INTO webhooks (workspace_id, url, secret, created_at) VALUES (?1, ?2, ?3, ?4)
-           ON CONFLICT (workspace_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, created_at = excluded.created_at`,
+           ON CONFLICT (workspace_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, created_at = excluded.created_at,
+             previous_secret = NULL, previous_secret_until = NULL, disabled_at = NULL`,
         )
         .bind(c.get('auth').workspaceId, url, secret, Date.now())
         .run();
@@ -45,11 +52,15 @@ export const webhookRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'The webhook URL (never the secret); admin only, as many URLs are credentials themselves',
-      responses: { 200: json(z.object({ url: z.string().nullable() }), 'Current webhook'), ...problems(401, 403) },
+      responses: { 200: json(WebhookState, 'Current webhook'), ...problems(401, 403) },
     }),
     async (c) => {
-      const row = await guardD1(c.env.DB).prepare('SELECT url FROM webhooks WHERE workspace_id = ?1').bind(c.get('auth').workspaceId).first<{ url: string }>();
-      return c.json({ url: row?.url ?? null }, 200);
+      const row = await guardD1(c.env.DB)
+        .prepare('SELECT url, disabled_at FROM webhooks WHERE workspace_id = ?1')
+        .bind(c.get('auth').workspaceId)
+        .first<{ url: string; disabled_at: number | null }>();
+      const disabledAt = row?.disabled_at ? new Date(row.disabled_at).toISOString() : null;
+      return c.json({ url: row?.url ?? null, disabledAt }, 200);
     },
   )
   .openapi(
@@ -64,6 +75,21 @@ export const webhookRoutes = createRouter()
       const res = await guardD1(c.env.DB).prepare('DELETE FROM webhooks WHERE workspace_id = ?1').bind(c.get('auth').workspaceId).run();
       if (!res.meta.changes) throw new ApiError(404, 'not-found', 'No webhook is set.');
       return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...admin,
+      method: 'post',
+      path: '/rotate',
+      summary: 'Rotate the signing secret: answers the new one, once; the old one also signs for 24 hours',
+      description: 'During the overlap `webhook-signature` carries two space-separated signatures, so receivers can switch secrets without losing a delivery.',
+      responses: { 200: json(z.object({ secret: z.string(), previousSecretValidUntil: z.string() }), 'Rotated; keep the new secret'), ...problems(401, 403, 404) },
+    }),
+    async (c) => {
+      const rotated = await rotateWebhookSecret(guardD1(c.env.DB), c.get('auth').workspaceId, Date.now());
+      if (!rotated) throw new ApiError(404, 'not-found', 'No webhook is set.');
+      return c.json(rotated, 200);
     },
   )
   .openapi(
