@@ -11,8 +11,11 @@ import { dashboardRoutes } from './routes/dashboard.tsx';
 import { docsRoutes } from './routes/docs.tsx';
 import { eventsRoutes } from './routes/events.ts';
 import { keysRoutes } from './routes/keys.ts';
+import { mappingsRoutes } from './routes/mappings.ts';
 import { reportsRoutes } from './routes/reports.ts';
 import { rollupsRoutes } from './routes/rollups.ts';
+import { segmentRoutes } from './routes/segment.ts';
+import { sourcesRoutes } from './routes/sources.ts';
 import { stagesRoutes } from './routes/stages.ts';
 import { touchpointsRoutes } from './routes/touchpoints.ts';
 import { webhookRoutes } from './routes/webhook.ts';
@@ -55,11 +58,19 @@ export function createApp() {
   app.route('/v1/alert-rules', alertRulesRoutes);
   app.route('/v1/webhook', webhookRoutes);
   app.route('/v1/cases', casesRoutes);
+  app.route('/v1', segmentRoutes);
+  app.route('/v1/mappings', mappingsRoutes);
+  app.route('/v1/sources', sourcesRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
     description: 'A workspace key (`tr_<scope>_…`) or, for creating workspaces, the operator ADMIN_TOKEN.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'segmentWriteKey', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'Segment clients: an ingest key as the Basic auth user with an empty password (or `writeKey` in the body).',
   });
   const docConfig = {
     openapi: '3.1.0',

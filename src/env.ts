@@ -19,6 +19,8 @@ export type Env = {
   /** Signs dashboard sessions; derived from ADMIN_TOKEN when unset. */
   SESSION_SECRET?: string;
   REPORT_MAX_AGE?: string;
+  /** Seals the shared secrets of Segment webhook sources at rest; derived from ADMIN_TOKEN when unset. */
+  SOURCE_SECRETS_KEY?: string;
   WEBHOOKS: Queue<{ deliveryId: string }>;
   /** `true` only in local development: lets webhooks use http:// to localhost. */
   WEBHOOK_ALLOW_HTTP?: string;

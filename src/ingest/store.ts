@@ -123,15 +123,17 @@ export const toRows = (events: Event[], tz: string, now: number): Row[] => event
 
 /**
  * Stores rows atomically: all of them (less duplicates) or none, with the follow-up cases
- * they open and the webhook deliveries those need (ids returned for the queue).
+ * they open and the webhook deliveries those need (ids returned for the queue). `extra`
+ * statements commit or fail with them.
  */
-export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now()) {
+export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now(), extra: D1PreparedStatement[] = []) {
   const json = JSON.stringify(rows);
   const results = await d1.batch([
     d1.prepare(INSERT_EVENTS).bind(workspaceId, json, now),
     d1.prepare(UPSERT_CUSTOMERS).bind(workspaceId, json),
     d1.prepare(MARK_DIRTY).bind(workspaceId, json),
     d1.prepare(NOTE_LATE).bind(workspaceId, json),
+    ...extra,
     ...caseStatements(d1, workspaceId, json, now),
   ]);
   const accepted = results[0].meta.changes ?? 0;

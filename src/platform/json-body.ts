@@ -14,10 +14,10 @@ function wellFormed(key: string, value: unknown): unknown {
   return value;
 }
 
-const tooLarge = () => new ApiError(413, 'body-too-large', `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`);
+const tooLarge = (limit: number) => new ApiError(413, 'body-too-large', `The body is larger than ${limit} bytes${limit === MAX_BODY_BYTES ? ' (1 MiB)' : ''}.`);
 
-/** Reads at most `limit` bytes of the stream; never buffers more than that. */
-async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+/** Reads at most `limit` bytes of the stream (413 past it); never buffers more than that. */
+export async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -27,7 +27,7 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
@@ -40,27 +40,36 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
   return out;
 }
 
-/**
- * For POST/PUT/PATCH: 413 past 1 MiB (checked before reading), 415 unless JSON, 400 unless
- * it parses. The parsed body is cached on the request for the route's zod validator.
- */
-export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
-  if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
-  const declared = Number(c.req.header('content-length') ?? 'NaN');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const type = c.req.header('content-type') ?? '';
-  if (!JSON_TYPE.test(type)) {
-    throw new ApiError(415, 'unsupported-media-type', 'Send the body as JSON with `Content-Type: application/json`.');
-  }
-  const bytes = c.req.raw.body ? await readLimited(c.req.raw.body, MAX_BODY_BYTES) : new Uint8Array();
-  let parsed: unknown;
+/** Parses UTF-8 JSON bytes (400 unless they parse), refusing lone surrogates. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    parsed = JSON.parse(text, SURROGATE_ESCAPE.test(text) ? wellFormed : undefined);
+    return JSON.parse(text, SURROGATE_ESCAPE.test(text) ? wellFormed : undefined);
   } catch {
     throw new ApiError(400, 'malformed-json', 'The body is not valid UTF-8 JSON.');
   }
-  c.req.bodyCache.json = Promise.resolve(parsed);
-  c.set('rawBody', parsed);
-  await next();
-});
+}
+
+// analytics.js posts its JSON as text/plain (a "simple" request, which needs no CORS preflight).
+const JSON_OR_TEXT = /^(application\/([a-z0-9.-]+\+)?json|text\/plain)\s*(;.*)?$/i;
+
+/**
+ * For POST/PUT/PATCH: 413 past `limit` bytes (checked before reading), 415 unless JSON, 400
+ * unless it parses. The parsed body is cached on the request for the route's zod validator.
+ */
+export const jsonBodyOf = (limit: number, { allowTextPlain = false } = {}) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+    const declared = Number(c.req.header('content-length') ?? 'NaN');
+    if (declared > limit) throw tooLarge(limit);
+    const type = c.req.header('content-type') ?? '';
+    if (!(allowTextPlain ? JSON_OR_TEXT : JSON_TYPE).test(type)) {
+      throw new ApiError(415, 'unsupported-media-type', 'Send the body as JSON with `Content-Type: application/json`.');
+    }
+    const parsed = parseJsonBytes(c.req.raw.body ? await readLimited(c.req.raw.body, limit) : new Uint8Array());
+    c.req.bodyCache.json = Promise.resolve(parsed);
+    c.set('rawBody', parsed);
+    await next();
+  });
+
+export const jsonBody = jsonBodyOf(MAX_BODY_BYTES);

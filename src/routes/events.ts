@@ -1,15 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { requireScope } from '../workspace/auth.ts';
 import { createRouter } from '../platform/router.ts';
 import { invalid } from '../platform/problem.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
 import { IngestBody, IngestResult, type Event } from '../ingest/event-schema.ts';
+import { parseIngestBody, sizeErrors, toRows } from '../ingest/store.ts';
+import { acceptRows } from '../ingest/accept.ts';
 import { drainAfterIngest } from '../jobs/drain.ts';
-import { parseIngestBody, sizeErrors, storeRows, toRows } from '../ingest/store.ts';
-import { enqueueRows } from '../ingest/queue.ts';
-import { enqueueDeliveries } from '../loop/webhooks.ts';
 
 const postEvents = createRoute({
   method: 'post',
@@ -37,17 +35,8 @@ export const eventsRoutes = createRouter().openapi(
     const events: Event[] = 'batch' in body ? body.batch : [body];
     const { workspaceId, timezone } = c.get('auth');
     const rows = toRows(events, timezone, Date.now());
-    // Queue mode answers once the rows are durably queued; a request too large for one
-    // all-or-nothing send is written directly instead, so a 5xx still means nothing stored.
-    if (c.env.INGEST_MODE === 'queue' && (await enqueueRows(c.env.INGEST_QUEUE, workspaceId, rows))) {
-      return c.json({ accepted: rows.length, duplicates: null, queued: true }, 202);
-    }
-    const d1 = guardD1(c.env.DB);
-    const { accepted, duplicates, deliveries, late } = await storeRows(d1, workspaceId, rows);
-    // The answer never waits for webhooks; a delivery whose enqueue fails is re-sent by the cron.
-    if (deliveries.length) c.executionCtx.waitUntil(enqueueDeliveries(c.env.WEBHOOKS, deliveries).catch((e) => console.error('enqueue', String(e))));
-    if (late) c.executionCtx.waitUntil(drainAfterIngest(c.env, d1, workspaceId));
-    return c.json({ accepted, duplicates }, 202);
+    const onLate = (d1: D1Database) => drainAfterIngest(c.env, d1, workspaceId);
+    return c.json(await acceptRows(c.env, c.executionCtx, workspaceId, rows, { onLate }), 202);
   },
   // On failure re-validate against the one schema that applies, for precise paths (`batch.3.score`).
   (result, c) => {

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { guardD1 } from '../platform/d1.ts';
 import type { AppEnv, Env, Scope } from '../env.ts';
@@ -15,16 +16,21 @@ function bearer(header: string | undefined): string | null {
 const unauthorized = (detail: string) =>
   new ApiError(401, 'unauthorized', detail, undefined, { 'www-authenticate': 'Bearer realm="trayecto"' });
 
+/** Where a route reads the presented key from, and what a client without one is told. */
+export type KeySource = { read: (c: Context<AppEnv>) => string | null; hint: string };
+
+const bearerKey: KeySource = { read: (c) => bearer(c.req.header('authorization')), hint: 'Send a workspace key as `Authorization: Bearer <key>`.' };
+
 /**
  * Requires a workspace key that grants `scope` ('any': any valid key): 401 for a missing or
  * wrong key, 403 for the wrong scope, 429 past the key's rate limit. The key lookup (D1, so
  * that a revocation holds at once) and the limiter run side by side: a report read waits for
  * one round-trip, not two.
  */
-export const requireScope = (scope: Scope | 'any') =>
+export const requireScope = (scope: Scope | 'any', from: KeySource = bearerKey) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const presented = bearer(c.req.header('authorization'));
-    if (!presented) throw unauthorized('Send a workspace key as `Authorization: Bearer <key>`.');
+    const presented = from.read(c);
+    if (!presented) throw unauthorized(from.hint);
     const [auth, limited] = await Promise.all([authenticate(guardD1(c.env.DB), presented), overLimit(c.env, presented)]);
     if (!auth) throw unauthorized('The key is unknown or revoked.');
     if (scope !== 'any' && !GRANTS[auth.scope].includes(scope)) {
@@ -58,6 +64,30 @@ async function overLimit(env: Env, presented: string): Promise<number> {
   const counter = (await sha256Hex(`rate-limit:${presented}`)).slice(0, 32);
   return (await limiter.limit({ key: counter })).success ? 0 : period;
 }
+
+/**
+ * Segment's write key: the user of HTTP Basic auth (empty password), a Bearer key, or
+ * `writeKey` in the JSON body (read after the body middleware), in that order.
+ */
+export const segmentWriteKey: KeySource = {
+  read(c) {
+    const header = c.req.header('authorization') ?? '';
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+    if (basic) {
+      let decoded = '';
+      try {
+        decoded = atob(basic[1]);
+      } catch {
+        return null;
+      }
+      return decoded.split(':')[0] || null;
+    }
+    const raw = c.get('rawBody') as { writeKey?: unknown } | undefined;
+    const inBody = raw && typeof raw === 'object' && typeof raw.writeKey === 'string' ? raw.writeKey : null;
+    return bearer(header) ?? inBody;
+  },
+  hint: 'Send an ingest key as the write key: the user of `Authorization: Basic` (empty password), a Bearer key, or `writeKey` in the body.',
+};
 
 /** Requires the operator secret ADMIN_TOKEN. */
 export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
