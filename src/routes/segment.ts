@@ -22,7 +22,7 @@ const writeKey = requireScope('ingest', segmentWriteKey);
 
 const postBatch = createRoute({
   method: 'post',
-  path: '/v1/batch',
+  path: '/batch',
   tags: ['Segment'],
   summary: 'Segment batch: up to 500 KB of identify, track, page and screen calls (32 KB each)',
   description:
@@ -68,7 +68,7 @@ for (const { type, schema } of SINGLES) {
   segmentRoutes.openAPIRegistry.registerPath(
     createRoute({
       method: 'post',
-      path: `/v1/${type}`,
+      path: `/${type}`,
       tags: ['Segment'],
       summary: `Segment ${type} call (at most 32 KB)`,
       security,
