@@ -13,8 +13,12 @@ export type MapResult = { events: Event[]; unmapped: string[]; errors: FieldErro
 
 const SURVEYS = ['nps', 'csat', 'ces'];
 const OUTCOMES = ['success', 'failure', 'abandoned'];
-const TICKET_EVENTS: Record<string, string> = { 'Ticket Opened': 'opened', 'Ticket Responded': 'responded', 'Ticket Resolved': 'resolved', 'Ticket Reopened': 'reopened' };
-const LIFECYCLE_EVENTS: Record<string, string> = { 'Signed Up': 'started', 'Subscription Started': 'started', 'Subscription Cancelled': 'churned' };
+// Maps, not object literals: a client's event may be called `__proto__` or `constructor`.
+const TICKET_EVENTS = new Map([['Ticket Opened', 'opened'], ['Ticket Responded', 'responded'], ['Ticket Resolved', 'resolved'], ['Ticket Reopened', 'reopened']] as const);
+const LIFECYCLE_EVENTS = new Map([['Signed Up', 'started'], ['Subscription Started', 'started'], ['Subscription Cancelled', 'churned']] as const);
+
+/** A property the client sent (never one inherited from Object.prototype). */
+const prop = (props: Props, name: string) => (Object.hasOwn(props, name) ? props[name] : undefined);
 
 /** The names a call's rule may be stored under, most specific first. */
 export function ruleNames(call: SegmentCall): string[] {
@@ -43,14 +47,14 @@ function fromRule(call: ReadyCall, rule: MappingRule, props: Props): Made | null
     }
     case 'response':
       return {
-        event: { type: 'response', ...base, survey: rule.survey, score: props[rule.scoreProperty], touchpoint: rule.touchpoint ?? str(props.touchpoint), comment: str(props.comment) },
+        event: { type: 'response', ...base, survey: rule.survey, score: prop(props, rule.scoreProperty), touchpoint: rule.touchpoint ?? str(props.touchpoint), comment: str(props.comment) },
         from: { score: `properties.${rule.scoreProperty}` },
       };
     case 'lifecycle':
       return { event: { type: 'lifecycle', ...base, status: rule.status }, from: {} };
     case 'ticket':
       return {
-        event: { type: 'ticket', ...base, ticketId: str(props[rule.ticketIdProperty]), status: rule.status, touchpoint: rule.touchpoint ?? str(props.touchpoint), channel: str(props.channel) },
+        event: { type: 'ticket', ...base, ticketId: str(prop(props, rule.ticketIdProperty)), status: rule.status, touchpoint: rule.touchpoint ?? str(props.touchpoint), channel: str(props.channel) },
         from: { ticketId: `properties.${rule.ticketIdProperty}` },
       };
   }
@@ -64,8 +68,10 @@ function conventionFor(call: ReadyCall & { type: 'track' }): MappingRule | null 
   if (call.event === 'Survey Responded' && survey && SURVEYS.includes(survey)) {
     return { type: 'response', survey: survey as 'nps', scoreProperty: 'score' };
   }
-  if (LIFECYCLE_EVENTS[call.event]) return { type: 'lifecycle', status: LIFECYCLE_EVENTS[call.event] as 'started' };
-  if (TICKET_EVENTS[call.event]) return { type: 'ticket', status: TICKET_EVENTS[call.event] as 'opened', ticketIdProperty: 'ticketId' };
+  const lifecycle = LIFECYCLE_EVENTS.get(call.event as never);
+  if (lifecycle) return { type: 'lifecycle', status: lifecycle };
+  const ticket = TICKET_EVENTS.get(call.event as never);
+  if (ticket) return { type: 'ticket', status: ticket, ticketIdProperty: 'ticketId' };
   return null;
 }
 
