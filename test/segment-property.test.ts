@@ -155,7 +155,7 @@ describe('valid Segment batches', () => {
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(validCall, { minLength: 1, maxLength: 30, selector: (c) => c.messageId }), async (calls) => {
         const tag = `r${++run}:`;
-        const batch = calls.map((c) => ({ ...c, messageId: tag + c.messageId }));
+        const batch = calls.map((c): Call => ({ ...c, messageId: tag + String(c.messageId) }));
         const start = await counts(ws);
         const res = await post(ws, '/v1/batch', JSON.stringify({ batch }));
         const body = await res.json<any>();

@@ -117,7 +117,7 @@ describe('Segment Tracking API: keys, single calls, answers', () => {
     expect((await events(ws)).map((r) => r.message_id)).toEqual(['k-1', 'k-2', 'k-3']);
   });
 
-  it('Segment limits: 32 KB per call, 500 KB per batch; nothing stored over them', async () => {
+  it('Segment limits: 32 KB per call, 500 KB and 1,000 calls per batch; nothing stored over them', async () => {
     const ws = await newWorkspace('UTC');
     const big = (n: number, id: string) => track({ messageId: id, properties: { pad: 'x'.repeat(n) } });
     expect((await apiJson('/v1/track', { key: ws.keys.ingest, body: big(33_000, 'l-1') })).status).toBe(413);
@@ -126,6 +126,9 @@ describe('Segment Tracking API: keys, single calls, answers', () => {
     expect(one.body.errors.map((e: any) => e.path)).toEqual(['batch.1']);
     const many = { batch: Array.from({ length: 17 }, (_, i) => ({ type: 'track', ...big(31_000, `l-b${i}`) })) };
     expect((await apiJson('/v1/batch', { key: ws.keys.ingest, body: many })).status).toBe(413);
+    const count = await apiJson('/v1/batch', { key: ws.keys.ingest, body: { batch: Array.from({ length: 1001 }, (_, i) => ({ type: 'alias', userId: `a${i}` })) } });
+    expect(count.status).toBe(400);
+    expect(count.body.errors.map((e: any) => e.path)).toEqual(['batch']);
     expect(await events(ws)).toEqual([]);
   });
 });

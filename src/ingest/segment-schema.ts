@@ -2,6 +2,7 @@
 // and the per-workspace rules that map them onto Trayecto's events.
 import { z } from '@hono/zod-openapi';
 import { Channel, Key } from '../platform/openapi.ts';
+import { MAX_BATCH } from './event-schema.ts';
 
 /** Segment's limits: 32 KB per call, 500 KB per batch request. */
 export const MAX_CALL_BYTES = 32 * 1024;
@@ -43,8 +44,9 @@ export type SegmentCall = z.infer<typeof SegmentCall>;
 export const singleCall = (schema: typeof IdentifyCall | typeof TrackCall | typeof PageCall | typeof ScreenCall) =>
   withCustomer(schema.extend({ type: schema.shape.type.optional(), writeKey: z.string().optional() }));
 
+// As on /v1/events: at most 1,000 per request (the SDKs flush far sooner, at 15 by default).
 export const SegmentBatch = z
-  .looseObject({ batch: z.array(SegmentCall).min(1), sentAt: Instant.optional(), writeKey: z.string().optional() })
+  .looseObject({ batch: z.array(SegmentCall).min(1).max(MAX_BATCH), sentAt: Instant.optional(), writeKey: z.string().optional() })
   .openapi('SegmentBatch');
 
 export const SegmentAnswer = z
