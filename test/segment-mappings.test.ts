@@ -1,7 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, introspectWorkflowInstance, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
+import { drainId } from '../src/jobs/drain.ts';
+import { addDays, localDay } from '../src/platform/time.ts';
+import { drainState } from './drain.ts';
 import { api, apiJson, configureInventory, eventually, newWorkspace, type TestWorkspace } from './helpers.ts';
 
 const batch = (ws: TestWorkspace, calls: Record<string, unknown>[]) => apiJson('/v1/batch', { key: ws.keys.ingest, body: { batch: calls } });
@@ -131,6 +134,32 @@ describe('Segment calls go the way of /v1/events', () => {
     expect((await unmapped(ws)).map((u) => u.name)).toEqual(['page']);
     const stored = await eventually(() => rows(ws), (r) => r.length === 1);
     expect(stored.map((r) => [r.message_id, r.type, r.status])).toEqual([['q-1', 'lifecycle', 'started']]);
+  });
+
+  it('a late call starts the drain, as on /v1/events, and reaches the reports', async () => {
+    const ws = await newWorkspace('UTC');
+    const { seq } = await drainState(ws.id);
+    await using drain = await introspectWorkflowInstance(env.ROLLUPS, drainId(ws.id, seq + 1));
+    await drain.modify(async (m) => m.disableSleeps());
+    const yesterday = addDays(localDay(Date.now(), 'UTC'), -1);
+    const call = { type: 'track', userId: 'late', event: 'Survey Responded', messageId: 'late-1', properties: { survey: 'nps', score: 10 }, timestamp: `${yesterday}T10:00:00Z` };
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request('https://trayecto.test/v1/batch', {
+        method: 'POST',
+        headers: { authorization: `Basic ${btoa(`${ws.keys.ingest}:`)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ batch: [call] }),
+      }),
+      // The test suite turns this off (DRAIN_ON_INGEST = "false"); production has it on.
+      { ...env, DRAIN_ON_INGEST: 'true' },
+      ctx,
+    );
+    expect(res.status).toBe(200);
+    await waitOnExecutionContext(ctx);
+    await drain.waitForStatus('complete');
+    const r = (await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read })).body;
+    expect(r).toMatchObject({ complete: true });
+    expect(r.metrics.nps.promoters).toBe(1);
   });
 
   it('OpenAPI documents the Segment routes, the mappings and the source receiver', async () => {
