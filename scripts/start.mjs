@@ -7,7 +7,7 @@
 //  4. Creates the demo workspace "Demo — Tienda Aurora" through the API the first time (stages,
 //     touchpoints, ~90 days of events) and remembers it in `.wrangler/demo-workspace.json`;
 //     later starts check that it still exists and reuse it.
-//  5. Re-runs the rollup for the loaded days when the API has `POST /v1/rollups`.
+//  5. Starts a rollup run for the loaded days and follows it (a progress bar) to done.
 //  6. Prints the URLs and demo keys, then runs until Ctrl-C / SIGTERM.
 //
 // Only node: built-ins and global fetch; the only network peer is 127.0.0.1.
@@ -226,7 +226,9 @@ async function applyMigrations() {
 
 function startWrangler() {
   log(`Starting wrangler dev on ${BASE} (local bindings only)…`);
-  return spawnWrangler(['dev', '--local', '--ip', HOST, '--port', String(PORT), '--show-interactive-dev-session=false'], {
+  // The demo import settles within seconds: its drain need not wait the production minute.
+  const vars = ['--var', 'DRAIN_SETTLE_SECONDS:2'];
+  return spawnWrangler(['dev', '--local', '--ip', HOST, '--port', String(PORT), ...vars, '--show-interactive-dev-session=false'], {
     env: wranglerEnv(),
     label: 'wrangler',
   });
@@ -428,34 +430,45 @@ async function loadEvents(state) {
   log(`Loaded ${fmt(accepted)} events${duplicates ? ` (${fmt(duplicates)} were already stored)` : ''} in ${seconds(Date.now() - t0)}.`);
 }
 
-// Step 5: rollup, when the route exists. One call rolls up a limited number of days and
-// answers `pending` for the rest; the same call again continues where the last one stopped.
+// Step 5: a rollup run for the loaded days: POST /v1/rollups starts it (the drain Workflow
+// rolls the days up and rebuilds the reports), GET /v1/rollups/:id follows it to done.
 async function rollup(state) {
   const { from, to } = state.data;
   const t0 = Date.now();
-  const body = { from, to };
-  let days = 0;
-  for (let call = 1; call <= 50; call++) {
-    const res = await api('POST', '/v1/rollups', { key: state.keys.admin, body, timeoutMs: 600_000 });
+  const res = await api('POST', '/v1/rollups', { key: state.keys.admin, body: { from, to } });
+  if (!res.ok) {
+    warn(`POST /v1/rollups ${JSON.stringify({ from, to })} failed: ${describe(res)}. Reports stay incomplete until the hourly cron drains them.`);
+    return;
+  }
+  let run = res.body;
+  while (run.status === 'queued' || run.status === 'running') {
+    progress(`Rolling up ${from} … ${to}`, run.daysDone, run.days);
+    await sleep(500);
     if (shuttingDown) return;
-    if (res.status === 404 || res.status === 405) return;
-    if (!res.ok) {
-      warn(`POST /v1/rollups ${JSON.stringify(body)} failed: ${describe(res)}. Reports may stay empty until a rollup runs.`);
+    const next = await api('GET', `/v1/rollups/${run.id}`, { key: state.keys.admin });
+    if (!next.ok) {
+      warn(`GET /v1/rollups/${run.id} failed: ${describe(next)}.`);
       return;
     }
-    const rolled = Array.isArray(res.body?.rolledUp) ? [...res.body.rolledUp].sort() : [];
-    const pending = Number(res.body?.pending ?? 0);
-    days += rolled.length;
-    if (!(pending > 0)) break;
-    if (!rolled.length) {
-      warn(`POST /v1/rollups left ${pending} days pending and rolled up none; the hourly cron will finish them.`);
-      return;
-    }
-    log(`  … rolled up ${days} days, ${pending} pending`);
+    run = next.body;
+  }
+  progress(`Rolling up ${from} … ${to}`, run.daysDone, run.days, true);
+  if (run.status !== 'done') {
+    warn(`The rollup run failed: ${run.error ?? 'unknown error'}. The hourly cron starts another drain.`);
+    return;
   }
   state.rolledUp = true;
   writeState(state);
-  log(`Rolled up ${from} … ${to} (${days} day rollups) in ${seconds(Date.now() - t0)}.`);
+  log(`Rolled up ${from} … ${to} (${run.days} days) and rebuilt the reports in ${seconds(Date.now() - t0)}.`);
+}
+
+/** One line that redraws itself on a terminal: `label [#####.....] 12/90 days`. */
+function progress(label, done, total, last = false) {
+  const width = 30;
+  const filled = total ? Math.round((done / total) * width) : 0;
+  const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} days`;
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}${last ? '\n' : ''}`);
+  else if (last || done === 0) console.log(line);
 }
 
 async function ensureDemoWorkspace(adminToken) {

@@ -204,6 +204,8 @@ describe('dashboard in Chromium', () => {
     const s = await report<Summary>('/v1/reports/summary?period=30d');
     for (const [k, value] of HEADLINE) expect(value(s.metrics), k).not.toBeNull();
     expect(seeded.rollup.log.length).toBeGreaterThan(0);
+    // The run was followed to done: no day of the period is still waiting, and no banner says so.
+    expect((s as unknown as { complete: boolean }).complete).toBe(true);
   });
 
   it('signs in through the form: a bad key shows an error, a read key opens an HttpOnly session', async () => {

@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
   console.log(
     `[browser] wrangler dev ready in ${(ready / 1000).toFixed(1)} s at ${server.base}; ` +
       `${seeded.events} events; ${Object.entries(seeded.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}; ` +
-      `rollup: ${seeded.rollup.calls} calls${seeded.rollup.converged ? '' : ' (repeating the same range did not converge)'}`,
+      `rollup: ${seeded.rollup.calls} polls of the run`,
   );
   for (const line of seeded.rollup.log) console.log(`[browser]   rollup ${line}`);
   project.provide('seeded', seeded);

@@ -63,33 +63,23 @@ function expectStatus(res: Answer, status: number, what: string) {
 }
 
 /**
- * POST /v1/rollups {from, to} until nothing is pending. Repeating the same range is what a
- * client would do; if that stops making progress (a known problem being fixed), the calls
- * go on from the day after the last one rolled up, as `npm start` does, and the report says so.
+ * POST /v1/rollups {from, to}: the run, followed with GET /v1/rollups/:id until it is done (the
+ * drain Workflow rolls the days up and rebuilds the reports in the background).
  */
 async function rollup(base: string, adminKey: string, from: string, to: string): Promise<Seeded['rollup']> {
   const log: string[] = [];
-  let body = { from, to };
-  let converged = true;
-  let lastPending = Number.POSITIVE_INFINITY;
-  for (let call = 1; call <= 30; call++) {
-    const r = expectStatus(await api(base, 'POST', '/v1/rollups', { key: adminKey, body, timeoutMs: 120_000 }), 202, 'POST /v1/rollups');
-    const rolled: string[] = [...r.rolledUp].sort();
-    log.push(`${JSON.stringify(body)} → marked ${r.marked}, rolled up ${rolled.length} (${rolled[0] ?? '-'}…${rolled.at(-1) ?? '-'}), pending ${r.pending}`);
-    if (r.pending === 0) return { calls: call, converged, log };
-    if (r.pending >= lastPending && body.from === from && body.to === to) {
-      converged = false;
-      log.push(`repeating ${from}..${to} made no progress: going on from the day after the last rolled up`);
+  const run = expectStatus(await api(base, 'POST', '/v1/rollups', { key: adminKey, body: { from, to } }), 202, 'POST /v1/rollups');
+  log.push(`${from}..${to} → run ${run.id} ${run.status}, ${run.daysDone}/${run.days} days`);
+  for (let call = 1; call <= 1200; call++) {
+    await new Promise((r) => setTimeout(r, 250));
+    const r = expectStatus(await api(base, 'GET', `/v1/rollups/${run.id}`, { key: adminKey }), 200, 'GET /v1/rollups/:id');
+    if (r.status === 'done') {
+      log.push(`done after ${call} polls: ${r.daysDone}/${r.days} days`);
+      return { calls: call, converged: true, log };
     }
-    lastPending = r.pending;
-    if (!converged) {
-      if (!rolled.length) throw new Error(`POST /v1/rollups rolled up nothing with ${r.pending} days pending:\n${log.join('\n')}`);
-      const next = addDays(rolled.at(-1)!, 1);
-      if (next > to) break;
-      body = { from: next, to: next };
-    }
+    if (r.status === 'failed') throw new Error(`rollup run failed: ${r.error}\n${log.join('\n')}`);
   }
-  throw new Error(`POST /v1/rollups did not finish:\n${log.join('\n')}`);
+  throw new Error(`rollup run ${run.id} did not finish in 5 minutes:\n${log.join('\n')}`);
 }
 
 export async function seed(base: string, adminToken: string): Promise<Seeded> {
