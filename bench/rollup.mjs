@@ -1,7 +1,8 @@
 // Rollup: one local day holding 10k / 100k / 1M events, each in its own workspace, bulk
-// loaded into the D1 file, then rolled up by the Worker (POST /v1/rollups {from:day,to:day}
-// with an admin key — what an operator or the cron runs: dirty-day bookkeeping, the day's
-// rollup and the prebuilt reports). Baseline: the same day's aggregates as raw SQL with
+// loaded into the D1 file, then rolled up by the Worker's own code in one request (the
+// variants' bench-only POST /__drain: the drain's steps in one loop — marks, the day's rollup,
+// the lifecycle pass — then the prebuilt reports; the drain Workflow runs the same steps, see
+// bench/drain.mjs for the engine). Baseline: the same day's aggregates as raw SQL with
 // node:sqlite on the same file, run while Miniflare is stopped (it holds the file open).
 import { performance } from 'node:perf_hooks';
 import { bulkLoad } from './bulk-load.mjs';
@@ -33,7 +34,7 @@ export async function benchRollup(rt, { quick, pool, log, profileMax, budgetS })
     // Up to profileMax the timed run goes to the plain Worker and a profiled re-run follows;
     // above it (1M) there is time for one run only: the profiled variant's, within budgetS.
     const profiled = n > profileMax;
-    const run = await rollupOnce(rt, ws, day, profiled ? { prefix: '/__profiled', timeoutMs: budgetS * 1000 } : {});
+    const run = await rollupOnce(rt, ws, profiled ? { prefix: '/__profiled', timeoutMs: budgetS * 1000 } : {});
     const entry = { load, raw, memory: run.memory, workerMs: run.ms, viaProfiledVariant: profiled };
     out.sizes[n] = entry;
     if (run.timedOut) {
@@ -45,10 +46,10 @@ export async function benchRollup(rt, { quick, pool, log, profileMax, budgetS })
       await rt.start();
       continue;
     }
-    if (run.res.status !== 202 || !run.res.json?.rolledUp?.includes(day)) throw new Error(`POST /v1/rollups: ${run.res.status} ${run.res.text.slice(0, 300)}`);
+    if (run.res.status !== 200 || !run.res.json?.rolledUp?.includes(day)) throw new Error(`POST /__drain: ${run.res.status} ${run.res.text.slice(0, 300)}`);
     done.push(ws);
     entry.answer = run.res.json;
-    entry.serverTiming = serverTiming(run.res.headers['server-timing']);
+    entry.serverTiming = { rollupMs: run.res.json.rollupMs, reportsMs: run.res.json.reportsMs };
     const worker = await workerSummary(await rt.d1(), ws.id, day);
     entry.outputs = { same: Object.keys(raw.summary).every((k) => raw.summary[k] === worker[k]), worker, raw: raw.summary };
     const { rollupMs, reportsMs } = entry.serverTiming;
@@ -58,35 +59,30 @@ export async function benchRollup(rt, { quick, pool, log, profileMax, budgetS })
     );
     if (profiled) entry.profile = phases(run.sql, run.sent, run.done);
     else {
-      // Put the day back as the first run found it (its rows gone, the people-days cursor rewound).
+      // Put the day back as the first run found it (its rows gone and marked, the people-days cursor rewound).
       const d1 = await rt.d1();
       await d1.batch([
         d1.prepare('DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day = ?2').bind(ws.id, day),
         d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws.id, day),
+        d1.prepare("INSERT INTO dirty_days (workspace_id, day) VALUES (?1, ?2) ON CONFLICT DO UPDATE SET kind = 'full'").bind(ws.id, day),
         d1.prepare('UPDATE rollup_state SET people_seq = ?2 WHERE workspace_id = ?1').bind(ws.id, load.peopleSeq),
       ]);
-      const again = await rollupOnce(rt, ws, day, { prefix: '/__profiled' });
+      const again = await rollupOnce(rt, ws, { prefix: '/__profiled' });
       entry.profile = { rerun: true, ...phases(again.sql, again.sent, again.done) };
     }
   }
   return out;
 }
 
-/** POST /v1/rollups says in Server-Timing how long the days' rollup and the report rebuild took. */
-function serverTiming(header = '') {
-  const dur = (name) => Number(new RegExp(`(?:^|,)\\s*${name};dur=([\\d.]+)`).exec(header)?.[1] ?? NaN);
-  return { rollupMs: dur('rollup'), reportsMs: dur('reports') };
-}
-
-/** One POST /v1/rollups for the day, timed, with workerd's memory and the streamed statements. */
-async function rollupOnce(rt, ws, day, { prefix = '', timeoutMs } = {}) {
+/** One drain of the workspace in one request, timed, with workerd's memory and the streamed statements. */
+async function rollupOnce(rt, ws, { prefix = '/__direct', timeoutMs } = {}) {
   rt.sqlLog = [];
   const mon = monitor(() => rt.pid);
   const sent = Date.now();
   const t0 = performance.now();
   let res = null;
   try {
-    res = await rt.api('POST', `${prefix}/v1/rollups`, { key: ws.keys.admin, body: { from: day, to: day }, timeoutMs });
+    res = await rt.api('POST', `${prefix}/__drain`, { body: { ws: ws.id, tz: ws.timezone ?? TIMEZONE }, timeoutMs });
   } catch (err) {
     if (err.code !== 'BENCH_TIMEOUT') throw err;
   }
@@ -94,12 +90,14 @@ async function rollupOnce(rt, ws, day, { prefix = '', timeoutMs } = {}) {
   return { res, ms, sent, done: Date.now(), timedOut: res === null, memory: mon.stop(), sql: rt.sqlLog };
 }
 
-// Phase boundaries in the statement log: the dirty-day query ends the people-days
-// bookkeeping (markPeopleDays), the report generation bump starts the report rebuild.
+// Phase boundaries in the statement log: the query for the next full days ends the marks'
+// bookkeeping (advanceMarks), the read of the people marks starts the lifecycle pass, the
+// report generation bump with RETURNING starts the report rebuild.
 const BOUNDARIES = [
-  ['mark people days (markPeopleDays)', null],
-  ['roll up the day (rollupDay)', 'SELECT day, version FROM dirty_days'],
-  ['rebuild reports (rebuildReports)', 'UPDATE rollup_state SET report_gen = report_gen + 1'],
+  ['marks and cascades (advanceMarks)', null],
+  ['roll up the day (rollupDay)', 'SELECT d.day, d.version FROM dirty_days d'],
+  ['lifecycle pass (lifecyclePass)', "SELECT day, version FROM dirty_days WHERE workspace_id = ?1 AND kind = 'people'"],
+  ['rebuild reports (rebuildReports)', 'UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1 RETURNING'],
 ];
 
 /** Wall and SQL time per phase, and the costliest statements; `done` null: cut short at `cutAt`. */

@@ -49,7 +49,11 @@ function workers(dir, { workerOptions, queueMode }) {
   const ratelimits = Object.fromEntries(
     Object.entries(base.ratelimits ?? {}).map(([name, v]) => [name, { ...v, simple: { limit: 1_000_000_000, period: 60 } }]),
   );
-  const bindings = { ...base.bindings, ADMIN_TOKEN };
+  // Ingest does not start drains here: the ingest figures measure ingest alone, and the drain
+  // bench starts its drains with a cron tick.
+  const bindings = { ...base.bindings, ADMIN_TOKEN, DRAIN_ON_INGEST: 'false' };
+  // The drain Workflow lives in the main Worker; variants bind to it there.
+  const workflows = Object.fromEntries(Object.entries(base.workflows ?? {}).map(([k, v]) => [k, { ...v, scriptName: 'trayecto' }]));
   const app = { ...base, ratelimits, bindings, rootPath: dir, modules: true };
   // Variants produce but never consume (a queue has one consumer: the main Worker) and have no cron.
   const variant = (prefix, extra) => ({
@@ -58,12 +62,14 @@ function workers(dir, { workerOptions, queueMode }) {
     cronTriggers: [],
     name: prefix.slice(3),
     scriptPath: 'variant.js',
+    workflows,
     routes: [`*/${prefix.slice(1)}/*`],
     bindings: { ...bindings, BENCH_PREFIX: prefix, ...extra },
   });
   return [
     { ...app, name: 'trayecto', scriptPath: 'trayecto.js' },
     variant('/__profiled', { BENCH_PROFILE: '1' }),
+    variant('/__direct', {}),
     ...(queueMode ? [variant('/__queued', { INGEST_MODE: 'queue' })] : []),
     {
       name: 'baseline',
