@@ -3,7 +3,7 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { createReceiver } from './test/webhook-receiver.ts';
 
-/** Requests per ingest key per 10 s in tests (test/rate-limits.test.ts reads it). */
+/** Requests per ingest key per 10 s in tests (test/rate-limits.test.ts reads it from its binding). */
 export const TEST_INGEST_LIMIT = 500;
 
 export default defineConfig(async () => {
@@ -16,7 +16,7 @@ export default defineConfig(async () => {
           // A second, empty database for test/migrations.test.ts, which migrates it step by step.
           d1Databases: { MIGRATION_DB: 'trayecto-migration-test' },
           // Drains start from POST /v1/rollups, erasure and the cron in tests; not by themselves on ingest.
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-operator-token', WEBHOOK_RETRY_BASE_SECONDS: '0', DRAIN_ON_INGEST: 'false' },
+          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-operator-token', WEBHOOK_RETRY_BASE_SECONDS: '0', DRAIN_ON_INGEST: 'false', TEST_INGEST_LIMIT: String(TEST_INGEST_LIMIT) },
           outboundService: createReceiver(),
           // Lower than production (1,000 per 10 s) so that a test fills the window well within
           // its 10 seconds even on a slow machine; same period, so Retry-After is the same.

@@ -5,7 +5,7 @@ import { scheduledDrains } from './jobs/cron.ts';
 import { drainAfterIngest } from './jobs/drain.ts';
 import { forgetOldErasures } from './ingest/erasure.ts';
 import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters } from './ingest/queue.ts';
-import { handleDeliveries, resendStrandedDeliveries, type DeliveryMessage } from './loop/webhooks.ts';
+import { handleDeliveries, resendStrandedDeliveries, WEBHOOK_QUEUE, type DeliveryMessage } from './loop/webhooks.ts';
 
 export { RollupWorkflow } from './jobs/rollup-workflow.ts';
 
@@ -23,6 +23,10 @@ export default {
       return handleIngestBatch(batch as MessageBatch<IngestMessage>, env, (ws) => drainAfterIngest(env, guardD1(env.DB), ws));
     }
     if (batch.queue === `${INGEST_QUEUE}-dlq`) return keepDeadLetters(batch as MessageBatch<IngestMessage>, env);
-    await handleDeliveries(batch as MessageBatch<DeliveryMessage>, env, guardD1(env.DB));
+    if (batch.queue === WEBHOOK_QUEUE || batch.queue === `${WEBHOOK_QUEUE}-dlq`) {
+      return handleDeliveries(batch as MessageBatch<DeliveryMessage>, env, guardD1(env.DB));
+    }
+    // A queue bound in wrangler.toml but unknown here: fail loudly (its messages are retried).
+    throw new Error(`no consumer for queue ${batch.queue}`);
   },
 } satisfies ExportedHandler<Env>;

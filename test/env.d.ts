@@ -5,6 +5,8 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
       MIGRATION_DB: D1Database;
+      /** The ingest limiter's limit in tests (vitest.config.ts). */
+      TEST_INGEST_LIMIT: string;
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index.ts');

@@ -119,12 +119,13 @@ export const ev = {
   ticket: (o: Record<string, unknown> = {}) => ({ type: 'ticket', messageId: ev.id(), customerId: 'cust-1', ticketId: 'T-1', status: 'opened', ...o }),
 };
 
-/** Polls until `check` passes (queue consumers run asynchronously), up to ~20 s. */
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
-  let v = await read();
-  for (let i = 0; i < 100 && !check(v); i++) {
+/** Polls until `check` passes (queue consumers run asynchronously); throws after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (check(v)) return v;
+    if (Date.now() > until) throw new Error(`not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 200));
-    v = await read();
   }
-  return v;
 }

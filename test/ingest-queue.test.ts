@@ -51,7 +51,7 @@ describe('queue-buffered ingestion', () => {
     const versionOf = async () => (await env.DB.prepare('SELECT version FROM dirty_days WHERE workspace_id = ?1').bind(ws.id).first<{ version: number }>())!.version;
     const before = await versionOf();
     expect((await sendQueued(ws, { batch })).status).toBe(202);
-    await eventually(versionOf, (v) => v > before);
+    expect(await eventually(versionOf, (v) => v > before)).toBeGreaterThan(before);
     expect(await countRows('events', ws.id)).toBe(3);
   });
 
@@ -121,5 +121,12 @@ describe('queue-buffered ingestion', () => {
       { customer_id: 'gone', message_id: 'back-later' },
       { customer_id: 'stays', message_id: queued.rows[1].m },
     ]);
+  });
+});
+
+describe('queue consumers', () => {
+  it('a batch from a queue this Worker does not know fails, instead of being taken for webhook deliveries', async () => {
+    const batch = createMessageBatch('trayecto-unknown', [{ id: 'u1', timestamp: new Date(), attempts: 1, body: { deliveryId: 'dl_x' } }]);
+    await expect(worker.queue(batch, env)).rejects.toThrow('no consumer for queue trayecto-unknown');
   });
 });

@@ -1,8 +1,9 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api, apiJson, countRows, expectProblem, newWorkspace } from './helpers.ts';
 
 // As vitest.config.ts configures the ingest limiter for tests (production: 1,000 per 10 s).
-const INGEST_LIMIT = 500;
+const INGEST_LIMIT = Number(env.TEST_INGEST_LIMIT);
 
 /** Sends `request` in parallel bursts until one answers 429 (or `max` were sent). */
 async function until429(request: () => Promise<Response>, max: number): Promise<{ limited: Response | null; sent: number }> {

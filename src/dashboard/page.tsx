@@ -10,7 +10,6 @@ import type { Bounds } from './scale.ts';
 import type { Ctx, DashboardData } from './types.ts';
 
 export type { DashboardData } from './types.ts';
-export { experienceClass } from './journey.tsx';
 
 const PERCENT: Bounds = [0, 100];
 const NPS: Bounds = [-100, 100];

@@ -151,6 +151,9 @@ function disableStatements(d1: D1Database, ws: string, url: string, now: number)
 /** Seconds before retry n (1-based): base × 2^(n−1), at most an hour. */
 export const backoffSeconds = (attempts: number, base: number) => Math.min(3600, Math.round(base * 2 ** Math.max(0, attempts - 1)));
 
+/** The webhook queue's name as in wrangler.toml (dead letters: `-dlq`). */
+export const WEBHOOK_QUEUE = 'trayecto-webhooks';
+
 export async function handleDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env, d1: D1Database) {
   const deadLetters = batch.queue.endsWith('-dlq');
   const base = Number(env.WEBHOOK_RETRY_BASE_SECONDS ?? '30');

@@ -9,8 +9,9 @@ export const boundParameterStats = { max: 0 };
 
 export class TooManyParametersError extends Error {}
 
-// Wraps D1 so that every statement's bind() enforces the production limit everywhere,
-// including local dev and tests where D1 itself would accept the statement.
+// Wraps D1 so that a statement's bind() enforces the production limit everywhere, including
+// local dev and tests where D1 itself would accept it. Each entry point (fetch, scheduled, each
+// queue consumer) wraps env.DB once and hands the wrapped one down.
 export function guardD1(db: D1Database): D1Database {
   const guardStatement = (stmt: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(stmt, {

@@ -7,7 +7,7 @@ import { formatKey, hexToBytes, parseKey, randomId, randomSecret, sha256, sha256
 export type KeyInfo = { id: string; scope: Scope; createdAt: string; revokedAt: string | null };
 
 /** Makes a key; the secret exists only in the returned string. */
-export async function createKey(db: Database, workspaceId: string, scope: Scope) {
+export async function createKey(workspaceId: string, scope: Scope) {
   const id = randomId(8);
   const secret = randomSecret(32);
   const row = { id, workspaceId, scope, secretHash: await sha256Hex(secret), createdAt: Date.now() };
@@ -15,7 +15,7 @@ export async function createKey(db: Database, workspaceId: string, scope: Scope)
 }
 
 export async function insertKey(db: Database, workspaceId: string, scope: Scope) {
-  const { row, key } = await createKey(db, workspaceId, scope);
+  const { row, key } = await createKey(workspaceId, scope);
   await db.insert(apiKeys).values(row);
   return { id: row.id, key, scope };
 }
