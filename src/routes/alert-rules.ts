@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { checkRule } from '../loop/cases.ts';
 
 const RuleInput = z
@@ -23,19 +23,19 @@ const Rule = z
   })
   .openapi('AlertRule');
 const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
-const admin = { tags: ['Closed loop'], security: bearer, middleware: [requireScope('admin')] };
+const admin = { tags: ['Closed loop'] };
 
 type RuleRow = { key: string; survey: string | null; max_score: number | null; outcome: string | null; critical_only: number };
 const ruleOut = (r: RuleRow) => ({ key: r.key, survey: r.survey, maxScore: r.max_score, outcome: r.outcome, criticalOnly: !!r.critical_only });
 
 export const alertRulesRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'put',
       path: '/{key}',
       summary: 'Create or replace an alert rule: which events open a follow-up case',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { params, body: jsonRequest(RuleInput) },
       responses: { 200: json(Rule, 'The rule as stored'), ...problems(400, 401, 403, 413, 415) },
     }),
@@ -58,12 +58,11 @@ export const alertRulesRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    readRoute({
       ...admin,
       method: 'get',
       path: '/',
       summary: 'List alert rules (a read key may list)',
-      middleware: [requireScope('read')],
       responses: { 200: json(z.object({ rules: z.array(Rule) }), 'Rules by key'), ...problems(401, 403) },
     }),
     async (c) => {
@@ -75,7 +74,7 @@ export const alertRulesRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'delete',
       path: '/{key}',

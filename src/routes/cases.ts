@@ -1,11 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { localDay } from '../platform/time.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
+import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { listCases, resolveCase } from '../loop/cases.ts';
 
 const Case = z
@@ -26,26 +26,23 @@ const Case = z
 
 export const casesRoutes = createRouter()
   .openapi(
-    createRoute({
+    readRoute({
       method: 'get',
       path: '/',
       tags: ['Closed loop'],
       summary: 'Follow-up cases, newest first (up to 500)',
-      security: bearer,
-      middleware: [requireScope('read')],
       request: { query: z.object({ status: z.enum(['open', 'resolved']).optional() }) },
       responses: { 200: json(z.object({ cases: z.array(Case) }), 'Cases'), ...problems(400, 401, 403) },
     }),
     async (c) => c.json({ cases: await listCases(guardD1(c.env.DB), c.get('auth').workspaceId, c.req.valid('query').status) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: 'patch',
       path: '/{id}',
       tags: ['Closed loop'],
       summary: 'Resolve a case (its ticket resolves too); resolving again changes nothing',
-      security: bearer,
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: {
         params: z.object({ id: z.string().max(40).openapi({ param: { name: 'id', in: 'path' } }) }),
         body: jsonRequest(z.object({ status: z.literal('resolved'), note: z.string().max(2000).optional() })),

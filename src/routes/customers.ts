@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
-import { bearer, json, problems } from '../platform/openapi.ts';
+import { json, problems } from '../platform/openapi.ts';
 import { ensureDrain } from '../jobs/drain.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { eraseCustomer } from '../ingest/erasure.ts';
 
 const Erased = z
@@ -16,13 +16,11 @@ const Erased = z
   .openapi('Erased');
 
 export const customersRoutes = createRouter().openapi(
-  createRoute({
+  adminRoute({
     method: 'delete',
     path: '/{customerId}',
     tags: ['Customers'],
     summary: "Erase a customer's profile and events (right to erasure); the days they touched are rolled up again",
-    security: bearer,
-    middleware: [requireScope('admin')],
     request: { params: z.object({ customerId: z.string().min(1).max(200).openapi({ param: { name: 'customerId', in: 'path' } }) }) },
     responses: { 202: json(Erased, 'Erased; reports follow once the marked days are rolled up'), ...problems(400, 401, 403, 404) },
   }),

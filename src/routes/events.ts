@@ -1,15 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireScope } from '../workspace/auth.ts';
 import { createRouter } from '../platform/router.ts';
 import { invalid } from '../platform/problem.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
 import { IngestBody, IngestResult, type Event } from '../ingest/event-schema.ts';
 import { parseIngestBody, sizeErrors, toRows } from '../ingest/store.ts';
 import { acceptRows } from '../ingest/accept.ts';
+import { ingestRoute } from '../workspace/keyed-route.ts';
 import { drainAfterIngest } from '../jobs/drain.ts';
 
-const postEvents = createRoute({
+const postEvents = ingestRoute({
   method: 'post',
   path: '/',
   tags: ['Ingestion'],
@@ -17,8 +16,7 @@ const postEvents = createRoute({
   description:
     'Atomic: on any invalid event nothing is stored and the answer lists every bad field. ' +
     'A repeated `messageId` is counted in `duplicates` and stored once.',
-  security: bearer,
-  middleware: [requireScope('ingest'), jsonBody],
+  middleware: [jsonBody],
   request: { body: jsonRequest(IngestBody) },
   responses: {
     202: json(IngestResult, 'Stored durably (or, in queue mode, durably queued)'),

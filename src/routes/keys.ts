@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { database } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { insertKey, listKeys, revokeKey } from '../workspace/keys.ts';
 
 const Scope = z.enum(['ingest', 'read', 'admin']);
@@ -12,23 +12,23 @@ const NewKey = z.object({ id: z.string(), key: z.string().openapi({ description:
 const KeyInfo = z
   .object({ id: z.string(), scope: Scope, createdAt: z.string(), revokedAt: z.string().nullable() })
   .openapi('KeyInfo');
-const admin = { tags: ['Keys'], security: bearer, middleware: [requireScope('admin')] };
+const admin = { tags: ['Keys'] };
 
 export const keysRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'post',
       path: '/',
       summary: 'Create a key of one scope',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { body: jsonRequest(z.object({ scope: Scope })) },
       responses: { 201: json(NewKey, 'The new key, shown this once'), ...problems(400, 401, 403, 413, 415) },
     }),
     async (c) => c.json(await insertKey(database(c.env.DB), c.get('auth').workspaceId, c.req.valid('json').scope), 201),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/',
@@ -38,7 +38,7 @@ export const keysRoutes = createRouter()
     async (c) => c.json({ keys: await listKeys(database(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'delete',
       path: '/{id}',

@@ -1,11 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
 import { MappingName, MappingRule } from '../ingest/segment-schema.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { deleteMapping, getMapping, listMappings, listUnmapped, putMapping } from '../ingest/mappings.ts';
 
 const Mapping = z.object({ name: MappingName, rule: MappingRule, updatedAt: z.string() }).openapi('Mapping');
@@ -16,12 +16,12 @@ const params = z.object({
     description: 'A track event name (`Order Completed`), `page:<name>` / `screen:<name>`, or `page` / `screen` for every one',
   }),
 });
-const admin = { tags: ['Segment'], security: bearer, middleware: [requireScope('admin')] };
+const admin = { tags: ['Segment'] };
 const notFound = (name: string) => new ApiError(404, 'not-found', `No mapping named \`${name}\` in this workspace.`);
 
 export const mappingsRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/unmapped',
@@ -31,7 +31,7 @@ export const mappingsRoutes = createRouter()
     async (c) => c.json({ unmapped: await listUnmapped(guardD1(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/',
@@ -41,12 +41,12 @@ export const mappingsRoutes = createRouter()
     async (c) => c.json({ mappings: await listMappings(guardD1(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'put',
       path: '/{name}',
       summary: 'Map a Segment call name to an event (overrides the default conventions); `{type: "ignore"}` maps it to nothing',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { params, body: jsonRequest(MappingRule) },
       responses: { 200: json(Mapping, 'The rule as stored'), ...problems(400, 401, 403, 413, 415) },
     }),
@@ -56,7 +56,7 @@ export const mappingsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/{name}',
@@ -72,7 +72,7 @@ export const mappingsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'delete',
       path: '/{name}',

@@ -1,15 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { guardD1 } from '../platform/d1.ts';
 import type { AppEnv } from '../env.ts';
 import { invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { addDays, daysBetween, isValidDay, localDay } from '../platform/time.ts';
-import { requireScope } from '../workspace/auth.ts';
-import { bearer, problems } from '../platform/openapi.ts';
+import { problems } from '../platform/openapi.ts';
 import { cachedReport, standardRange, type Period } from '../publish/cache.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
+import { readRoute } from '../workspace/keyed-route.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports.ts';
 
 const MAX_DAYS = 366;
@@ -50,7 +50,7 @@ const reportResponse = (schema: z.ZodType, description: string) => ({
   304: { description: 'Not modified (If-None-Match)' },
   ...problems(400, 401, 403),
 });
-const read = { tags: ['Reports'], security: bearer, middleware: [requireScope('read')] };
+const read = { tags: ['Reports'] };
 
 async function answer(c: Context<AppEnv>, name: string, range: Range, compute: () => Promise<unknown>) {
   const { workspaceId, timezone, reportGen } = c.get('auth');
@@ -65,7 +65,7 @@ async function answer(c: Context<AppEnv>, name: string, range: Range, compute: (
 
 export const reportsRoutes = createRouter()
   .openapi(
-    createRoute({
+    readRoute({
       ...read,
       method: 'get',
       path: '/summary',
@@ -83,7 +83,7 @@ export const reportsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    readRoute({
       ...read,
       method: 'get',
       path: '/daily',
@@ -98,7 +98,7 @@ export const reportsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    readRoute({
       ...read,
       method: 'get',
       path: '/breakdown',
@@ -117,7 +117,7 @@ export const reportsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    readRoute({
       ...read,
       method: 'get',
       path: '/journey',
@@ -137,7 +137,7 @@ export const reportsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    readRoute({
       ...read,
       method: 'get',
       path: '/priorities',

@@ -1,12 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { guardD1 } from '../platform/d1.ts';
 import { ApiError, invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { addDays, daysBetween, isValidDay, localDay } from '../platform/time.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
 import { ensureDrain } from '../jobs/drain.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { getRun, openRun } from '../jobs/runs.ts';
 
 const MAX_DAYS = 366;
@@ -27,13 +27,12 @@ const yesterdayIn = (tz: string) => addDays(localDay(Date.now(), tz), -1);
 
 export const rollupsRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       method: 'post',
       path: '/',
       tags: ['Rollups'],
       summary: 'Roll up local days from..to again, before any other pending work, then rebuild the cached reports',
-      security: bearer,
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { body: jsonRequest(z.object({ from: Day, to: Day })) },
       responses: { 202: json(Run, 'The run for this range (the live one, if the same range is already running)'), ...problems(400, 401, 403, 413, 415) },
     }),
@@ -54,13 +53,11 @@ export const rollupsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: 'get',
       path: '/{id}',
       tags: ['Rollups'],
       summary: 'Follow a rollup run to done (or failed)',
-      security: bearer,
-      middleware: [requireScope('admin')],
       request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: { 200: json(Run, 'The run'), ...problems(401, 403, 404) },
     }),

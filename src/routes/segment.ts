@@ -18,6 +18,8 @@ import {
 const security: Record<string, string[]>[] = [{ bearer: [] }, { segmentWriteKey: [] }];
 const answers = { 200: json(SegmentAnswer, 'Stored (or queued); calls that mapped to nothing are counted'), ...problems(400, 401, 403, 413, 415) };
 const body = (limit: number) => jsonBodyOf(limit, { allowTextPlain: true });
+// The write key may sit in the body, so the key check runs after the body middleware: these
+// routes are plain handlers documented with registerPath, with the same `x-scope` as keyed routes.
 const writeKey = requireScope('ingest', segmentWriteKey);
 
 const postBatch = createRoute({
@@ -29,6 +31,7 @@ const postBatch = createRoute({
     'Atomic, like /v1/events: on any invalid call nothing is stored. `sentAt` corrects the client clock ' +
     '(timestamp = receivedAt − (sentAt − timestamp)); `messageId` dedupes with /v1/events.',
   security,
+  'x-scope': 'ingest',
   request: { body: jsonRequest(SegmentBatch) },
   responses: answers,
 });
@@ -72,6 +75,7 @@ for (const { type, schema } of SINGLES) {
       tags: ['Segment'],
       summary: `Segment ${type} call (at most 32 KB)`,
       security,
+      'x-scope': 'ingest',
       request: { body: jsonRequest(single) },
       responses: answers,
     }),

@@ -1,32 +1,32 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { guardD1 } from '../platform/d1.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
 
 const Settings = z
   .object({ id: z.string(), name: z.string(), timezone: z.string(), defaultOwner: z.string().nullable() })
   .openapi('WorkspaceSettings');
 type Row = { id: string; name: string; timezone: string; default_owner: string | null };
 const out = (r: Row) => ({ id: r.id, name: r.name, timezone: r.timezone, defaultOwner: r.default_owner });
-const admin = { tags: ['Configuration'], security: bearer, middleware: [requireScope('admin')] };
+const admin = { tags: ['Configuration'] };
 
 export const settingsRoutes = createRouter()
   .openapi(
-    createRoute({ ...admin, method: 'get', path: '/', summary: "This key's workspace", responses: { 200: json(Settings, 'Workspace'), ...problems(401, 403) } }),
+    adminRoute({ ...admin, method: 'get', path: '/', summary: "This key's workspace", responses: { 200: json(Settings, 'Workspace'), ...problems(401, 403) } }),
     async (c) => {
       const row = await guardD1(c.env.DB).prepare('SELECT * FROM workspaces WHERE id = ?1').bind(c.get('auth').workspaceId).first<Row>();
       return c.json(out(row!), 200);
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'patch',
       path: '/',
       summary: 'Set who receives cases at touchpoints without an owner',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { body: jsonRequest(z.object({ defaultOwner: z.string().min(1).max(200).nullable() })) },
       responses: { 200: json(Settings, 'Workspace'), ...problems(400, 401, 403, 413, 415) },
     }),

@@ -5,15 +5,15 @@ import type { Env } from '../env.ts';
 import { guardD1 } from '../platform/d1.ts';
 import { ApiError, invalid, zodErrors } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { parseJsonBytes, readLimited } from '../platform/json-body.ts';
-import { bearer, json, problems } from '../platform/openapi.ts';
+import { json, problems } from '../platform/openapi.ts';
 import { MAX_BATCH_BYTES, SegmentAnswer, SegmentBatch, SegmentCall } from '../ingest/segment-schema.ts';
 import { deleteSegmentSource, getSegmentSource, rotateSegmentSource, verifySegmentCall } from '../ingest/segment-source.ts';
 import { ingestSegment } from '../ingest/segment-ingest.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { drainAfterIngest } from '../jobs/drain.ts';
 
-const admin = { tags: ['Segment'], security: bearer, middleware: [requireScope('admin')] };
+const admin = { tags: ['Segment'] };
 const Source = z.object({ sourceId: z.string(), path: z.string().openapi({ description: 'Give Segment this URL (on your Trayecto host)' }) });
 const JSON_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;.*)?$/i;
 
@@ -32,7 +32,7 @@ async function verifiedBody(env: Env, req: Request, sourceId: string) {
 
 export const sourcesRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'post',
       path: '/segment',
@@ -43,7 +43,7 @@ export const sourcesRoutes = createRouter()
     async (c) => c.json(await rotateSegmentSource(c.env, c.get('auth').workspaceId, Date.now()), 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/segment',
@@ -57,7 +57,7 @@ export const sourcesRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'delete',
       path: '/segment',

@@ -1,25 +1,25 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { database } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { deleteStage, listStages, putStage } from '../workspace/inventory.ts';
 
 const StageInput = z.object({ name: z.string().min(1).max(100), position: z.number().int().min(0).max(1000) }).openapi('StageInput');
 const Stage = z.object({ key: Key, name: z.string(), position: z.number().int() }).openapi('Stage');
 const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
-const admin = { tags: ['Configuration'], security: bearer };
+const admin = { tags: ['Configuration'] };
 
 export const stagesRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'put',
       path: '/{key}',
       summary: 'Create or update a journey stage (awareness, research, purchase, use, after-sales…)',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { params, body: jsonRequest(StageInput) },
       responses: { 200: json(Stage, 'The stage as stored'), ...problems(400, 401, 403, 413, 415) },
     }),
@@ -29,23 +29,21 @@ export const stagesRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/',
       summary: 'List stages in journey order',
-      middleware: [requireScope('admin')],
       responses: { 200: json(z.object({ stages: z.array(Stage) }), 'Stages by position'), ...problems(401, 403) },
     }),
     async (c) => c.json({ stages: await listStages(database(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'delete',
       path: '/{key}',
       summary: 'Delete a stage that no touchpoint uses',
-      middleware: [requireScope('admin')],
       request: { params },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) },
     }),

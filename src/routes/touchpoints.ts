@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { database } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, Channel, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { Channel, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { deleteTouchpoint, listTouchpoints, putTouchpoint } from '../workspace/inventory.ts';
 
 const TouchpointInput = z
@@ -19,16 +19,16 @@ const TouchpointInput = z
   .openapi('TouchpointInput');
 const Touchpoint = TouchpointInput.extend({ key: Key }).openapi('Touchpoint');
 const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
-const admin = { tags: ['Configuration'], security: bearer };
+const admin = { tags: ['Configuration'] };
 
 export const touchpointsRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'put',
       path: '/{key}',
       summary: 'Create or update a touchpoint of the inventory',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { params, body: jsonRequest(TouchpointInput) },
       responses: { 200: json(Touchpoint, 'The touchpoint as stored'), ...problems(400, 401, 403, 413, 415) },
     }),
@@ -38,23 +38,21 @@ export const touchpointsRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/',
       summary: 'The touchpoint inventory',
-      middleware: [requireScope('admin')],
       responses: { 200: json(z.object({ touchpoints: z.array(Touchpoint) }), 'Touchpoints by key'), ...problems(401, 403) },
     }),
     async (c) => c.json({ touchpoints: await listTouchpoints(database(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'delete',
       path: '/{key}',
       summary: 'Remove a touchpoint from the inventory (its past events then show as unconfigured)',
-      middleware: [requireScope('admin')],
       request: { params },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
     }),

@@ -1,14 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { guardD1 } from '../platform/d1.ts';
 import { ApiError, invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
 import { newWebhookSecret, webhookUrlProblem } from '../loop/webhooks.ts';
+import { adminRoute } from '../workspace/keyed-route.ts';
 import { rotateWebhookSecret } from '../loop/webhook-rotation.ts';
 
-const admin = { tags: ['Closed loop'], security: bearer, middleware: [requireScope('admin')] };
+const admin = { tags: ['Closed loop'] };
 const Attempt = z.object({ attempt: z.number().int(), at: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int() });
 const Delivery = z
   .object({ id: z.string(), caseId: z.string(), status: z.string(), attempts: z.array(Attempt), createdAt: z.string(), updatedAt: z.string() })
@@ -21,12 +21,12 @@ const WebhookState = z.object({
 
 export const webhookRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'put',
       path: '/',
       summary: 'Set the webhook that receives case.opened; answers the signing secret, once',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { body: jsonRequest(z.object({ url: z.string().max(2000) })) },
       responses: { 200: json(z.object({ url: z.string(), secret: z.string() }), 'Stored; keep the secret'), ...problems(400, 401, 403, 413, 415) },
     }),
@@ -47,7 +47,7 @@ export const webhookRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/',
@@ -64,7 +64,7 @@ export const webhookRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'delete',
       path: '/',
@@ -78,7 +78,7 @@ export const webhookRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'post',
       path: '/rotate',
@@ -93,7 +93,7 @@ export const webhookRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...admin,
       method: 'get',
       path: '/deliveries',

@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
-import { bearer, json, problems } from '../platform/openapi.ts';
+import { anyKeyRoute } from '../workspace/keyed-route.ts';
+import { json, problems } from '../platform/openapi.ts';
 
 const Identity = z
   .object({
@@ -15,13 +15,11 @@ const Identity = z
 // Lets an app check the key it was configured with (any scope) without sending an event.
 // It does nothing else, which also makes it the bench's authenticated trivial route.
 export const whoamiRoutes = createRouter().openapi(
-  createRoute({
+  anyKeyRoute({
     method: 'get',
     path: '/',
     tags: ['Keys'],
     summary: 'The workspace, key id and scope of the presented key',
-    security: bearer,
-    middleware: [requireScope('any')],
     responses: { 200: json(Identity, 'The key is valid'), ...problems(401, 429) },
   }),
   (c) => {

@@ -29,6 +29,7 @@ export const workspacesRoutes = createRouter().openapi(
     tags: ['Operator'],
     summary: 'Create a workspace (operator token) with one key of each scope',
     security: bearer,
+    'x-scope': 'operator',
     middleware: [requireOperator, jsonBody],
     request: { body: jsonRequest(WorkspaceInput) },
     responses: { 201: json(NewWorkspace, 'The workspace and its keys, shown this once'), ...problems(400, 401, 413, 415) },
