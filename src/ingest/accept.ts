@@ -2,7 +2,6 @@
 // Segment Tracking API, the Segment Webhooks destination): written directly, or in queue mode
 // durably enqueued, with the same messageId dedupe, cases and webhook deliveries.
 import type { Env, Row } from '../env.ts';
-import { guardD1 } from '../platform/d1.ts';
 import { enqueueDeliveries } from '../loop/webhooks.ts';
 import { enqueueRows } from './queue.ts';
 import { storeRows } from './store.ts';
@@ -24,7 +23,7 @@ export async function acceptRows(
   rows: Row[],
   { extra = () => [], onLate }: AcceptOptions = {},
 ): Promise<Accepted> {
-  const d1 = guardD1(env.DB);
+  const d1 = env.DB;
   if (!rows.length) {
     const statements = extra(d1);
     if (statements.length) await d1.batch(statements);

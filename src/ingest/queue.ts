@@ -1,7 +1,6 @@
 // Queue-buffered ingestion (INGEST_MODE = "queue"): the edge validates and enqueues the
 // rows; this consumer writes them to D1 with the same statements and the same messageId
 // dedupe as the direct path, so a redelivered message stores nothing twice.
-import { guardD1 } from '../platform/d1.ts';
 import type { Env, IngestMessage, Row } from '../env.ts';
 import { storeRows } from './store.ts';
 import { backoffSeconds, enqueueDeliveries } from '../loop/webhooks.ts';
@@ -75,7 +74,7 @@ async function rowsToStore(env: Env, ws: string, messages: Message<IngestMessage
 async function tryStore(env: Env, ws: string, messages: Message<IngestMessage>[], rows: Rows, onLate: OnLate): Promise<boolean> {
   try {
     const all = messages.flatMap((m) => rows.get(m)!);
-    const { deliveries, late } = all.length ? await storeRows(guardD1(env.DB), ws, all) : { deliveries: [], late: false };
+    const { deliveries, late } = all.length ? await storeRows(env.DB, ws, all) : { deliveries: [], late: false };
     for (const m of messages) m.ack();
     if (deliveries.length) await enqueueDeliveries(env.WEBHOOKS, deliveries).catch((e) => console.error('enqueue', String(e)));
     if (late) await onLate(ws).catch((e) => console.error('drain not started', ws, String(e)));

@@ -1,6 +1,5 @@
 // Segment calls in, Trayecto events out, through the same storage as /v1/events.
 import type { Env } from '../env.ts';
-import { guardD1 } from '../platform/d1.ts';
 import { sha256Hex } from '../platform/crypto.ts';
 import { invalid, type FieldError } from '../platform/problem.ts';
 import { acceptRows, type AcceptOptions } from './accept.ts';
@@ -73,7 +72,7 @@ export async function ingestSegment(
   const receivedAt = Date.now();
   const errors: FieldError[] = [];
   const ready = await Promise.all(req.calls.map((_, i) => settle(req, i, receivedAt, errors)));
-  const d1 = guardD1(env.DB);
+  const d1 = env.DB;
   const rules = await rulesFor(d1, auth.workspaceId, req.calls.flatMap(ruleNames));
   const mapped = mapCalls(ready, rules, req.paths);
   errors.push(...mapped.errors);

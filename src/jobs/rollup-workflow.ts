@@ -4,7 +4,7 @@
 // replayed step changes nothing.
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import { guardD1 } from '../platform/d1.ts';
+import { guardEnv } from '../platform/d1.ts';
 import { drainStep } from '../rollup/drain.ts';
 import { abandonDrain, closeDrain, ensureDrain, heartbeat, publish, type DrainParams } from './drain.ts';
 import { failRuns, startRuns } from './runs.ts';
@@ -17,7 +17,8 @@ const ROUNDS = 4;
 export class RollupWorkflow extends WorkflowEntrypoint<Env, DrainParams> {
   async run(event: Readonly<WorkflowEvent<DrainParams>>, step: WorkflowStep) {
     const { ws, settleSeconds } = event.payload;
-    const d1 = guardD1(this.env.DB);
+    const env = guardEnv(this.env);
+    const d1 = env.DB;
     if (settleSeconds) await step.sleep('settle', `${settleSeconds} seconds`);
     const tz = await step.do('workspace', async () => {
       const row = await d1.prepare('SELECT timezone FROM workspaces WHERE id = ?1').bind(ws).first<{ timezone: string }>();
@@ -36,13 +37,13 @@ export class RollupWorkflow extends WorkflowEntrypoint<Env, DrainParams> {
           days += r.rolledUp.length;
           if (r.done) break;
         }
-        await step.do(`round ${round}: reports`, RETRY, () => publish(this.env, d1, ws, tz, Date.now()));
+        await step.do(`round ${round}: reports`, RETRY, () => publish(env, d1, ws, tz, Date.now()));
         if (await step.do(`round ${round}: close`, RETRY, () => closeDrain(d1, ws, tz, Date.now()))) return { rounds: round, days };
       }
       // Work keeps arriving: hand over to a fresh instance rather than grow this one's history.
       await step.do('hand over', RETRY, async () => {
         await abandonDrain(d1, ws);
-        return ensureDrain(this.env, d1, ws, Date.now());
+        return ensureDrain(env, d1, ws, Date.now());
       });
       return { rounds: ROUNDS, days };
     } catch (err) {

@@ -38,8 +38,14 @@ export function guardD1(db: D1Database): D1Database {
   });
 }
 
+/** Every entry point's env, with its D1 wrapped once (src/index.ts, the drain Workflow). */
+export function guardEnv<E extends { DB: D1Database }>(env: E): E {
+  return { ...env, DB: guardD1(env.DB) };
+}
+
+/** Drizzle over a D1 that an entry point has already wrapped (env.DB below guardEnv). */
 export function database(d1: D1Database) {
-  return drizzle(guardD1(d1), { schema });
+  return drizzle(d1, { schema });
 }
 
 export type Database = ReturnType<typeof database>;

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
@@ -44,7 +43,7 @@ export const alertRulesRoutes = createRouter()
       const body = c.req.valid('json');
       const rule = 'survey' in body ? { survey: body.survey, maxScore: body.maxScore } : { outcome: body.outcome, criticalOnly: body.criticalOnly };
       checkRule(rule);
-      const row = await guardD1(c.env.DB)
+      const row = await c.env.DB
         .prepare(
           `INSERT INTO alert_rules (workspace_id, "key", survey, max_score, outcome, critical_only, updated_at)
            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -66,7 +65,7 @@ export const alertRulesRoutes = createRouter()
       responses: { 200: json(z.object({ rules: z.array(Rule) }), 'Rules by key'), ...problems(401, 403) },
     }),
     async (c) => {
-      const { results } = await guardD1(c.env.DB)
+      const { results } = await c.env.DB
         .prepare('SELECT * FROM alert_rules WHERE workspace_id = ?1 ORDER BY "key"')
         .bind(c.get('auth').workspaceId)
         .all<RuleRow>();
@@ -84,7 +83,7 @@ export const alertRulesRoutes = createRouter()
     }),
     async (c) => {
       const { key } = c.req.valid('param');
-      const res = await guardD1(c.env.DB)
+      const res = await c.env.DB
         .prepare('DELETE FROM alert_rules WHERE workspace_id = ?1 AND "key" = ?2')
         .bind(c.get('auth').workspaceId, key)
         .run();

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { localDay } from '../platform/time.ts';
@@ -34,7 +33,7 @@ export const casesRoutes = createRouter()
       request: { query: z.object({ status: z.enum(['open', 'resolved']).optional() }) },
       responses: { 200: json(z.object({ cases: z.array(Case) }), 'Cases'), ...problems(400, 401, 403) },
     }),
-    async (c) => c.json({ cases: await listCases(guardD1(c.env.DB), c.get('auth').workspaceId, c.req.valid('query').status) }, 200),
+    async (c) => c.json({ cases: await listCases(c.env.DB, c.get('auth').workspaceId, c.req.valid('query').status) }, 200),
   )
   .openapi(
     adminRoute({
@@ -53,7 +52,7 @@ export const casesRoutes = createRouter()
       const { id } = c.req.valid('param');
       const { workspaceId, timezone } = c.get('auth');
       const now = Date.now();
-      const found = await resolveCase(guardD1(c.env.DB), workspaceId, id, c.req.valid('json').note ?? null, localDay(now, timezone), now);
+      const found = await resolveCase(c.env.DB, workspaceId, id, c.req.valid('json').note ?? null, localDay(now, timezone), now);
       if (!found) throw new ApiError(404, 'not-found', 'No such case in this workspace.');
       return c.json(found, 200);
     },

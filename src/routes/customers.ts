@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { json, problems } from '../platform/openapi.ts';
@@ -27,7 +26,7 @@ export const customersRoutes = createRouter().openapi(
   async (c) => {
     const { customerId } = c.req.valid('param');
     const { workspaceId, timezone } = c.get('auth');
-    const d1 = guardD1(c.env.DB);
+    const d1 = c.env.DB;
     const erased = await eraseCustomer(d1, workspaceId, timezone, customerId);
     if (!erased) throw new ApiError(404, 'not-found', 'No such customer in this workspace.');
     await ensureDrain(c.env, d1, workspaceId, Date.now());

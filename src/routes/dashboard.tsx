@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { guardD1 } from '../platform/d1.ts';
 import type { AppEnv } from '../env.ts';
 import { randomId } from '../platform/crypto.ts';
 import { problemResponse } from '../platform/problem.ts';
@@ -37,7 +36,7 @@ async function sessionWorkspace(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
   const s = await verifySession(c.env, token);
   if (!s || !token) return null;
-  const row = await guardD1(c.env.DB)
+  const row = await c.env.DB
     .prepare(
       `SELECT w.id, w.name, w.timezone FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
        WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN ('read', 'admin')
@@ -54,7 +53,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const ws = await sessionWorkspace(c);
     if (!ws) return html(c, <SignInPage error={false} t={t} f={f} lang={lang} />);
     const period = (PERIODS.includes(c.req.query('period') ?? '') ? c.req.query('period') : '30d') as Period;
-    const d1 = guardD1(c.env.DB);
+    const d1 = c.env.DB;
     const range = standardRange(period, ws.timezone);
     const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));
     // The same cached report JSON the API serves.
@@ -74,7 +73,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
     if (!sameOrigin(c)) return problemResponse(403, 'cross-origin', 'Cross-site sign-in refused.');
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const key = typeof form.key === 'string' ? form.key.trim() : '';
-    const auth = key ? await authenticate(guardD1(c.env.DB), key) : null;
+    const auth = key ? await authenticate(c.env.DB, key) : null;
     if (!auth || (auth.scope !== 'read' && auth.scope !== 'admin')) {
       return html(c, <SignInPage error={true} t={t} f={f} lang={lang} />, 401);
     }
@@ -91,7 +90,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
       return problemResponse(403, 'csrf', 'Sign-out must come from the dashboard page.');
     }
     const session = await verifySession(c.env, token);
-    if (session) await endSession(guardD1(c.env.DB), session);
+    if (session) await endSession(c.env.DB, session);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'Strict' });
     return c.redirect(`/dashboard?lang=${lang}`, 303);
   });

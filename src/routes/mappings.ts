@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
@@ -28,7 +27,7 @@ export const mappingsRoutes = createRouter()
       summary: 'Segment calls that mapped to nothing: name, calls received, last seen (most frequent first, up to 500)',
       responses: { 200: json(z.object({ unmapped: z.array(Unmapped) }), 'Unmapped call names'), ...problems(401, 403) },
     }),
-    async (c) => c.json({ unmapped: await listUnmapped(guardD1(c.env.DB), c.get('auth').workspaceId) }, 200),
+    async (c) => c.json({ unmapped: await listUnmapped(c.env.DB, c.get('auth').workspaceId) }, 200),
   )
   .openapi(
     adminRoute({
@@ -38,7 +37,7 @@ export const mappingsRoutes = createRouter()
       summary: 'The workspace mapping rules for Segment calls',
       responses: { 200: json(z.object({ mappings: z.array(Mapping) }), 'Rules by name'), ...problems(401, 403) },
     }),
-    async (c) => c.json({ mappings: await listMappings(guardD1(c.env.DB), c.get('auth').workspaceId) }, 200),
+    async (c) => c.json({ mappings: await listMappings(c.env.DB, c.get('auth').workspaceId) }, 200),
   )
   .openapi(
     adminRoute({
@@ -52,7 +51,7 @@ export const mappingsRoutes = createRouter()
     }),
     async (c) => {
       const { name } = c.req.valid('param');
-      return c.json(await putMapping(guardD1(c.env.DB), c.get('auth').workspaceId, name, c.req.valid('json'), Date.now()), 200);
+      return c.json(await putMapping(c.env.DB, c.get('auth').workspaceId, name, c.req.valid('json'), Date.now()), 200);
     },
   )
   .openapi(
@@ -66,7 +65,7 @@ export const mappingsRoutes = createRouter()
     }),
     async (c) => {
       const { name } = c.req.valid('param');
-      const found = await getMapping(guardD1(c.env.DB), c.get('auth').workspaceId, name);
+      const found = await getMapping(c.env.DB, c.get('auth').workspaceId, name);
       if (!found) throw notFound(name);
       return c.json(found, 200);
     },
@@ -82,7 +81,7 @@ export const mappingsRoutes = createRouter()
     }),
     async (c) => {
       const { name } = c.req.valid('param');
-      if (!(await deleteMapping(guardD1(c.env.DB), c.get('auth').workspaceId, name))) throw notFound(name);
+      if (!(await deleteMapping(c.env.DB, c.get('auth').workspaceId, name))) throw notFound(name);
       return c.body(null, 204);
     },
   );

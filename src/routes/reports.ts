@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { guardD1 } from '../platform/d1.ts';
 import type { AppEnv } from '../env.ts';
 import { invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
@@ -54,7 +53,7 @@ const read = { tags: ['Reports'] };
 
 async function answer(c: Context<AppEnv>, name: string, range: Range, compute: () => Promise<unknown>) {
   const { workspaceId, timezone, reportGen } = c.get('auth');
-  const { body, etag, complete } = await cachedReport(guardD1(c.env.DB), c.env.REPORTS, workspaceId, timezone, name, range, compute, reportGen);
+  const { body, etag, complete } = await cachedReport(c.env.DB, c.env.REPORTS, workspaceId, timezone, name, range, compute, reportGen);
   // An incomplete report changes as the drain goes on: clients re-ask within seconds.
   const maxAge = complete ? Number(c.env.REPORT_MAX_AGE ?? 60) : INCOMPLETE_MAX_AGE;
   const headers = { etag, 'cache-control': `private, max-age=${maxAge}`, vary: 'authorization' };
@@ -79,7 +78,7 @@ export const reportsRoutes = createRouter()
     async (c) => {
       const { workspaceId, timezone } = c.get('auth');
       const range = resolveRange(c.req.valid('query'), timezone);
-      return answer(c, 'summary', range, () => summaryReport(guardD1(c.env.DB), workspaceId, timezone, range)) as never;
+      return answer(c, 'summary', range, () => summaryReport(c.env.DB, workspaceId, timezone, range)) as never;
     },
   )
   .openapi(
@@ -94,7 +93,7 @@ export const reportsRoutes = createRouter()
     async (c) => {
       const { workspaceId, timezone } = c.get('auth');
       const range = resolveRange(c.req.valid('query'), timezone);
-      return answer(c, 'daily', range, () => dailyReport(guardD1(c.env.DB), workspaceId, timezone, range)) as never;
+      return answer(c, 'daily', range, () => dailyReport(c.env.DB, workspaceId, timezone, range)) as never;
     },
   )
   .openapi(
@@ -113,7 +112,7 @@ export const reportsRoutes = createRouter()
       const { workspaceId, timezone } = c.get('auth');
       const q = c.req.valid('query');
       const range = resolveRange(q, timezone);
-      return answer(c, `breakdown-${q.by}`, range, () => breakdownReport(guardD1(c.env.DB), workspaceId, timezone, range, q.by)) as never;
+      return answer(c, `breakdown-${q.by}`, range, () => breakdownReport(c.env.DB, workspaceId, timezone, range, q.by)) as never;
     },
   )
   .openapi(
@@ -133,7 +132,7 @@ export const reportsRoutes = createRouter()
       const range = resolveRange(q, timezone);
       const segment = q.segment ?? null;
       const name = segment === null ? 'journey' : `journey-segment-${encodeURIComponent(segment)}`;
-      return answer(c, name, range, () => journeyFor(guardD1(c.env.DB), workspaceId, timezone, range, segment)) as never;
+      return answer(c, name, range, () => journeyFor(c.env.DB, workspaceId, timezone, range, segment)) as never;
     },
   )
   .openapi(
@@ -148,6 +147,6 @@ export const reportsRoutes = createRouter()
     async (c) => {
       const { workspaceId, timezone } = c.get('auth');
       const range = resolveRange(c.req.valid('query'), timezone);
-      return answer(c, 'priorities', range, () => prioritiesFor(guardD1(c.env.DB), workspaceId, timezone, range)) as never;
+      return answer(c, 'priorities', range, () => prioritiesFor(c.env.DB, workspaceId, timezone, range)) as never;
     },
   );

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { ApiError, invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { addDays, daysBetween, isValidDay, localDay } from '../platform/time.ts';
@@ -45,7 +44,7 @@ export const rollupsRoutes = createRouter()
       if (to > yesterday) errors.push({ path: 'to', message: `only complete days roll up: to must be ${yesterday} or earlier` });
       if (daysBetween(from, to) + 1 > MAX_DAYS) errors.push({ path: 'to', message: `at most ${MAX_DAYS} days per run` });
       if (errors.length) throw invalid(errors);
-      const d1 = guardD1(c.env.DB);
+      const d1 = c.env.DB;
       const { run, created } = await openRun(d1, workspaceId, from, to, Date.now(), yesterday);
       if (created) await ensureDrain(c.env, d1, workspaceId, Date.now());
       c.header('location', `/v1/rollups/${run.id}`);
@@ -63,7 +62,7 @@ export const rollupsRoutes = createRouter()
     }),
     async (c) => {
       const { workspaceId, timezone } = c.get('auth');
-      const run = await getRun(guardD1(c.env.DB), workspaceId, c.req.valid('param').id, yesterdayIn(timezone));
+      const run = await getRun(c.env.DB, workspaceId, c.req.valid('param').id, yesterdayIn(timezone));
       if (!run) throw new ApiError(404, 'not-found', 'No such rollup run in this workspace.');
       return c.json(run, 200);
     },

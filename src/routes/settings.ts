@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
@@ -16,7 +15,7 @@ export const settingsRoutes = createRouter()
   .openapi(
     adminRoute({ ...admin, method: 'get', path: '/', summary: "This key's workspace", responses: { 200: json(Settings, 'Workspace'), ...problems(401, 403) } }),
     async (c) => {
-      const row = await guardD1(c.env.DB).prepare('SELECT * FROM workspaces WHERE id = ?1').bind(c.get('auth').workspaceId).first<Row>();
+      const row = await c.env.DB.prepare('SELECT * FROM workspaces WHERE id = ?1').bind(c.get('auth').workspaceId).first<Row>();
       return c.json(out(row!), 200);
     },
   )
@@ -31,7 +30,7 @@ export const settingsRoutes = createRouter()
       responses: { 200: json(Settings, 'Workspace'), ...problems(400, 401, 403, 413, 415) },
     }),
     async (c) => {
-      const row = await guardD1(c.env.DB)
+      const row = await c.env.DB
         .prepare('UPDATE workspaces SET default_owner = ?2 WHERE id = ?1 RETURNING *')
         .bind(c.get('auth').workspaceId, c.req.valid('json').defaultOwner)
         .first<Row>();

@@ -2,7 +2,6 @@
 // then Segment POSTs each call, signed with it, to the source's path.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from '../env.ts';
-import { guardD1 } from '../platform/d1.ts';
 import { ApiError, invalid, zodErrors } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { parseJsonBytes, readLimited } from '../platform/json-body.ts';
@@ -51,7 +50,7 @@ export const sourcesRoutes = createRouter()
       responses: { 200: json(Source.extend({ createdAt: z.string() }), 'The source'), ...problems(401, 403, 404) },
     }),
     async (c) => {
-      const found = await getSegmentSource(guardD1(c.env.DB), c.get('auth').workspaceId);
+      const found = await getSegmentSource(c.env.DB, c.get('auth').workspaceId);
       if (!found) throw new ApiError(404, 'not-found', 'No Segment source is set.');
       return c.json(found, 200);
     },
@@ -65,7 +64,7 @@ export const sourcesRoutes = createRouter()
       responses: { 204: { description: 'Removed' }, ...problems(401, 403, 404) },
     }),
     async (c) => {
-      if (!(await deleteSegmentSource(guardD1(c.env.DB), c.get('auth').workspaceId))) throw new ApiError(404, 'not-found', 'No Segment source is set.');
+      if (!(await deleteSegmentSource(c.env.DB, c.get('auth').workspaceId))) throw new ApiError(404, 'not-found', 'No Segment source is set.');
       return c.body(null, 204);
     },
   )

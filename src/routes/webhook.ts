@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { guardD1 } from '../platform/d1.ts';
 import { ApiError, invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
@@ -35,7 +34,7 @@ export const webhookRoutes = createRouter()
       const problem = webhookUrlProblem(url, c.env.WEBHOOK_ALLOW_HTTP === 'true');
       if (problem) throw invalid([{ path: 'url', message: problem }]);
       const secret = newWebhookSecret();
-      await guardD1(c.env.DB)
+      await c.env.DB
         .prepare(
           `INSERT INTO webhooks (workspace_id, url, secret, created_at) VALUES (?1, ?2, ?3, ?4)
            ON CONFLICT (workspace_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, created_at = excluded.created_at,
@@ -55,7 +54,7 @@ export const webhookRoutes = createRouter()
       responses: { 200: json(WebhookState, 'Current webhook'), ...problems(401, 403) },
     }),
     async (c) => {
-      const row = await guardD1(c.env.DB)
+      const row = await c.env.DB
         .prepare('SELECT url, disabled_at FROM webhooks WHERE workspace_id = ?1')
         .bind(c.get('auth').workspaceId)
         .first<{ url: string; disabled_at: number | null }>();
@@ -72,7 +71,7 @@ export const webhookRoutes = createRouter()
       responses: { 204: { description: 'Removed' }, ...problems(401, 403, 404) },
     }),
     async (c) => {
-      const res = await guardD1(c.env.DB).prepare('DELETE FROM webhooks WHERE workspace_id = ?1').bind(c.get('auth').workspaceId).run();
+      const res = await c.env.DB.prepare('DELETE FROM webhooks WHERE workspace_id = ?1').bind(c.get('auth').workspaceId).run();
       if (!res.meta.changes) throw new ApiError(404, 'not-found', 'No webhook is set.');
       return c.body(null, 204);
     },
@@ -87,7 +86,7 @@ export const webhookRoutes = createRouter()
       responses: { 200: json(z.object({ secret: z.string(), previousSecretValidUntil: z.string() }), 'Rotated; keep the new secret'), ...problems(401, 403, 404) },
     }),
     async (c) => {
-      const rotated = await rotateWebhookSecret(guardD1(c.env.DB), c.get('auth').workspaceId, Date.now());
+      const rotated = await rotateWebhookSecret(c.env.DB, c.get('auth').workspaceId, Date.now());
       if (!rotated) throw new ApiError(404, 'not-found', 'No webhook is set.');
       return c.json(rotated, 200);
     },
@@ -101,7 +100,7 @@ export const webhookRoutes = createRouter()
       responses: { 200: json(z.object({ deliveries: z.array(Delivery) }), 'Deliveries'), ...problems(401, 403) },
     }),
     async (c) => {
-      const d1 = guardD1(c.env.DB);
+      const d1 = c.env.DB;
       const { results } = await d1
         .prepare(
           `SELECT d.id, d.case_id, d.status, d.created_at, d.updated_at,

@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { guardD1 } from '../platform/d1.ts';
 import type { AppEnv, Env, Scope } from '../env.ts';
 import { parseKey, sha256Hex, timingSafeEqualText } from '../platform/crypto.ts';
 import { ApiError } from '../platform/problem.ts';
@@ -31,7 +30,7 @@ export const requireScope = (scope: Scope | 'any', from: KeySource = bearerKey) 
   createMiddleware<AppEnv>(async (c, next) => {
     const presented = from.read(c);
     if (!presented) throw unauthorized(from.hint);
-    const [auth, limited] = await Promise.all([authenticate(guardD1(c.env.DB), presented), overLimit(c.env, presented)]);
+    const [auth, limited] = await Promise.all([authenticate(c.env.DB, presented), overLimit(c.env, presented)]);
     if (!auth) throw unauthorized('The key is unknown or revoked.');
     if (scope !== 'any' && !GRANTS[auth.scope].includes(scope)) {
       throw new ApiError(403, 'forbidden', `This endpoint needs a key with the \`${scope}\` scope; this key has \`${auth.scope}\`.`);
