@@ -34,7 +34,8 @@ export type Env = {
   API_LIMITER?: RateLimit;
 };
 
-export type Scope = 'ingest' | 'read' | 'admin';
+export const SCOPES = ['ingest', 'read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 /** `reportGen`: the workspace's report generation, read with the key (see publish/cache.ts). */
 export type AuthContext = { workspaceId: string; keyId: string; scope: Scope; timezone: string; reportGen: number };

@@ -83,6 +83,20 @@ describe('one event costs a bounded amount of work', () => {
   });
 });
 
+describe('marks', () => {
+  it('an event on a day marked for the lifecycle pass only makes it a full day again', async () => {
+    const ws = await newWorkspace('UTC');
+    const day = addDays(today(), -5);
+    await env.DB.prepare("INSERT INTO dirty_days (workspace_id, day, kind) VALUES (?1, ?2, 'people')").bind(ws.id, day).run();
+    await send(ws, { type: 'response', messageId: 'on-people-day', customerId: 'c1', survey: 'nps', score: 10, timestamp: `${day}T10:00:00Z` });
+    const mark = await env.DB.prepare('SELECT kind, version FROM dirty_days WHERE workspace_id = ?1 AND day = ?2').bind(ws.id, day).first();
+    expect(mark).toEqual({ kind: 'full', version: 2 });
+    await drainAll(guardD1(env.DB), ws.id, 'UTC', Date.now());
+    const { days } = await dailyReport(guardD1(env.DB), ws.id, 'UTC', { from: day, to: day });
+    expect(days[0].metrics.nps.promoters).toBe(1);
+  });
+});
+
 describe('ingest starts the drain', () => {
   it('late events start a drain that waits for the import to settle, then rolls it up', async () => {
     const ws = await newWorkspace('UTC');

@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { Metrics } from '../metrics/definitions.ts';
+import { PERIODS } from '../platform/time.ts';
 import { Cases } from './cases.tsx';
 import { LineChart } from './charts.tsx';
 import { Headline } from './headline.tsx';
@@ -26,7 +27,7 @@ const Header: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang }) => {
       {/* On a wide screen: top right, on the title's row (layout.tsx). */}
       <div class="tools">
         <nav aria-label={t.period}>
-          {(['7d', '30d', '90d'] as const).map((p) => (
+          {PERIODS.map((p) => (
             <a href={`/dashboard?period=${p}&lang=${lang}`} aria-current={p === d.period ? 'page' : undefined}>
               {t.last(Number.parseInt(p))}
             </a>

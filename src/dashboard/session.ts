@@ -2,6 +2,7 @@
 // key itself) and a random session id. Every request re-checks that the key is still active
 // and that the session was not signed out, so revoking the key or signing out ends it at once.
 import type { Env } from '../env.ts';
+import { base64url, fromBase64url, hmacKey } from '../platform/crypto.ts';
 
 const enc = new TextEncoder();
 export const SESSION_COOKIE = 'trayecto_session';
@@ -9,19 +10,15 @@ export const SESSION_SECONDS = 12 * 3600;
 
 export type Session = { ws: string; kid: string; sid: string; exp: number };
 
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
-
-async function hmacKey(env: Env): Promise<CryptoKey> {
+function sessionKey(env: Env): Promise<CryptoKey> {
   // A dedicated SESSION_SECRET when set; otherwise one derived from the operator secret.
-  const material = env.SESSION_SECRET ?? `trayecto-session:${env.ADMIN_TOKEN}`;
-  return crypto.subtle.importKey('raw', enc.encode(material), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return hmacKey(env.SESSION_SECRET ?? `trayecto-session:${env.ADMIN_TOKEN}`, 'SHA-256', ['sign', 'verify']);
 }
 
 export async function signSession(env: Env, s: Session): Promise<string> {
-  const body = b64url(enc.encode(JSON.stringify(s)));
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(env), enc.encode(body)));
-  return `${body}.${b64url(mac)}`;
+  const body = base64url(enc.encode(JSON.stringify(s)));
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await sessionKey(env), enc.encode(body)));
+  return `${body}.${base64url(mac)}`;
 }
 
 export async function verifySession(env: Env, token: string | undefined, now = Date.now()): Promise<Session | null> {
@@ -29,9 +26,9 @@ export async function verifySession(env: Env, token: string | undefined, now = D
   const [body, mac] = token.split('.');
   if (!body || !mac) return null;
   try {
-    const ok = await crypto.subtle.verify('HMAC', await hmacKey(env), fromB64url(mac), enc.encode(body));
+    const ok = await crypto.subtle.verify('HMAC', await sessionKey(env), fromBase64url(mac), enc.encode(body));
     if (!ok) return null;
-    const s = JSON.parse(new TextDecoder().decode(fromB64url(body))) as Session;
+    const s = JSON.parse(new TextDecoder().decode(fromBase64url(body))) as Session;
     const valid = typeof s.exp === 'number' && s.exp * 1000 > now && [s.ws, s.kid, s.sid].every((v) => typeof v === 'string');
     return valid ? s : null;
   } catch {
@@ -49,6 +46,6 @@ export async function endSession(d1: D1Database, s: Session, now = Date.now()) {
 
 /** A per-session token for the sign-out form (the cookie is SameSite=Strict as well). */
 export async function csrfToken(env: Env, session: string): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(env), enc.encode(`csrf:${session}`)));
-  return b64url(mac).slice(0, 32);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await sessionKey(env), enc.encode(`csrf:${session}`)));
+  return base64url(mac).slice(0, 32);
 }

@@ -1,3 +1,4 @@
+import type { Period } from '../platform/time.ts';
 import type { Metrics } from '../metrics/definitions.ts';
 import type { Formatters, Lang, Texts } from './i18n.ts';
 
@@ -5,7 +6,7 @@ export type DashboardData = {
   workspace: string;
   /** The workspace's IANA timezone: days and times on the page are its local ones. */
   timezone: string;
-  period: '7d' | '30d' | '90d';
+  period: Period;
   summary: { from: string; to: string; timezone: string; metrics: Metrics; previous: { metrics: Metrics }; complete: boolean; pendingDays: number };
   daily: { days: { day: string; metrics: Metrics }[] };
   journey: { stages: any[]; unconfigured: any[] };

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { SCOPES } from '../env.ts';
 
 export const CHANNELS = ['web', 'mobile', 'store', 'email', 'phone', 'chat', 'social', 'other'] as const;
 
@@ -20,7 +21,7 @@ export const apiKeys = sqliteTable(
   {
     id: text('id').primaryKey(),
     workspaceId: text('workspace_id').notNull(),
-    scope: text('scope', { enum: ['ingest', 'read', 'admin'] }).notNull(),
+    scope: text('scope', { enum: SCOPES }).notNull(),
     // SHA-256 (hex) of the key's secret part; the key itself is never stored.
     secretHash: text('secret_hash').notNull(),
     createdAt: integer('created_at').notNull(),

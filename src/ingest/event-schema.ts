@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { Channel, Key } from '../platform/openapi.ts';
+import { SCORE_RANGE, SURVEYS } from '../metrics/definitions.ts';
 
 export const MAX_BATCH = 1000;
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -40,13 +41,12 @@ export const InteractionEvent = z.object({
   properties: Obj.optional(),
 });
 
-const SCORE_RANGE = { nps: [0, 10], csat: [1, 5], ces: [1, 7] } as const;
 
 export const ResponseEvent = z
   .object({
     type: z.literal('response'),
     ...base,
-    survey: z.enum(['nps', 'csat', 'ces']),
+    survey: z.enum(SURVEYS),
     score: z.number().int(),
     touchpoint: Key.optional(),
     comment: z.string().max(5000).optional(),

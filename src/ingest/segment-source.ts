@@ -9,14 +9,12 @@
 // of the database alone reveals no shared secret and a sealed value moved to another
 // workspace does not open.
 import type { Env } from '../env.ts';
-import { hexToBytes, randomId, randomSecret } from '../platform/crypto.ts';
+import { fromBase64, hexToBytes, hmacKey, randomId, randomSecret, toBase64 } from '../platform/crypto.ts';
 
 const enc = new TextEncoder();
 const SOURCE_ID = /^src_[0-9a-f]{24}$/;
 const SIGNATURE = /^[0-9a-f]{40}$/i;
 
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
 
 // Derived once per isolate: the receiver is unauthenticated until the signature is checked,
 // so its cost per request stays one indexed read and one AES-GCM open.
@@ -42,13 +40,13 @@ async function deriveSealingKey(material: string): Promise<CryptoKey> {
 async function seal(env: Env, ws: string, secret: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: enc.encode(ws) }, await sealingKey(env), enc.encode(secret));
-  return `${b64(iv)}.${b64(new Uint8Array(sealed))}`;
+  return `${toBase64(iv)}.${toBase64(new Uint8Array(sealed))}`;
 }
 
 async function open(env: Env, ws: string, sealed: string): Promise<string | null> {
   const [iv, data] = sealed.split('.');
   try {
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64(iv), additionalData: enc.encode(ws) }, await sealingKey(env), unb64(data));
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(iv), additionalData: enc.encode(ws) }, await sealingKey(env), fromBase64(data));
     return new TextDecoder().decode(plain);
   } catch {
     return null;
@@ -92,7 +90,7 @@ export async function verifySegmentCall(env: Env, sourceId: string, signature: s
   if (!row) return null;
   const secret = await open(env, row.workspace_id, row.secret_sealed);
   if (secret === null) return null;
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-1' }, false, ['verify']);
+  const key = await hmacKey(secret, 'SHA-1', ['verify']);
   const ok = await crypto.subtle.verify('HMAC', key, hexToBytes(signature.trim()), body);
   return ok ? { workspaceId: row.workspace_id, timezone: row.timezone } : null;
 }

@@ -3,6 +3,7 @@ import { localDay } from '../platform/time.ts';
 import { caseStatements } from '../loop/cases.ts';
 import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
 import type { Row } from '../env.ts';
+import { markDaysSql } from '../rollup/dirty-days.ts';
 
 export type { Row };
 
@@ -100,10 +101,8 @@ ON CONFLICT (workspace_id, customer_id) DO UPDATE SET
   identified_at = max(coalesce(customers.identified_at, excluded.identified_at), coalesce(excluded.identified_at, customers.identified_at)),
   first_seen_at = min(customers.first_seen_at, excluded.first_seen_at)`;
 
-const MARK_DIRTY = `
-INSERT INTO dirty_days (workspace_id, day)
-SELECT DISTINCT ?1, j.value->>'d' FROM json_each(?2) j WHERE true
-ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1`;
+// The days of the rows, `full`: a day already marked `people` must now be re-aggregated too.
+const MARK_DIRTY = markDaysSql('full', "j.value->>'d'");
 
 // Late events make their days pending at once: the report generation moves on (cached reports
 // would still say complete) and a late lifecycle event notes the first day whose active customers

@@ -10,7 +10,7 @@ import { abandonDrain, closeDrain, ensureDrain, heartbeat, publish, type DrainPa
 import { failRuns, startRuns } from './runs.ts';
 
 const RETRY: WorkflowStepConfig = { retries: { limit: 5, delay: '2 seconds', backoff: 'exponential' }, timeout: '5 minutes' };
-/** Steps per round before the reports are rebuilt anyway (an instance may hold at most 1,024 steps). */
+/** Steps per round before the reports are rebuilt anyway (an instance holds at most 1,024 steps on the Free plan, 10,000 on Paid). */
 const STEPS_PER_ROUND = 200;
 const ROUNDS = 4;
 

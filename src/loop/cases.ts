@@ -1,6 +1,7 @@
 // Follow-up cases: alert rules are matched inside the ingest batch, so a case opens in the
 // same transaction as its event, once per messageId (a unique index), whatever the retries.
 import { invalid } from '../platform/problem.ts';
+import { SCORE_RANGE, type SURVEYS } from '../metrics/definitions.ts';
 
 export type Rule = { key: string; survey: string | null; maxScore: number | null; outcome: string | null; criticalOnly: boolean };
 
@@ -54,12 +55,9 @@ export function caseStatements(d1: D1Database, ws: string, rows: string, now: nu
   ];
 }
 
-const SCORE_MAX = { nps: 10, csat: 5, ces: 7 } as const;
-
-export function checkRule(rule: { survey?: string; maxScore?: number }) {
+export function checkRule(rule: { survey?: (typeof SURVEYS)[number]; maxScore?: number }) {
   if (rule.survey && rule.maxScore !== undefined) {
-    const max = SCORE_MAX[rule.survey as keyof typeof SCORE_MAX];
-    const min = rule.survey === 'nps' ? 0 : 1;
+    const [min, max] = SCORE_RANGE[rule.survey];
     if (rule.maxScore < min || rule.maxScore > max) {
       throw invalid([{ path: 'maxScore', message: `for ${rule.survey} a maxScore is from ${min} to ${max}` }]);
     }

@@ -3,6 +3,8 @@
 // the delivery id and the attempt's timestamp as well as the body, so a captured delivery
 // cannot be replayed past the receiver's tolerance (5 minutes in the official libraries).
 
+import { fromBase64, hmacKey, toBase64 } from '../platform/crypto.ts';
+
 const enc = new TextEncoder();
 
 /** How long a rotated-out secret keeps signing beside the new one. */
@@ -11,18 +13,14 @@ export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 // Cloudflare Queues delay a retry by at most 12 hours.
 const MAX_RETRY_DELAY_SECONDS = 12 * 3600;
 
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-
 /** `whsec_` and standard base64 of 32 random bytes: the form the official libraries decode. */
 export const newWebhookSecret = () => `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 
-function secretBytes(secret: string): Uint8Array {
-  return Uint8Array.from(atob(secret.replace(/^whsec_/, '')), (ch) => ch.charCodeAt(0));
-}
+const secretBytes = (secret: string): Uint8Array => fromBase64(secret.replace(/^whsec_/, ''));
 
 /** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` with one secret. */
 export async function signatureV1(secret: string, id: string, timestamp: number, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await hmacKey(secretBytes(secret), 'SHA-256', ['sign']);
   const mac = await crypto.subtle.sign('HMAC', key, enc.encode(`${id}.${timestamp}.${body}`));
   return `v1,${toBase64(new Uint8Array(mac))}`;
 }

@@ -1,6 +1,10 @@
 // The SPEC's metric definitions as pure functions of counts. Every rate is rounded to two
 // decimals, half away from zero, and is null when its denominator is 0.
 
+/** Surveys and the scores each takes (integers, both ends included). */
+export const SURVEYS = ['nps', 'csat', 'ces'] as const;
+export const SCORE_RANGE: Record<(typeof SURVEYS)[number], readonly [number, number]> = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
+
 /** The dimensions every metric is broken down by ('all': the whole workspace). */
 export type Dim = 'all' | 'touchpoint' | 'channel' | 'stage' | 'segment';
 
@@ -26,6 +30,14 @@ export const ADDITIVE_FIELDS: (keyof Additive)[] = [
   'npsPromoters', 'npsPassives', 'npsDetractors', 'csatResponses', 'csatSatisfied', 'cesResponses', 'cesSum',
   'cesEasy', 'intCount', 'intSuccess', 'intFailure', 'intAbandoned', 'intNegative', 'sentSum', 'sentCount',
 ];
+
+/** The daily_metrics column of each additive count. */
+export const ADDITIVE_COLUMNS: Record<keyof Additive, string> = {
+  npsPromoters: 'nps_promoters', npsPassives: 'nps_passives', npsDetractors: 'nps_detractors',
+  csatResponses: 'csat_responses', csatSatisfied: 'csat_satisfied', cesResponses: 'ces_responses', cesSum: 'ces_sum',
+  cesEasy: 'ces_easy', intCount: 'int_count', intSuccess: 'int_success', intFailure: 'int_failure',
+  intAbandoned: 'int_abandoned', intNegative: 'int_negative', sentSum: 'sent_sum', sentCount: 'sent_count',
+};
 
 export const zeroAdditive = (): Additive => Object.fromEntries(ADDITIVE_FIELDS.map((f) => [f, 0])) as Additive;
 

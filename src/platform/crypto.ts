@@ -2,10 +2,24 @@ import type { Scope } from '../env.ts';
 
 const enc = new TextEncoder();
 
-function base64url(bytes: Uint8Array): string {
+/** Standard base64 (with padding). */
+export function toBase64(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(s);
+}
+
+/** Standard base64 (throws on a malformed string). */
+export const fromBase64 = (s: string): Uint8Array => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+
+/** URL-safe base64 without padding (RFC 4648 §5). */
+export const base64url = (bytes: Uint8Array): string => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+export const fromBase64url = (s: string): Uint8Array => fromBase64(s.replace(/-/g, '+').replace(/_/g, '/'));
+
+/** An HMAC key over raw secret bytes (or the UTF-8 of a text secret). */
+export function hmacKey(secret: string | Uint8Array, hash: 'SHA-1' | 'SHA-256', usages: ('sign' | 'verify')[]): Promise<CryptoKey> {
+  const raw = typeof secret === 'string' ? enc.encode(secret) : secret;
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash }, false, usages);
 }
 
 export function randomId(bytes = 8): string {

@@ -1,5 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { CHANNELS } from '../db/schema.ts';
+import { isValidDay } from './time.ts';
+
+/** A local calendar day. */
+export const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
 
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 

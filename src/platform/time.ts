@@ -65,9 +65,32 @@ export function dayStart(day: string, tz: string): number {
 }
 
 /** Half-open instant range [start, end) covering local days from..to inclusive. */
+import type { FieldError } from './problem.ts';
+
 /** An inclusive range of local days, YYYY-MM-DD. */
 export type Range = { from: string; to: string };
 
 export function periodBounds(from: string, to: string, tz: string): { start: number; end: number } {
   return { start: dayStart(from, tz), end: dayStart(addDays(to, 1), tz) };
+}
+
+/** The standard periods: the last N complete local days, ending yesterday. */
+export const STANDARD_PERIODS = { '7d': 7, '30d': 30, '90d': 90 } as const;
+export type Period = keyof typeof STANDARD_PERIODS;
+export const PERIODS = Object.keys(STANDARD_PERIODS) as Period[];
+/** The longest explicit range of a report or a rollup run. */
+export const MAX_RANGE_DAYS = 366;
+
+export function standardRange(period: Period, tz: string, now = Date.now()): Range {
+  const to = addDays(localDay(now, tz), -1);
+  return { from: addDays(to, -(STANDARD_PERIODS[period] - 1)), to };
+}
+
+/** What is wrong with an explicit range of complete days (from ≤ to ≤ yesterday, at most MAX_RANGE_DAYS). */
+export function rangeErrors(range: Range, yesterday: string, at: { from: string; to: string }): FieldError[] {
+  const errors: FieldError[] = [];
+  if (range.from > range.to) errors.push({ path: at.from, message: 'from must not be after to' });
+  if (range.to > yesterday) errors.push({ path: at.to, message: `only complete days: to must be ${yesterday} or earlier` });
+  if (daysBetween(range.from, range.to) + 1 > MAX_RANGE_DAYS) errors.push({ path: at.to, message: `a range spans at most ${MAX_RANGE_DAYS} days` });
+  return errors;
 }

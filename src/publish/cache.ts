@@ -3,7 +3,7 @@
 // and old keys simply expire. Nothing relies on KV deletes.
 import { sha256Hex } from '../platform/crypto.ts';
 import { Memo } from '../platform/memo.ts';
-import { addDays, localDay, periodBounds } from '../platform/time.ts';
+import { addDays, localDay, periodBounds, PERIODS, standardRange } from '../platform/time.ts';
 import { pendingIn } from '../rollup/dirty-days.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
@@ -11,15 +11,9 @@ import { PeriodFacts } from '../reports/period-facts.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports.ts';
 
 const TTL_SECONDS = 8 * 24 * 3600;
-export const STANDARD_PERIODS = { '7d': 7, '30d': 30, '90d': 90 } as const;
-export type Period = keyof typeof STANDARD_PERIODS;
 
 export type Cached = { body: string; etag: string; complete: boolean };
 
-export function standardRange(period: Period, tz: string, now = Date.now()): Range {
-  const to = addDays(localDay(now, tz), -1);
-  return { from: addDays(to, -(STANDARD_PERIODS[period] - 1)), to };
-}
 
 // Hot reads skip D1 and KV: a workspace's generation is trusted for a few seconds (its
 // reports are served with max-age 60 anyway, and a rebuild in this isolate updates it at
@@ -103,7 +97,7 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
   const gen = row?.report_gen ?? 0;
   generations.set(ws, gen);
   const facts = new PeriodFacts(d1);
-  const ranges = (Object.keys(STANDARD_PERIODS) as Period[]).map((period) => standardRange(period, tz, now));
+  const ranges = PERIODS.map((period) => standardRange(period, tz, now));
   // Who was active when, for every period and the one before it (summary's `previous`), in one pass.
   await facts.prefetchLifecycle(ws, ranges.flatMap((r) => [r, previousRange(r)]).map((r) => periodBounds(r.from, r.to, tz)));
   // A period's reports run side by side: D1 answers one query at a time, but the JavaScript

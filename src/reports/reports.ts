@@ -2,7 +2,7 @@
 // counts are summed, distinct customers counted, customers and tickets evaluated exactly
 // for the period's instants.
 import { addDays, daysBetween, periodBounds, type Range } from '../platform/time.ts';
-import { ADDITIVE_FIELDS, buildMetrics, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
+import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, buildMetrics, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
 import { sumLifecycle } from '../rollup/lifecycle.ts';
 import { aggregateLoop, aggregateTickets } from '../rollup/tickets.ts';
 import { PeriodFacts } from './period-facts.ts';
@@ -11,14 +11,8 @@ export type { Range };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
 export type By = (typeof BREAKDOWNS)[number];
 
-const COLUMNS: Record<keyof Additive, string> = {
-  npsPromoters: 'nps_promoters', npsPassives: 'nps_passives', npsDetractors: 'nps_detractors',
-  csatResponses: 'csat_responses', csatSatisfied: 'csat_satisfied', cesResponses: 'ces_responses', cesSum: 'ces_sum',
-  cesEasy: 'ces_easy', intCount: 'int_count', intSuccess: 'int_success', intFailure: 'int_failure',
-  intAbandoned: 'int_abandoned', intNegative: 'int_negative', sentSum: 'sent_sum', sentCount: 'sent_count',
-};
-const SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${COLUMNS[f]}) AS ${f}`).join(', ');
-const PLAIN = ADDITIVE_FIELDS.map((f) => `${COLUMNS[f]} AS ${f}`).join(', ');
+const SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${ADDITIVE_COLUMNS[f]}) AS ${f}`).join(', ');
+const PLAIN = ADDITIVE_FIELDS.map((f) => `${ADDITIVE_COLUMNS[f]} AS ${f}`).join(', ');
 
 /** Metrics per dimension key ('' = none; for dim `all` the one key is ''). */
 export async function metricsFor(

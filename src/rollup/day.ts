@@ -2,7 +2,7 @@
 // batch deletes the day's rows, inserts the new ones and turns the day's `full` mark into a
 // `people` mark (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
 import { dayStart, addDays } from '../platform/time.ts';
-import type { Dim } from '../metrics/definitions.ts';
+import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, type Additive, type Dim } from '../metrics/definitions.ts';
 import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
@@ -35,23 +35,25 @@ const DIM_KEYS: Record<string, string> = {
 };
 const DIM_NAMES = Object.keys(DIM_KEYS);
 
-const COUNTS: [string, string][] = [
-  ['nps_promoters', "count(CASE WHEN type = 'response' AND survey = 'nps' AND score >= 9 THEN 1 END)"],
-  ['nps_passives', "count(CASE WHEN type = 'response' AND survey = 'nps' AND score BETWEEN 7 AND 8 THEN 1 END)"],
-  ['nps_detractors', "count(CASE WHEN type = 'response' AND survey = 'nps' AND score <= 6 THEN 1 END)"],
-  ['csat_responses', "count(CASE WHEN type = 'response' AND survey = 'csat' THEN 1 END)"],
-  ['csat_satisfied', "count(CASE WHEN type = 'response' AND survey = 'csat' AND score >= 4 THEN 1 END)"],
-  ['ces_responses', "count(CASE WHEN type = 'response' AND survey = 'ces' THEN 1 END)"],
-  ['ces_sum', "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score END), 0)"],
-  ['ces_easy', "count(CASE WHEN type = 'response' AND survey = 'ces' AND score >= 5 THEN 1 END)"],
-  ['int_count', "count(CASE WHEN type = 'interaction' THEN 1 END)"],
-  ['int_success', "count(CASE WHEN type = 'interaction' AND outcome = 'success' THEN 1 END)"],
-  ['int_failure', "count(CASE WHEN type = 'interaction' AND outcome = 'failure' THEN 1 END)"],
-  ['int_abandoned', "count(CASE WHEN type = 'interaction' AND outcome = 'abandoned' THEN 1 END)"],
-  ['int_negative', "count(CASE WHEN type = 'interaction' AND (outcome IN ('failure', 'abandoned') OR sentiment < 0) THEN 1 END)"],
-  ['sent_sum', "coalesce(SUM(CASE WHEN type = 'interaction' THEN sentiment END), 0)"],
-  ['sent_count', "count(CASE WHEN type = 'interaction' THEN sentiment END)"],
-];
+// How the day's events make each additive count (ADDITIVE_COLUMNS names its column).
+const COUNT_OF: Record<keyof Additive, string> = {
+  npsPromoters: "count(CASE WHEN type = 'response' AND survey = 'nps' AND score >= 9 THEN 1 END)",
+  npsPassives: "count(CASE WHEN type = 'response' AND survey = 'nps' AND score BETWEEN 7 AND 8 THEN 1 END)",
+  npsDetractors: "count(CASE WHEN type = 'response' AND survey = 'nps' AND score <= 6 THEN 1 END)",
+  csatResponses: "count(CASE WHEN type = 'response' AND survey = 'csat' THEN 1 END)",
+  csatSatisfied: "count(CASE WHEN type = 'response' AND survey = 'csat' AND score >= 4 THEN 1 END)",
+  cesResponses: "count(CASE WHEN type = 'response' AND survey = 'ces' THEN 1 END)",
+  cesSum: "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score END), 0)",
+  cesEasy: "count(CASE WHEN type = 'response' AND survey = 'ces' AND score >= 5 THEN 1 END)",
+  intCount: "count(CASE WHEN type = 'interaction' THEN 1 END)",
+  intSuccess: "count(CASE WHEN type = 'interaction' AND outcome = 'success' THEN 1 END)",
+  intFailure: "count(CASE WHEN type = 'interaction' AND outcome = 'failure' THEN 1 END)",
+  intAbandoned: "count(CASE WHEN type = 'interaction' AND outcome = 'abandoned' THEN 1 END)",
+  intNegative: "count(CASE WHEN type = 'interaction' AND (outcome IN ('failure', 'abandoned') OR sentiment < 0) THEN 1 END)",
+  sentSum: "coalesce(SUM(CASE WHEN type = 'interaction' THEN sentiment END), 0)",
+  sentCount: "count(CASE WHEN type = 'interaction' THEN sentiment END)",
+};
+const COUNTS = ADDITIVE_FIELDS.map((f): [string, string] => [ADDITIVE_COLUMNS[f], COUNT_OF[f]]);
 
 // Two levels: the day's events are counted once per finest group (touchpoint, channel, stage,
 // segment, emotion: a few hundred groups), and only those groups fan out to the dimensions

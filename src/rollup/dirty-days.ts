@@ -13,12 +13,13 @@ const PEOPLE_CHUNK = 2000;
 const PEOPLE_CHUNKS_PER_CALL = 20;
 
 // A `full` mark wins over a `people` one; every mark bumps the version so that a rollup that
-// read the day before clears nothing. Binds ?1 workspace, ?2 JSON array of days.
-const markDays = (kind: MarkKind) => `
-INSERT INTO dirty_days (workspace_id, day, kind) SELECT ?1, value, '${kind}' FROM json_each(?2) WHERE true
+// read the day before clears nothing. Binds ?1 workspace, ?2 a JSON array: of days, or (with
+// `day` = "j.value->>'d'") of ingest rows.
+export const markDaysSql = (kind: MarkKind, day = 'j.value') => `
+INSERT INTO dirty_days (workspace_id, day, kind) SELECT DISTINCT ?1, ${day}, '${kind}' FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, day) DO UPDATE SET version = version + 1${kind === 'full' ? ", kind = 'full'" : ''}`;
-export const MARK_FULL = markDays('full');
-export const MARK_PEOPLE = markDays('people');
+const MARK_FULL = markDaysSql('full');
+const MARK_PEOPLE = markDaysSql('people');
 
 export function dayRange(from: string, to: string): string[] {
   const n = daysBetween(from, to);

@@ -5,10 +5,11 @@ import { jsonBody } from '../platform/json-body.ts';
 import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { checkRule } from '../loop/cases.ts';
+import { SURVEYS } from '../metrics/definitions.ts';
 
 const RuleInput = z
   .union([
-    z.object({ survey: z.enum(['nps', 'csat', 'ces']), maxScore: z.number().int() }).strict(),
+    z.object({ survey: z.enum(SURVEYS), maxScore: z.number().int() }).strict(),
     z.object({ outcome: z.enum(['failure', 'abandoned']), criticalOnly: z.boolean().default(false) }).strict(),
   ])
   .openapi('AlertRuleInput', { description: 'A response at or below maxScore, or an interaction with that outcome' });

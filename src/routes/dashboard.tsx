@@ -6,12 +6,12 @@ import { randomId } from '../platform/crypto.ts';
 import { problemResponse } from '../platform/problem.ts';
 import { listCases } from '../loop/cases.ts';
 import { authenticate } from '../workspace/keys.ts';
-import { cachedReport, standardRange, standardReports, type Period } from '../publish/cache.ts';
+import { cachedReport, standardReports } from '../publish/cache.ts';
+import { PERIODS, standardRange, type Period } from '../platform/time.ts';
 import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../dashboard/session.ts';
 import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
 import { formatters, pickLang, texts } from '../dashboard/i18n.ts';
 
-const PERIODS = ['7d', '30d', '90d'];
 
 function language(c: Context<AppEnv>) {
   const lang = pickLang(c.req.query('lang'), c.req.header('accept-language'));
@@ -52,7 +52,8 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const { lang, t, f } = language(c);
     const ws = await sessionWorkspace(c);
     if (!ws) return html(c, <SignInPage error={false} t={t} f={f} lang={lang} />);
-    const period = (PERIODS.includes(c.req.query('period') ?? '') ? c.req.query('period') : '30d') as Period;
+    const asked = c.req.query('period') as Period | undefined;
+    const period: Period = asked && PERIODS.includes(asked) ? asked : '30d';
     const d1 = c.env.DB;
     const range = standardRange(period, ws.timezone);
     const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));

@@ -6,8 +6,9 @@ import { jsonBody } from '../platform/json-body.ts';
 import { json, jsonRequest, problems } from '../platform/openapi.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
 import { insertKey, listKeys, revokeKey } from '../workspace/keys.ts';
+import { SCOPES } from '../env.ts';
 
-const Scope = z.enum(['ingest', 'read', 'admin']);
+const Scope = z.enum(SCOPES);
 const NewKey = z.object({ id: z.string(), key: z.string().openapi({ description: 'Shown once; stored only as a hash' }), scope: Scope }).openapi('NewKey');
 const KeyInfo = z
   .object({ id: z.string(), scope: Scope, createdAt: z.string(), revokedAt: z.string().nullable() })

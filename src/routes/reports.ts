@@ -3,18 +3,16 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { addDays, daysBetween, isValidDay, localDay } from '../platform/time.ts';
-import { problems } from '../platform/openapi.ts';
-import { cachedReport, standardRange, type Period } from '../publish/cache.ts';
+import { addDays, localDay, PERIODS, rangeErrors, standardRange, type Period } from '../platform/time.ts';
+import { Day, problems } from '../platform/openapi.ts';
+import { cachedReport } from '../publish/cache.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { readRoute } from '../workspace/keyed-route.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports.ts';
 
-const MAX_DAYS = 366;
-const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
 const RangeQuery = z.object({
-  period: z.enum(['7d', '30d', '90d']).optional().openapi({ description: 'The last 7/30/90 complete local days, ending yesterday' }),
+  period: z.enum(PERIODS as [Period, ...Period[]]).optional().openapi({ description: 'The last 7/30/90 complete local days, ending yesterday' }),
   from: Day.optional().openapi({ description: 'First local day (with `to`)' }),
   to: Day.optional().openapi({ description: 'Last local day, at most yesterday' }),
 });
@@ -23,14 +21,11 @@ const RangeQuery = z.object({
 export function resolveRange(q: z.infer<typeof RangeQuery>, tz: string, now = Date.now()): Range {
   if (q.period && (q.from || q.to)) throw invalid([{ path: 'query.period', message: 'give either period or from/to, not both' }]);
   if (!q.from !== !q.to) throw invalid([{ path: q.from ? 'query.to' : 'query.from', message: 'from and to go together' }]);
-  if (!q.from || !q.to) return standardRange((q.period ?? '30d') as Period, tz, now);
-  const yesterday = addDays(localDay(now, tz), -1);
-  const errors = [];
-  if (q.from > q.to) errors.push({ path: 'query.from', message: 'from must not be after to' });
-  if (q.to > yesterday) errors.push({ path: 'query.to', message: `reports cover complete days only: to must be ${yesterday} or earlier` });
-  if (daysBetween(q.from, q.to) + 1 > MAX_DAYS) errors.push({ path: 'query.to', message: `a range spans at most ${MAX_DAYS} days` });
+  if (!q.from || !q.to) return standardRange(q.period ?? '30d', tz, now);
+  const range = { from: q.from, to: q.to };
+  const errors = rangeErrors(range, addDays(localDay(now, tz), -1), { from: 'query.from', to: 'query.to' });
   if (errors.length) throw invalid(errors);
-  return { from: q.from, to: q.to };
+  return range;
 }
 
 /** `Cache-Control: max-age` of a report whose days are not all rolled up yet. */

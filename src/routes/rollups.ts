@@ -1,15 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError, invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { addDays, daysBetween, isValidDay, localDay } from '../platform/time.ts';
+import { addDays, localDay, rangeErrors } from '../platform/time.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { json, jsonRequest, problems } from '../platform/openapi.ts';
+import { Day, json, jsonRequest, problems } from '../platform/openapi.ts';
 import { ensureDrain } from '../jobs/drain.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
 import { getRun, openRun } from '../jobs/runs.ts';
 
-const MAX_DAYS = 366;
-const Day = z.string().refine(isValidDay, 'must be a date YYYY-MM-DD');
 const Run = z
   .object({
     id: z.string(),
@@ -39,10 +37,7 @@ export const rollupsRoutes = createRouter()
       const { from, to } = c.req.valid('json');
       const { workspaceId, timezone } = c.get('auth');
       const yesterday = yesterdayIn(timezone);
-      const errors = [];
-      if (from > to) errors.push({ path: 'from', message: 'from must not be after to' });
-      if (to > yesterday) errors.push({ path: 'to', message: `only complete days roll up: to must be ${yesterday} or earlier` });
-      if (daysBetween(from, to) + 1 > MAX_DAYS) errors.push({ path: 'to', message: `at most ${MAX_DAYS} days per run` });
+      const errors = rangeErrors({ from, to }, yesterday, { from: 'from', to: 'to' });
       if (errors.length) throw invalid(errors);
       const d1 = c.env.DB;
       const { run, created } = await openRun(d1, workspaceId, from, to, Date.now(), yesterday);

@@ -2,12 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { createRouter } from '../platform/router.ts';
 import { anyKeyRoute } from '../workspace/keyed-route.ts';
 import { json, problems } from '../platform/openapi.ts';
+import { SCOPES } from '../env.ts';
 
 const Identity = z
   .object({
     workspaceId: z.string(),
     keyId: z.string(),
-    scope: z.enum(['ingest', 'read', 'admin']),
+    scope: z.enum(SCOPES),
     timezone: z.string().openapi({ description: "The workspace's timezone: local days are counted in it" }),
   })
   .openapi('KeyIdentity');
