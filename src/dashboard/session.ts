@@ -49,3 +49,19 @@ export async function csrfToken(env: Env, session: string): Promise<string> {
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await sessionKey(env), enc.encode(`csrf:${session}`)));
   return base64url(mac).slice(0, 32);
 }
+
+/**
+ * The workspace a session opens, with its report generation (read with it, so the page never
+ * trusts a stale one); null once its key is revoked, no longer reads, or the session ended.
+ */
+export async function sessionWorkspaceOf(d1: D1Database, s: Session) {
+  return d1
+    .prepare(
+      `SELECT w.id, w.name, w.timezone, coalesce(r.report_gen, 0) AS reportGen
+       FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id LEFT JOIN rollup_state r ON r.workspace_id = w.id
+       WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN ('read', 'admin')
+         AND NOT EXISTS (SELECT 1 FROM ended_sessions e WHERE e.sid = ?3)`,
+    )
+    .bind(s.kid, s.ws, s.sid)
+    .first<{ id: string; name: string; timezone: string; reportGen: number }>();
+}

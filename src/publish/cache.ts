@@ -15,20 +15,11 @@ const TTL_SECONDS = 8 * 24 * 3600;
 export type Cached = { body: string; etag: string; complete: boolean };
 
 
-// Hot reads skip D1 and KV: a workspace's generation is trusted for a few seconds (its
-// reports are served with max-age 60 anyway, and a rebuild in this isolate updates it at
-// once), and a report body is kept by its versioned key, under which it never changes.
-const generations = new Memo<number>(5_000, 10_000);
-// Sized in UTF-16 code units × 2 (how V8 may hold them), within 8 MiB of a 128 MB isolate.
+// Hot reads skip KV: a report body is kept in the isolate by its versioned key, under which it
+// never changes. The generation itself is never cached: every caller reads it with its key or
+// session (one query), so a late event's new generation is seen at once.
 const bodies = new Memo<Cached>(10 * 60_000, 2_000, 8 * 1024 * 1024);
 
-export async function reportGeneration(d1: D1Database, ws: string): Promise<number> {
-  const known = generations.get(ws);
-  if (known !== undefined) return known;
-  const row = await d1.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ report_gen: number }>();
-  generations.set(ws, row?.report_gen ?? 0);
-  return row?.report_gen ?? 0;
-}
 
 const cacheKey = (ws: string, gen: number, name: string, range: Range) => `report/${ws}/${gen}/${name}/${range.from}/${range.to}`;
 
@@ -51,10 +42,7 @@ async function store(kv: KVNamespace, key: string, value: { complete: boolean })
   return cached;
 }
 
-/**
- * The cached report, or computed from the rollup tables and cached on a miss. `generation`: the
- * one read with the request's key (always current); without it, the isolate's memo.
- */
+/** The cached report, or computed from the rollup tables and cached on a miss. `generation`: read with the request's key or session. */
 export async function cachedReport(
   d1: D1Database,
   kv: KVNamespace,
@@ -63,9 +51,9 @@ export async function cachedReport(
   name: string,
   range: Range,
   compute: () => Promise<unknown>,
-  generation?: number,
+  generation: number,
 ): Promise<Cached> {
-  const key = cacheKey(ws, generation ?? (await reportGeneration(d1, ws)), name, range);
+  const key = cacheKey(ws, generation, name, range);
   const inMemory = bodies.get(key);
   if (inMemory) return inMemory;
   const hit = await kv.getWithMetadata<{ etag: string; complete?: boolean }>(key, 'text');
@@ -95,7 +83,6 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
     .bind(ws)
     .first<{ report_gen: number }>();
   const gen = row?.report_gen ?? 0;
-  generations.set(ws, gen);
   const facts = new PeriodFacts(d1);
   const ranges = PERIODS.map((period) => standardRange(period, tz, now));
   // Who was active when, for every period and the one before it (summary's `previous`), in one pass.

@@ -5,6 +5,7 @@ import { jsonBody } from '../platform/json-body.ts';
 import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { checkRule } from '../loop/cases.ts';
+import { deleteRule, listRules, putRule } from '../loop/alert-rules.ts';
 import { SURVEYS } from '../metrics/definitions.ts';
 
 const RuleInput = z
@@ -25,8 +26,6 @@ const Rule = z
 const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const admin = { tags: ['Closed loop'] };
 
-type RuleRow = { key: string; survey: string | null; max_score: number | null; outcome: string | null; critical_only: number };
-const ruleOut = (r: RuleRow) => ({ key: r.key, survey: r.survey, maxScore: r.max_score, outcome: r.outcome, criticalOnly: !!r.critical_only });
 
 export const alertRulesRoutes = createRouter()
   .openapi(
@@ -44,17 +43,7 @@ export const alertRulesRoutes = createRouter()
       const body = c.req.valid('json');
       const rule = 'survey' in body ? { survey: body.survey, maxScore: body.maxScore } : { outcome: body.outcome, criticalOnly: body.criticalOnly };
       checkRule(rule);
-      const row = await c.env.DB
-        .prepare(
-          `INSERT INTO alert_rules (workspace_id, "key", survey, max_score, outcome, critical_only, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-           ON CONFLICT (workspace_id, "key") DO UPDATE SET survey = excluded.survey, max_score = excluded.max_score,
-             outcome = excluded.outcome, critical_only = excluded.critical_only, updated_at = excluded.updated_at
-           RETURNING *`,
-        )
-        .bind(c.get('auth').workspaceId, key, rule.survey ?? null, rule.maxScore ?? null, rule.outcome ?? null, rule.criticalOnly ? 1 : 0, Date.now())
-        .first<RuleRow>();
-      return c.json(ruleOut(row!), 200);
+      return c.json(await putRule(c.env.DB, c.get('auth').workspaceId, key, rule, Date.now()), 200);
     },
   )
   .openapi(
@@ -66,11 +55,7 @@ export const alertRulesRoutes = createRouter()
       responses: { 200: json(z.object({ rules: z.array(Rule) }), 'Rules by key'), ...problems(401, 403) },
     }),
     async (c) => {
-      const { results } = await c.env.DB
-        .prepare('SELECT * FROM alert_rules WHERE workspace_id = ?1 ORDER BY "key"')
-        .bind(c.get('auth').workspaceId)
-        .all<RuleRow>();
-      return c.json({ rules: results.map(ruleOut) }, 200);
+      return c.json({ rules: await listRules(c.env.DB, c.get('auth').workspaceId) }, 200);
     },
   )
   .openapi(
@@ -84,11 +69,7 @@ export const alertRulesRoutes = createRouter()
     }),
     async (c) => {
       const { key } = c.req.valid('param');
-      const res = await c.env.DB
-        .prepare('DELETE FROM alert_rules WHERE workspace_id = ?1 AND "key" = ?2')
-        .bind(c.get('auth').workspaceId, key)
-        .run();
-      if (!res.meta.changes) throw new ApiError(404, 'not-found', `No alert rule \`${key}\` in this workspace.`);
+      if (!(await deleteRule(c.env.DB, c.get('auth').workspaceId, key))) throw new ApiError(404, 'not-found', `No alert rule \`${key}\` in this workspace.`);
       return c.body(null, 204);
     },
   );

@@ -8,7 +8,7 @@ import { listCases } from '../loop/cases.ts';
 import { authenticate } from '../workspace/keys.ts';
 import { cachedReport, standardReports } from '../publish/cache.ts';
 import { PERIODS, standardRange, type Period } from '../platform/time.ts';
-import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession } from '../dashboard/session.ts';
+import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf } from '../dashboard/session.ts';
 import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
 import { formatters, pickLang, texts } from '../dashboard/i18n.ts';
 
@@ -36,15 +36,8 @@ async function sessionWorkspace(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
   const s = await verifySession(c.env, token);
   if (!s || !token) return null;
-  const row = await c.env.DB
-    .prepare(
-      `SELECT w.id, w.name, w.timezone FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
-       WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN ('read', 'admin')
-         AND NOT EXISTS (SELECT 1 FROM ended_sessions e WHERE e.sid = ?3)`,
-    )
-    .bind(s.kid, s.ws, s.sid)
-    .first<{ id: string; name: string; timezone: string }>();
-  return row ? { ...row, token } : null;
+  const ws = await sessionWorkspaceOf(c.env.DB, s);
+  return ws ? { ...ws, token } : null;
 }
 
 export const dashboardRoutes = new Hono<AppEnv>()
@@ -58,7 +51,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const range = standardRange(period, ws.timezone);
     const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));
     // The same cached report JSON the API serves.
-    const read = async (name: string) => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, name, range, builders.get(name)!)).body);
+    const read = async (name: string) => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, name, range, builders.get(name)!, ws.reportGen)).body);
     const [summary, daily, journey, priorities, cases] = await Promise.all([
       read('summary'),
       read('daily'),
