@@ -17,11 +17,27 @@ const timestamp = z.iso
 
 const base = {
   messageId: z.string().min(1).max(100),
-  customerId: z.string().min(1).max(200),
+  // `.` and `..` could never be erased through DELETE /v1/customers/:customerId (URL paths normalise them).
+  customerId: z.string().min(1).max(200).refine((id) => id !== '.' && id !== '..', 'a customerId cannot be `.` or `..`'),
   timestamp,
 };
 
-const Obj = z.record(z.string().max(200), z.unknown());
+// JSON.parse keeps a `__proto__` key as an own property, but copying the object drops it:
+// refused, so that nothing sent is silently lost.
+// (A walk with its own stack: nesting as deep as 32 KiB allows must not overflow the call stack.)
+function hasProtoKey(root: unknown): boolean {
+  const todo = [root];
+  while (todo.length) {
+    const v = todo.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Object.hasOwn(v, '__proto__')) return true;
+    todo.push(...Object.values(v));
+  }
+  return false;
+}
+const Obj = z
+  .custom<Record<string, unknown>>((v) => !hasProtoKey(v), 'a `__proto__` key is not allowed (at any depth)')
+  .pipe(z.record(z.string().max(200), z.unknown()));
 
 export const IdentifyEvent = z.object({
   type: z.literal('identify'),

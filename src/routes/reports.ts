@@ -10,6 +10,7 @@ import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { readRoute } from '../workspace/keyed-route.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports.ts';
+import { sha256Hex } from '../platform/crypto.ts';
 
 const RangeQuery = z.object({
   period: z.enum(PERIODS as [Period, ...Period[]]).optional().openapi({ description: 'The last 7/30/90 complete local days, ending yesterday' }),
@@ -126,7 +127,8 @@ export const reportsRoutes = createRouter()
       const q = c.req.valid('query');
       const range = resolveRange(q, timezone);
       const segment = q.segment ?? null;
-      const name = segment === null ? 'journey' : `journey-segment-${encodeURIComponent(segment)}`;
+      // The segment is hashed into the cache key: KV keys hold at most 512 bytes, a segment 100 characters of any script.
+      const name = segment === null ? 'journey' : `journey-segment-${(await sha256Hex(segment)).slice(0, 32)}`;
       return answer(c, name, range, () => journeyFor(c.env.DB, workspaceId, timezone, range, segment)) as never;
     },
   )

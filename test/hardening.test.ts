@@ -1,0 +1,74 @@
+// Points found by probing the running service (issue: hardening), each with a test that failed
+// on the code before it.
+import { env } from 'cloudflare:workers';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { apiJson, countRows, newWorkspace, sendRaw } from './helpers.ts';
+
+describe('stored webhook URLs', () => {
+  it('are stored parsed: CR/LF and tabs in the given URL never reach D1', async () => {
+    const ws = await newWorkspace();
+    const put = await apiJson('/v1/webhook', { method: 'PUT', key: ws.keys.admin, body: { url: 'https://hooks.example.com/a\r\nb\tc' } });
+    expect(put.status).toBe(200);
+    expect(put.body.url).toBe('https://hooks.example.com/abc');
+    const row = await env.DB.prepare('SELECT url FROM webhooks WHERE workspace_id = ?1').bind(ws.id).first<{ url: string }>();
+    expect(row!.url).toBe('https://hooks.example.com/abc');
+  });
+});
+
+describe('ingest refuses what it would silently lose or could never erase', () => {
+  it('customerId `.` or `..` is a 400 at its path, and nothing is stored', async () => {
+    const ws = await newWorkspace();
+    for (const id of ['.', '..']) {
+      const r = await apiJson('/v1/events', { key: ws.keys.ingest, body: { batch: [{ type: 'identify', messageId: `ok-${id}`, customerId: 'fine' }, { type: 'identify', messageId: 'dot', customerId: id }] } });
+      expect(r.status).toBe(400);
+      expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual(['batch.1.customerId']);
+    }
+    expect(await countRows('events', ws.id)).toBe(0);
+  });
+
+  it('a `__proto__` key in traits or properties, at any depth, is a 400 and nothing is stored', async () => {
+    const ws = await newWorkspace();
+    const bodies = [
+      '{"type":"identify","messageId":"p1","customerId":"c1","traits":{"__proto__":{"admin":true}}}',
+      '{"type":"interaction","messageId":"p2","customerId":"c1","touchpoint":"web","properties":{"cart":[{"__proto__":1}]}}',
+    ];
+    for (const raw of bodies) {
+      const r = await sendRaw(ws, raw);
+      expect(r.status, raw).toBe(400);
+      const body = (await r.json()) as { errors: { path: string; message: string }[] };
+      expect(body.errors[0].message).toContain('__proto__');
+    }
+    expect(await countRows('events', ws.id)).toBe(0);
+  });
+
+  it('deeply nested properties are answered, not a 5xx', async () => {
+    const ws = await newWorkspace();
+    const deep = `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`;
+    const r = await sendRaw(ws, `{"type":"interaction","messageId":"d1","customerId":"c1","touchpoint":"web","properties":${deep}}`);
+    expect(r.status).toBeLessThan(500);
+  });
+});
+
+describe('report parameters', () => {
+  it('a journey narrowed to a long segment of accented characters is answered (its KV key is hashed)', async () => {
+    const ws = await newWorkspace();
+    const segment = 'ñ'.repeat(100);
+    const r = await apiJson(`/v1/reports/journey?period=7d&segment=${encodeURIComponent(segment)}`, { key: ws.keys.read });
+    expect(r.status).toBe(200);
+    expect(r.body.segment).toBe(segment);
+  });
+
+  it('no generated value of any report parameter gets a 5xx', async () => {
+    const ws = await newWorkspace();
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('7d', '30d', '2026-02-30', '9999-12-31', '', 'touchpoint'));
+    const reports = ['summary', 'daily', 'breakdown', 'journey', 'priorities', 'nope'];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...reports), fc.dictionary(fc.constantFrom('period', 'from', 'to', 'by', 'segment', 'x'), text, { maxKeys: 4 }), async (report, params) => {
+        const r = await apiJson(`/v1/reports/${report}?${new URLSearchParams(params)}`, { key: ws.keys.read });
+        expect(r.status, JSON.stringify(params)).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
