@@ -72,3 +72,27 @@ describe('report parameters', () => {
     );
   });
 });
+
+describe('the last admin key', () => {
+  it('cannot be revoked (409): the workspace would be locked out for good; with a second admin key it can', async () => {
+    const ws = await newWorkspace();
+    const { body: keys } = await apiJson('/v1/keys', { key: ws.keys.admin });
+    const adminId = keys.keys.find((k: { scope: string }) => k.scope === 'admin').id;
+    const refused = await apiJson(`/v1/keys/${adminId}`, { method: 'DELETE', key: ws.keys.admin });
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toContain('last-admin-key');
+    expect((await apiJson('/v1/whoami', { key: ws.keys.admin })).status).toBe(200);
+    const second = await apiJson('/v1/keys', { key: ws.keys.admin, body: { scope: 'admin' } });
+    expect((await apiJson(`/v1/keys/${adminId}`, { method: 'DELETE', key: second.body.key })).status).toBe(204);
+    // Two admins revoking each other at once: one succeeds, the other is refused (its own key is
+    // gone, 401, or it would remove the last admin key, 409), and an admin key stays.
+    const third = await apiJson('/v1/keys', { key: second.body.key, body: { scope: 'admin' } });
+    const results = await Promise.all([
+      apiJson(`/v1/keys/${second.body.id}`, { method: 'DELETE', key: third.body.key }),
+      apiJson(`/v1/keys/${third.body.id}`, { method: 'DELETE', key: second.body.key }),
+    ]);
+    expect(results.filter((r) => r.status === 204)).toHaveLength(1);
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM api_keys WHERE workspace_id = ?1 AND scope = 'admin' AND revoked_at IS NULL").bind(ws.id).first<{ n: number }>();
+    expect(left!.n).toBe(1);
+  });
+});

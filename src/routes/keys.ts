@@ -45,13 +45,13 @@ export const keysRoutes = createRouter()
       path: '/{id}',
       summary: 'Revoke a key; it stops working at once',
       request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404) },
+      responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404, 409) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await revokeKey(database(c.env.DB), c.get('auth').workspaceId, id))) {
-        throw new ApiError(404, 'not-found', `No active key \`${id}\` in this workspace.`);
-      }
+      const result = await revokeKey(c.env.DB, c.get('auth').workspaceId, id);
+      if (result === 'missing') throw new ApiError(404, 'not-found', `No active key \`${id}\` in this workspace.`);
+      if (result === 'last-admin') throw new ApiError(409, 'last-admin-key', 'This is the workspace\'s only active admin key: create another admin key first.');
       return c.body(null, 204);
     },
   );

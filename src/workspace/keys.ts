@@ -51,12 +51,22 @@ export async function listKeys(db: Database, workspaceId: string): Promise<KeyIn
   }));
 }
 
-/** Revokes a key of this workspace; false when there is none with that id here. */
-export async function revokeKey(db: Database, workspaceId: string, id: string): Promise<boolean> {
-  const res = await db
-    .update(apiKeys)
-    .set({ revokedAt: Date.now() })
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return res.length > 0;
+// One statement, so that two admins revoking each other's keys at once cannot both succeed and
+// leave the workspace without an admin key (nothing but the operator could mint one then).
+const REVOKE = `
+UPDATE api_keys SET revoked_at = ?3 WHERE id = ?2 AND workspace_id = ?1 AND revoked_at IS NULL
+  AND (scope <> 'admin' OR (SELECT COUNT(*) FROM api_keys WHERE workspace_id = ?1 AND scope = 'admin' AND revoked_at IS NULL) > 1)
+RETURNING id`;
+
+/**
+ * Revokes a key of this workspace: 'revoked', 'missing' (no active key with that id here) or
+ * 'last-admin' (the workspace's only active admin key is kept).
+ */
+export async function revokeKey(d1: D1Database, workspaceId: string, id: string): Promise<'revoked' | 'missing' | 'last-admin'> {
+  if (await d1.prepare(REVOKE).bind(workspaceId, id, Date.now()).first()) return 'revoked';
+  const live = await d1
+    .prepare('SELECT scope FROM api_keys WHERE id = ?2 AND workspace_id = ?1 AND revoked_at IS NULL')
+    .bind(workspaceId, id)
+    .first<{ scope: Scope }>();
+  return live ? 'last-admin' : 'missing';
 }
