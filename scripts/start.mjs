@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: runs Trayecto locally with a ready-to-explore demo workspace.
 //
-//  1. Makes sure `.dev.vars` (git-ignored) holds a random ADMIN_TOKEN.
+//  1. Makes sure `.dev.vars` (git-ignored) holds a random ADMIN_TOKEN and SESSION_SECRET.
 //  2. Applies the D1 migrations to the local database.
 //  3. Starts `wrangler dev` on http://127.0.0.1:8787 (local bindings only) and streams its output.
 //  4. Creates the demo workspace "Demo — Tienda Aurora" through the API the first time (stages,
@@ -173,29 +173,34 @@ function warnIfNotIgnored(file) {
   if (r.status === 1) warn(`${rel(file)} is not git-ignored: add it to .gitignore so that its secrets never get committed.`);
 }
 
-function ensureAdminToken() {
+/** A random secret `name` in .dev.vars, written once (the Worker refuses weak or missing ones). */
+function ensureSecret(name) {
   let text = '';
   try {
     text = fs.readFileSync(DEV_VARS, 'utf8');
   } catch (err) {
     if (err.code !== 'ENOENT') throw new StartError(`Cannot read ${rel(DEV_VARS)}: ${err.message}`);
   }
-  const existing = parseDotenv(text).ADMIN_TOKEN;
+  const existing = parseDotenv(text)[name];
   if (existing) {
-    log(`Using ADMIN_TOKEN from ${rel(DEV_VARS)}.`);
+    log(`Using ${name} from ${rel(DEV_VARS)}.`);
   } else {
-    const token = randomBytes(32).toString('base64url');
-    const line = `ADMIN_TOKEN=${token}\n`;
+    const line = `${name}=${randomBytes(32).toString('base64url')}\n`;
     try {
       if (text) fs.appendFileSync(DEV_VARS, `${text.endsWith('\n') ? '' : '\n'}${line}`);
       else fs.writeFileSync(DEV_VARS, `# Local secrets for \`wrangler dev\` (git-ignored). Created by \`npm start\`.\n${line}`, { mode: 0o600 });
     } catch (err) {
       throw new StartError(`Cannot write ${rel(DEV_VARS)}: ${err.message}`);
     }
-    log(`${text ? 'Added' : 'Created'} a random ADMIN_TOKEN in ${rel(DEV_VARS)}.`);
+    log(`${text ? 'Added' : 'Created'} a random ${name} in ${rel(DEV_VARS)}.`);
   }
   warnIfNotIgnored(DEV_VARS);
-  return existing || parseDotenv(fs.readFileSync(DEV_VARS, 'utf8')).ADMIN_TOKEN;
+  return existing || parseDotenv(fs.readFileSync(DEV_VARS, 'utf8'))[name];
+}
+
+function ensureAdminToken() {
+  ensureSecret('SESSION_SECRET'); // signs dashboard sessions; never derived from ADMIN_TOKEN
+  return ensureSecret('ADMIN_TOKEN');
 }
 
 // ---------------------------------------------------------------------------------------

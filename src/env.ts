@@ -16,8 +16,10 @@ export type Env = {
   REPORTS: KVNamespace;
   /** Operator secret that may create workspaces (`.dev.vars` locally, a Worker secret in production). */
   ADMIN_TOKEN: string;
-  /** Signs dashboard sessions; derived from ADMIN_TOKEN when unset. */
+  /** Signs dashboard sessions: a random secret of at least 32 characters (`npm start` writes one); without it sign-in is refused. */
   SESSION_SECRET?: string;
+  /** Per client address limit of the operator route (Workers Rate Limiting). */
+  OPERATOR_LIMITER?: RateLimit;
   REPORT_MAX_AGE?: string;
   /** Seals the shared secrets of Segment webhook sources at rest; derived from ADMIN_TOKEN when unset. */
   SOURCE_SECRETS_KEY?: string;

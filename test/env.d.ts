@@ -7,6 +7,7 @@ declare global {
       MIGRATION_DB: D1Database;
       /** The ingest limiter's limit in tests (vitest.config.ts). */
       TEST_INGEST_LIMIT: string;
+      TEST_OPERATOR_LIMIT: string;
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index.ts');

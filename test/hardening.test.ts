@@ -1,9 +1,11 @@
 // Points found by probing the running service (issue: hardening), each with a test that failed
 // on the code before it.
+import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import worker from '../src/index.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apiJson, countRows, newWorkspace, sendRaw } from './helpers.ts';
+import { api, apiJson, countRows, newWorkspace, sendRaw } from './helpers.ts';
 
 describe('stored webhook URLs', () => {
   it('are stored parsed: CR/LF and tabs in the given URL never reach D1', async () => {
@@ -94,5 +96,44 @@ describe('the last admin key', () => {
     expect(results.filter((r) => r.status === 204)).toHaveLength(1);
     const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM api_keys WHERE workspace_id = ?1 AND scope = 'admin' AND revoked_at IS NULL").bind(ws.id).first<{ n: number }>();
     expect(left!.n).toBe(1);
+  });
+});
+
+describe('the operator route', () => {
+  it('counts every attempt per client address: past the limit a 429 with Retry-After, while another address is still answered', async () => {
+    const limit = Number(env.TEST_OPERATOR_LIMIT);
+    const attempt = (ip: string) => api('/v1/workspaces', { key: 'a-guess-of-the-operator-token-000000', body: { name: 'x' }, headers: { 'cf-connecting-ip': ip } });
+    let sent = 0;
+    let limited: Response | null = null;
+    while (!limited && sent <= limit + 50) {
+      const burst = await Promise.all(Array.from({ length: 50 }, () => attempt('203.0.113.9')));
+      sent += burst.length;
+      limited = burst.find((r) => r.status === 429) ?? null;
+      for (const r of burst) expect([401, 429]).toContain(r.status);
+    }
+    expect(limited, `no 429 after ${sent} attempts`).not.toBeNull();
+    expect(limited!.headers.get('retry-after')).toBe('60');
+    expect((await attempt('198.51.100.4')).status).toBe(401);
+  });
+
+  it('a deployment with a weak ADMIN_TOKEN refuses the route (503), and without SESSION_SECRET dashboard sign-in is refused', async () => {
+    const weak = { ...env, ADMIN_TOKEN: 'changeme' };
+    const req = new Request('https://trayecto.test/v1/workspaces', {
+      method: 'POST',
+      headers: { authorization: 'Bearer changeme', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x' }),
+    });
+    const r = await worker.fetch(req, weak, createExecutionContext());
+    expect(r.status).toBe(503);
+    const ws = await newWorkspace();
+    const form = new Request('https://trayecto.test/dashboard/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://trayecto.test' },
+      body: new URLSearchParams({ key: ws.keys.read }).toString(),
+    });
+    const { SESSION_SECRET: _, ...noSecret } = env;
+    const refused = await worker.fetch(form, noSecret as typeof env, createExecutionContext());
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('set-cookie')).toBeNull();
   });
 });

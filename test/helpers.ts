@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 
-export const OPERATOR = 'test-operator-token';
+export const OPERATOR = 'test-operator-token-0123456789abcdef';
 
 type Options = { method?: string; key?: string | null; body?: unknown; raw?: BodyInit; headers?: Record<string, string> };
 

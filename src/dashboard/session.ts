@@ -2,17 +2,22 @@
 // key itself) and a random session id. Every request re-checks that the key is still active
 // and that the session was not signed out, so revoking the key or signing out ends it at once.
 import type { Env } from '../env.ts';
-import { base64url, fromBase64url, hmacKey } from '../platform/crypto.ts';
+import { base64url, fromBase64url, hmacKey, strongEnough } from '../platform/crypto.ts';
 
 const enc = new TextEncoder();
-export const SESSION_COOKIE = 'trayecto_session';
+// __Host-: the browser keeps it only if Secure, Path=/ and without Domain (no subdomain can set it).
+export const SESSION_COOKIE = '__Host-trayecto_session';
 export const SESSION_SECONDS = 12 * 3600;
 
 export type Session = { ws: string; kid: string; sid: string; exp: number };
 
+/** True when SESSION_SECRET is set and strong: sessions are never signed with anything else. */
+export const sessionsConfigured = (env: Env) => strongEnough(env.SESSION_SECRET);
+
 function sessionKey(env: Env): Promise<CryptoKey> {
-  // A dedicated SESSION_SECRET when set; otherwise one derived from the operator secret.
-  return hmacKey(env.SESSION_SECRET ?? `trayecto-session:${env.ADMIN_TOKEN}`, 'SHA-256', ['sign', 'verify']);
+  // Its own random secret (a key derived from ADMIN_TOKEN let any read key's cookie test guesses of ADMIN_TOKEN offline).
+  if (!strongEnough(env.SESSION_SECRET)) throw new Error('SESSION_SECRET is not set');
+  return hmacKey(env.SESSION_SECRET, 'SHA-256', ['sign', 'verify']);
 }
 
 export async function signSession(env: Env, s: Session): Promise<string> {
@@ -22,7 +27,7 @@ export async function signSession(env: Env, s: Session): Promise<string> {
 }
 
 export async function verifySession(env: Env, token: string | undefined, now = Date.now()): Promise<Session | null> {
-  if (!token || token.length > 1000) return null;
+  if (!token || token.length > 1000 || !sessionsConfigured(env)) return null;
   const [body, mac] = token.split('.');
   if (!body || !mac) return null;
   try {

@@ -37,6 +37,7 @@ function hasProtoKey(root: unknown): boolean {
 }
 const Obj = z
   .custom<Record<string, unknown>>((v) => !hasProtoKey(v), 'a `__proto__` key is not allowed (at any depth)')
+  .openapi({ type: 'object', additionalProperties: true, description: 'Any JSON object without `__proto__` keys' })
   .pipe(z.record(z.string().max(200), z.unknown()));
 
 export const IdentifyEvent = z.object({

@@ -64,3 +64,7 @@ export function parseKey(key: string): ParsedKey | null {
 export function formatKey(scope: Scope, id: string, secret: string): string {
   return `tr_${scope}_${id}_${secret}`;
 }
+
+/** The shortest operator token or session secret accepted (a random 32-byte base64url string is 43). */
+export const MIN_SECRET_LENGTH = 32;
+export const strongEnough = (secret: string | undefined): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH;

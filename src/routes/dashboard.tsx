@@ -8,7 +8,7 @@ import { listCases } from '../loop/cases.ts';
 import { authenticate } from '../workspace/keys.ts';
 import { cachedReport, standardReports } from '../publish/cache.ts';
 import { PERIODS, standardRange, type Period } from '../platform/time.ts';
-import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf } from '../dashboard/session.ts';
+import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf, sessionsConfigured } from '../dashboard/session.ts';
 import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
 import { formatters, pickLang, texts } from '../dashboard/i18n.ts';
 
@@ -65,6 +65,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
   .post('/dashboard/session', bodyLimit({ maxSize: 4096, onError: (c) => problemResponse(413, 'body-too-large', 'Form too large.') }), async (c) => {
     const { lang, t, f } = language(c);
     if (!sameOrigin(c)) return problemResponse(403, 'cross-origin', 'Cross-site sign-in refused.');
+    if (!sessionsConfigured(c.env)) return problemResponse(503, 'not-configured', 'Dashboard sign-in needs a SESSION_SECRET of at least 32 characters.');
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const key = typeof form.key === 'string' ? form.key.trim() : '';
     const auth = key ? await authenticate(c.env.DB, key) : null;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Env, Scope } from '../env.ts';
-import { parseKey, sha256Hex, timingSafeEqualText } from '../platform/crypto.ts';
+import { MIN_SECRET_LENGTH, parseKey, sha256Hex, strongEnough, timingSafeEqualText } from '../platform/crypto.ts';
 import { ApiError } from '../platform/problem.ts';
 import { authenticate } from './keys.ts';
 
@@ -88,11 +88,26 @@ export const segmentWriteKey: KeySource = {
   hint: 'Send an ingest key as the write key: the user of `Authorization: Basic` (empty password), a Bearer key, or `writeKey` in the body.',
 };
 
-/** Requires the operator secret ADMIN_TOKEN. */
+/** Operator attempts per client address per minute (OPERATOR_LIMITER in wrangler.toml). */
+const OPERATOR_PERIOD = 60;
+
+/**
+ * Requires the operator secret ADMIN_TOKEN. Every attempt counts against the client address's
+ * limit (guesses included); a deployment whose ADMIN_TOKEN is weak refuses the route outright.
+ */
 export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
-  const presented = bearer(c.req.header('authorization'));
   const expected = c.env.ADMIN_TOKEN;
+  if (!strongEnough(expected)) {
+    throw new ApiError(503, 'not-configured', `The operator route needs an ADMIN_TOKEN of at least ${MIN_SECRET_LENGTH} characters.`);
+  }
+  const address = c.req.header('cf-connecting-ip') ?? 'unknown';
+  if (c.env.OPERATOR_LIMITER && !(await c.env.OPERATOR_LIMITER.limit({ key: `operator:${address}` })).success) {
+    throw new ApiError(429, 'rate-limited', `Too many operator requests from this address; retry after ${OPERATOR_PERIOD} seconds.`, undefined, {
+      'retry-after': String(OPERATOR_PERIOD),
+    });
+  }
+  const presented = bearer(c.req.header('authorization'));
   if (!presented) throw unauthorized('Send the operator token as `Authorization: Bearer <ADMIN_TOKEN>`.');
-  if (!expected || !(await timingSafeEqualText(presented, expected))) throw unauthorized('The operator token is wrong.');
+  if (!(await timingSafeEqualText(presented, expected))) throw unauthorized('The operator token is wrong.');
   await next();
 });

@@ -216,15 +216,15 @@ describe('dashboard in Chromium', () => {
 
     expect(await submitKey(page, `${readKey.slice(0, -4)}zzzz`)).toBe(401);
     await expect.poll(() => page.locator('.error[role=alert]').textContent()).toBe(WORDS.en.badKey);
-    expect((await context.cookies()).map((c) => c.name)).not.toContain('trayecto_session');
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('__Host-trayecto_session');
 
     expect(await submitKey(page, readKey)).toBe(303);
     await page.waitForURL(`${base}/dashboard?lang=en`);
     expect(await page.locator('h1').textContent()).toBe(WORDS.en.title);
-    const cookie = (await context.cookies()).find((c) => c.name === 'trayecto_session');
+    const cookie = (await context.cookies()).find((c) => c.name === '__Host-trayecto_session');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
     expect(cookie!.value).not.toContain(readKey.split('_').slice(3).join('_'));
-    expect(await page.evaluate(() => document.cookie)).not.toContain('trayecto_session');
+    expect(await page.evaluate(() => document.cookie)).not.toContain('__Host-trayecto_session');
     // The key went only into a POST body, never into an address.
     expect(urls.filter((u) => u.includes(readKey) || u.includes(readKey.split('_').slice(3).join('_')))).toEqual([]);
   });
@@ -495,7 +495,7 @@ describe('dashboard in Chromium', () => {
     await page.waitForLoadState('load');
     expect(page.url()).toBe(`${base}/dashboard?lang=en`);
     expect(await page.locator('h1').textContent()).toBe(WORDS.en.signIn);
-    expect((await context.cookies()).map((c) => c.name)).not.toContain('trayecto_session');
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('__Host-trayecto_session');
     await page.goto(`${base}/dashboard?period=7d`);
     expect(await page.locator('#key').count()).toBe(1);
     expect(await page.locator('#journey').count()).toBe(0);

@@ -153,6 +153,7 @@ export async function startServer(): Promise<Server> {
     '--persist-to', persist,
     '--env-file', envFile,
     '--var', `ADMIN_TOKEN:${adminToken}`,
+    '--var', `SESSION_SECRET:${randomBytes(32).toString('base64url')}`,
     // The seed's import settles within seconds; its rollup run then starts without the
     // production wait (DRAIN_SETTLE_SECONDS = 60).
     '--var', 'DRAIN_SETTLE_SECONDS:2',
