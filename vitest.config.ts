@@ -7,6 +7,8 @@ import { createReceiver } from './test/webhook-receiver.ts';
 export const TEST_INGEST_LIMIT = 500;
 /** Operator requests per address per minute in tests. */
 export const TEST_OPERATOR_LIMIT = 1000;
+/** Uncached report computations per workspace per minute in tests. */
+export const TEST_COMPUTE_LIMIT = 200;
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
@@ -19,7 +21,7 @@ export default defineConfig(async () => {
           d1Databases: { MIGRATION_DB: 'trayecto-migration-test' },
           // Drains start from POST /v1/rollups, erasure and the cron in tests; not by themselves on ingest.
           bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-operator-token-0123456789abcdef',
-            SESSION_SECRET: 'test-session-secret-0123456789abcdef', WEBHOOK_RETRY_BASE_SECONDS: '0', DRAIN_ON_INGEST: 'false', TEST_INGEST_LIMIT: String(TEST_INGEST_LIMIT), TEST_OPERATOR_LIMIT: String(TEST_OPERATOR_LIMIT) },
+            SESSION_SECRET: 'test-session-secret-0123456789abcdef', WEBHOOK_RETRY_BASE_SECONDS: '0', DRAIN_ON_INGEST: 'false', TEST_INGEST_LIMIT: String(TEST_INGEST_LIMIT), TEST_OPERATOR_LIMIT: String(TEST_OPERATOR_LIMIT), TEST_COMPUTE_LIMIT: String(TEST_COMPUTE_LIMIT) },
           outboundService: createReceiver(),
           // Lower than production (1,000 per 10 s) so that a test fills the window well within
           // its 10 seconds even on a slow machine; same period, so Retry-After is the same.
@@ -27,6 +29,7 @@ export default defineConfig(async () => {
             INGEST_LIMITER: { namespace_id: '1001', simple: { limit: TEST_INGEST_LIMIT, period: 10 } },
             // Tests create many workspaces from one address; test/hardening.test.ts fills it from another.
             OPERATOR_LIMITER: { namespace_id: '1003', simple: { limit: TEST_OPERATOR_LIMIT, period: 60 } },
+            COMPUTE_LIMITER: { namespace_id: '1004', simple: { limit: TEST_COMPUTE_LIMIT, period: 60 } },
           },
         },
       }),

@@ -18,6 +18,8 @@ export type Env = {
   ADMIN_TOKEN: string;
   /** Signs dashboard sessions: a random secret of at least 32 characters (`npm start` writes one); without it sign-in is refused. */
   SESSION_SECRET?: string;
+  /** Uncached report computations per workspace (Workers Rate Limiting). */
+  COMPUTE_LIMITER?: RateLimit;
   /** Per client address limit of the operator route (Workers Rate Limiting). */
   OPERATOR_LIMITER?: RateLimit;
   REPORT_MAX_AGE?: string;

@@ -8,6 +8,7 @@ declare global {
       /** The ingest limiter's limit in tests (vitest.config.ts). */
       TEST_INGEST_LIMIT: string;
       TEST_OPERATOR_LIMIT: string;
+      TEST_COMPUTE_LIMIT: string;
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index.ts');

@@ -5,6 +5,7 @@ import { env } from 'cloudflare:workers';
 import worker from '../src/index.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addDays, localDay } from '../src/platform/time.ts';
 import { api, apiJson, countRows, newWorkspace, sendRaw } from './helpers.ts';
 
 describe('stored webhook URLs', () => {
@@ -135,5 +136,28 @@ describe('the operator route', () => {
     const refused = await worker.fetch(form, noSecret as typeof env, createExecutionContext());
     expect(refused.status).toBe(503);
     expect(refused.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('uncached report computation', () => {
+  it('is budgeted per workspace whatever its keys; identical requests in flight share one computation; another workspace is still served', async () => {
+    const limit = Number(env.TEST_COMPUTE_LIMIT);
+    const [ws, other] = [await newWorkspace(), await newWorkspace()];
+    const second = (await apiJson('/v1/keys', { key: ws.keys.admin, body: { scope: 'read' } })).body.key;
+    const to = addDays(localDay(Date.now(), 'UTC'), -1);
+    const read = (key: string, i: number) => apiJson(`/v1/reports/summary?from=${addDays(to, -i)}&to=${to}`, { key });
+    // Twenty identical requests at once: one computation, one unit of the budget.
+    const same = await Promise.all(Array.from({ length: 20 }, () => read(ws.keys.read, 0)));
+    expect(new Set(same.map((r) => r.res.headers.get('etag'))).size).toBe(1);
+    expect(same.every((r) => r.status === 200)).toBe(true);
+    // The rest of the budget, spread over two read keys of the same workspace.
+    for (let i = 1; i < limit; i++) expect((await read(i % 2 ? ws.keys.read : second, i)).status, `range ${i}`).toBe(200);
+    const over = await read(second, limit);
+    expect(over.status).toBe(429);
+    expect(over.body.type).toContain('report-budget');
+    expect(over.res.headers.get('retry-after')).toBe('60');
+    // What is cached is still served, and another workspace computes as usual.
+    expect((await read(ws.keys.read, 3)).status).toBe(200);
+    expect((await read(other.keys.read, limit)).status).toBe(200);
   });
 });

@@ -9,6 +9,7 @@ import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports.ts';
+import { ApiError } from '../platform/problem.ts';
 
 const TTL_SECONDS = 8 * 24 * 3600;
 
@@ -19,6 +20,13 @@ export type Cached = { body: string; etag: string; complete: boolean };
 // never changes. The generation itself is never cached: every caller reads it with its key or
 // session (one query), so a late event's new generation is seen at once.
 const bodies = new Memo<Cached>(10 * 60_000, 2_000, 8 * 1024 * 1024);
+// Uncached reports being computed in this isolate, by key: identical requests share one computation.
+const inflight = new Map<string, Promise<Cached>>();
+/**
+ * Uncached computations are budgeted per workspace, not per key (COMPUTE_LIMITER): several
+ * read keys of one workspace must not be able to starve the database of other tenants.
+ */
+const BUDGET_PERIOD = 60;
 
 
 const cacheKey = (ws: string, gen: number, name: string, range: Range) => `report/${ws}/${gen}/${name}/${range.from}/${range.to}`;
@@ -52,17 +60,35 @@ export async function cachedReport(
   range: Range,
   compute: () => Promise<unknown>,
   generation: number,
+  budget?: RateLimit,
 ): Promise<Cached> {
   const key = cacheKey(ws, generation, name, range);
   const inMemory = bodies.get(key);
   if (inMemory) return inMemory;
-  const hit = await kv.getWithMetadata<{ etag: string; complete?: boolean }>(key, 'text');
-  if (hit.value !== null && hit.metadata?.etag) {
-    const cached = { body: hit.value, etag: hit.metadata.etag, complete: hit.metadata.complete === true };
-    bodies.set(key, cached, cached.body.length * 2);
-    return cached;
+  // The same report asked for again while it is read or computed waits for that one (registered
+  // before the first await, so that concurrent requests cannot each start their own).
+  const running = inflight.get(key);
+  if (running) return running;
+  const work = (async (): Promise<Cached> => {
+    const hit = await kv.getWithMetadata<{ etag: string; complete?: boolean }>(key, 'text');
+    if (hit.value !== null && hit.metadata?.etag) {
+      const cached = { body: hit.value, etag: hit.metadata.etag, complete: hit.metadata.complete === true };
+      bodies.set(key, cached, cached.body.length * 2);
+      return cached;
+    }
+    if (budget && !(await budget.limit({ key: `compute:${ws}` })).success) {
+      throw new ApiError(429, 'report-budget', `This workspace computed too many uncached reports; retry after ${BUDGET_PERIOD} seconds or read a standard period.`, undefined, {
+        'retry-after': String(BUDGET_PERIOD),
+      });
+    }
+    return store(kv, key, await withCompleteness(d1, ws, tz, name, range, await compute(), Date.now()));
+  })();
+  inflight.set(key, work);
+  try {
+    return await work;
+  } finally {
+    inflight.delete(key);
   }
-  return store(kv, key, await withCompleteness(d1, ws, tz, name, range, await compute(), Date.now()));
 }
 
 /** Every report a standard period has, by cache name; `facts` shares period queries between them. */

@@ -49,7 +49,7 @@ const read = { tags: ['Reports'] };
 
 async function answer(c: Context<AppEnv>, name: string, range: Range, compute: () => Promise<unknown>) {
   const { workspaceId, timezone, reportGen } = c.get('auth');
-  const { body, etag, complete } = await cachedReport(c.env.DB, c.env.REPORTS, workspaceId, timezone, name, range, compute, reportGen);
+  const { body, etag, complete } = await cachedReport(c.env.DB, c.env.REPORTS, workspaceId, timezone, name, range, compute, reportGen, c.env.COMPUTE_LIMITER);
   // An incomplete report changes as the drain goes on: clients re-ask within seconds.
   const maxAge = complete ? Number(c.env.REPORT_MAX_AGE ?? 60) : INCOMPLETE_MAX_AGE;
   const headers = { etag, 'cache-control': `private, max-age=${maxAge}`, vary: 'authorization' };
