@@ -5,7 +5,7 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../env.ts';
 import { bearer, problems } from '../platform/openapi.ts';
-import { requireScope, type KeySource } from './auth.ts';
+import { requireOperator, requireScope, type KeySource } from './auth.ts';
 
 type Config<P extends string> = Omit<RouteConfig, 'path' | 'security'> & { path: P };
 type Options = {
@@ -36,3 +36,13 @@ export const readRoute = keyed('read');
 export const ingestRoute = keyed('ingest');
 /** Takes a key of any scope. */
 export const anyKeyRoute = keyed('any');
+
+/** Needs the operator token (ADMIN_TOKEN), which no workspace key stands in for. */
+export const operatorRoute = <P extends string, R extends Config<P>>(config: R) =>
+  createRoute({
+    ...config,
+    security: bearer,
+    'x-scope': 'operator',
+    middleware: [requireOperator, ...asList(config.middleware)],
+    responses: { ...problems(401), ...config.responses },
+  } as R & { security: typeof bearer });
