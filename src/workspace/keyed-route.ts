@@ -13,6 +13,8 @@ type Options = {
   key?: KeySource;
   /** Middleware that must run before the key check (a key read from the body needs the body). */
   before?: MiddlewareHandler[];
+  /** The schemes the document names (default: bearer); for a key read from elsewhere as well. */
+  security?: RouteConfig['security'];
 };
 
 const asList = (m: RouteConfig['middleware']): MiddlewareHandler[] => (m === undefined ? [] : Array.isArray(m) ? m : [m]) as MiddlewareHandler[];
@@ -21,7 +23,7 @@ function keyed(scope: Scope | 'any') {
   return <P extends string, R extends Config<P>>(config: R, options: Options = {}) =>
     createRoute({
       ...config,
-      security: bearer,
+      security: options.security ?? bearer,
       'x-scope': scope,
       middleware: [...(options.before ?? []), requireScope(scope, options.key), ...asList(config.middleware)],
       responses: { ...problems(401, ...(scope === 'any' ? [] : [403])), ...config.responses },
