@@ -1,6 +1,6 @@
 // Work proportional to what changed, and bounded whatever one event says: the history floor,
 // late lifecycle events that only move who was active, and drains that ingest starts itself.
-import { createExecutionContext, createScheduledController, introspectWorkflowInstance, waitOnExecutionContext } from 'cloudflare:test';
+import { createScheduledController, introspectWorkflowInstance } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
@@ -10,7 +10,7 @@ import { addDays, localDay } from '../src/platform/time.ts';
 import { dailyReport } from '../src/reports/reports.ts';
 import { DEFAULT_HISTORY_DAYS } from '../src/rollup/dirty-days.ts';
 import { drainAll, type StepResult } from '../src/rollup/drain.ts';
-import { drainState, tickAndDrain } from './drain.ts';
+import { drainState, fetchStartingDrain, tickAndDrain } from './drain.ts';
 import { apiJson, countRows, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
 const today = () => localDay(Date.now(), 'UTC');
@@ -100,21 +100,13 @@ describe('marks', () => {
 describe('ingest starts the drain', () => {
   it('late events start a drain that waits for the import to settle, then rolls it up', async () => {
     const ws = await newWorkspace('UTC');
-    const { seq } = await drainState(ws.id);
-    await using drain = await introspectWorkflowInstance(env.ROLLUPS, drainId(ws.id, seq + 1));
-    await drain.modify(async (m) => m.disableSleeps());
     const body = JSON.stringify({ type: 'response', messageId: 'auto', customerId: 'c1', survey: 'nps', score: 10, timestamp: `${yesterday()}T10:00:00Z` });
     const req = new Request('https://trayecto.test/v1/events', {
       method: 'POST',
       headers: { authorization: `Bearer ${ws.keys.ingest}`, 'content-type': 'application/json' },
       body,
     });
-    const ctx = createExecutionContext();
-    // The test suite turns this off (DRAIN_ON_INGEST = "false"); production has it on.
-    const res = await worker.fetch(req, { ...env, DRAIN_ON_INGEST: 'true' }, ctx);
-    expect(res.status).toBe(202);
-    await waitOnExecutionContext(ctx);
-    await drain.waitForStatus('complete');
+    expect((await fetchStartingDrain(ws, req)).status).toBe(202);
     const r = (await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read })).body;
     expect(r).toMatchObject({ complete: true });
     expect(r.metrics.nps.promoters).toBe(1);

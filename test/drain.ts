@@ -1,5 +1,5 @@
 // Test helpers for rollup runs and drains (the Workflow that rolls up pending days).
-import { createScheduledController, introspectWorkflowInstance } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, introspectWorkflowInstance, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import worker from '../src/index.ts';
 import { drainId } from '../src/jobs/drain.ts';
@@ -39,4 +39,19 @@ export async function tickAndDrain(ws: TestWorkspace, now = Date.now()) {
   await using drain = await introspectWorkflowInstance(env.ROLLUPS, drainId(ws.id, seq + 1));
   await worker.scheduled(createScheduledController({ scheduledTime: now, cron: '5 * * * *' }), env);
   await drain.waitForStatus('complete');
+}
+
+/**
+ * Sends `req` through the Worker with ingest starting drains, as in production (the suite turns
+ * it off: DRAIN_ON_INGEST = "false"), and follows the drain it starts to its end.
+ */
+export async function fetchStartingDrain(ws: TestWorkspace, req: Request): Promise<Response> {
+  const { seq } = await drainState(ws.id);
+  await using drain = await introspectWorkflowInstance(env.ROLLUPS, drainId(ws.id, seq + 1));
+  await drain.modify(async (m) => m.disableSleeps());
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(req, { ...env, DRAIN_ON_INGEST: 'true' }, ctx);
+  await waitOnExecutionContext(ctx);
+  if (res.ok) await drain.waitForStatus('complete');
+  return res;
 }

@@ -1,7 +1,6 @@
 
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../src/index.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
 import { guardD1 } from '../src/platform/d1.ts';
 import { PeriodFacts } from '../src/reports/period-facts.ts';

@@ -1,7 +1,8 @@
 // Every operation in /openapi.json, present and future, is tested for its auth: no key and a
 // malformed key get 401, and each key whose scope is below the one the operation declares
 // (`x-scope`, set by adminRoute/readRoute/ingestRoute/anyKeyRoute) gets 403. An operation that
-// declares a bearer security but no scope fails the suite.
+// declares a bearer security but no scope fails the suite, and so does one that declares no
+// security at all unless it is listed below with the credential it checks instead.
 import { describe, expect, it } from 'vitest';
 import { api, apiJson, newWorkspace, OPERATOR } from './helpers.ts';
 
@@ -20,6 +21,11 @@ const doc = (await apiJson<Doc>('/openapi.json')).body;
 const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
 );
+// Operations that take no workspace key; each still refuses a call without its own credential.
+const UNKEYED: Record<string, string> = {
+  'POST /v1/sources/segment/{sourceId}': "Segment's X-Signature over the body",
+};
+
 // Path parameters get a harmless value; a body is sent where the method takes one.
 const withBody = (method: string) => ['POST', 'PUT', 'PATCH'].includes(method);
 
@@ -30,7 +36,14 @@ describe('every documented operation checks its key', () => {
   });
 
   for (const { method, path, op } of operations) {
-    if (!op.security) continue; // public: /openapi.json, /docs
+    if (!op.security) {
+      it(`${method} ${path} takes no key: it is a known unkeyed operation and refuses a call without its credential`, async () => {
+        expect(UNKEYED, 'an operation without security').toHaveProperty([`${method} ${path}`]);
+        const url = path.replace(/\{[^}]+\}/g, 'scope-probe');
+        expect((await api(url, { method, ...(withBody(method) ? { body: {} } : {}) })).status).toBe(401);
+      });
+      continue;
+    }
     it(`${method} ${path} declares its scope, answers 401 without a valid key and 403 to weaker keys`, async () => {
       const scope = op['x-scope'];
       expect(scope, 'x-scope').toMatch(/^(admin|read|ingest|any|operator)$/);

@@ -1,10 +1,9 @@
-import { createExecutionContext, introspectWorkflowInstance, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
-import { drainId } from '../src/jobs/drain.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
-import { drainState } from './drain.ts';
+import { fetchStartingDrain } from './drain.ts';
 import { api, apiJson, configureInventory, eventually, newWorkspace, type TestWorkspace } from './helpers.ts';
 
 const batch = (ws: TestWorkspace, calls: Record<string, unknown>[]) => apiJson('/v1/batch', { key: ws.keys.ingest, body: { batch: calls } });
@@ -138,25 +137,14 @@ describe('Segment calls go the way of /v1/events', () => {
 
   it('a late call starts the drain, as on /v1/events, and reaches the reports', async () => {
     const ws = await newWorkspace('UTC');
-    const { seq } = await drainState(ws.id);
-    await using drain = await introspectWorkflowInstance(env.ROLLUPS, drainId(ws.id, seq + 1));
-    await drain.modify(async (m) => m.disableSleeps());
     const yesterday = addDays(localDay(Date.now(), 'UTC'), -1);
     const call = { type: 'track', userId: 'late', event: 'Survey Responded', messageId: 'late-1', properties: { survey: 'nps', score: 10 }, timestamp: `${yesterday}T10:00:00Z` };
-    const ctx = createExecutionContext();
-    const res = await worker.fetch(
-      new Request('https://trayecto.test/v1/batch', {
-        method: 'POST',
-        headers: { authorization: `Basic ${btoa(`${ws.keys.ingest}:`)}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ batch: [call] }),
-      }),
-      // The test suite turns this off (DRAIN_ON_INGEST = "false"); production has it on.
-      { ...env, DRAIN_ON_INGEST: 'true' },
-      ctx,
-    );
-    expect(res.status).toBe(200);
-    await waitOnExecutionContext(ctx);
-    await drain.waitForStatus('complete');
+    const req = new Request('https://trayecto.test/v1/batch', {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa(`${ws.keys.ingest}:`)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ batch: [call] }),
+    });
+    expect((await fetchStartingDrain(ws, req)).status).toBe(200);
     const r = (await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read })).body;
     expect(r).toMatchObject({ complete: true });
     expect(r.metrics.nps.promoters).toBe(1);

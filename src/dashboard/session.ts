@@ -1,7 +1,8 @@
 // Dashboard sessions: a signed, expiring token naming the key it was opened with (never the
 // key itself) and a random session id. Every request re-checks that the key is still active
 // and that the session was not signed out, so revoking the key or signing out ends it at once.
-import type { Env } from '../env.ts';
+import { SCOPES, type Env } from '../env.ts';
+import { grants } from '../workspace/auth.ts';
 import { base64url, fromBase64url, hmacKey, strongEnough } from '../platform/crypto.ts';
 
 const enc = new TextEncoder();
@@ -60,13 +61,14 @@ export async function csrfToken(env: Env, session: string): Promise<string> {
  * trusts a stale one); null once its key is revoked, no longer reads, or the session ended.
  */
 export async function sessionWorkspaceOf(d1: D1Database, s: Session) {
+  const readers = SCOPES.filter((scope) => grants(scope, 'read'));
   return d1
     .prepare(
       `SELECT w.id, w.name, w.timezone, coalesce(r.report_gen, 0) AS reportGen
        FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id LEFT JOIN rollup_state r ON r.workspace_id = w.id
-       WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN ('read', 'admin')
+       WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN (SELECT value FROM json_each(?4))
          AND NOT EXISTS (SELECT 1 FROM ended_sessions e WHERE e.sid = ?3)`,
     )
-    .bind(s.kid, s.ws, s.sid)
+    .bind(s.kid, s.ws, s.sid, JSON.stringify(readers))
     .first<{ id: string; name: string; timezone: string; reportGen: number }>();
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { SCOPES } from '../env.ts';
+import { SURVEYS } from '../metrics/definitions.ts';
 
 export const CHANNELS = ['web', 'mobile', 'store', 'email', 'phone', 'chat', 'social', 'other'] as const;
 
@@ -244,7 +245,7 @@ export const alertRules = sqliteTable(
   {
     workspaceId: text('workspace_id').notNull(),
     key: text('key').notNull(),
-    survey: text('survey', { enum: ['nps', 'csat', 'ces'] }),
+    survey: text('survey', { enum: SURVEYS }),
     maxScore: integer('max_score'),
     outcome: text('outcome', { enum: ['failure', 'abandoned'] }),
     criticalOnly: integer('critical_only', { mode: 'boolean' }).notNull().default(false),

@@ -3,6 +3,7 @@
 // validated by the same schema as /v1/events, so both doors store the same things.
 import type { FieldError } from '../platform/problem.ts';
 import { zodErrors } from '../platform/problem.ts';
+import { SURVEYS } from '../metrics/definitions.ts';
 import { Event } from './event-schema.ts';
 import type { MappingRule, SegmentCall } from './segment-schema.ts';
 
@@ -11,7 +12,6 @@ type Props = Record<string, unknown>;
 export type ReadyCall = SegmentCall & { messageId: string; timestamp: string; traitsMessageId: string };
 export type MapResult = { events: Event[]; unmapped: string[]; errors: FieldError[] };
 
-const SURVEYS = ['nps', 'csat', 'ces'];
 const OUTCOMES = ['success', 'failure', 'abandoned'];
 // Maps, not object literals: a client's event may be called `__proto__` or `constructor`.
 const TICKET_EVENTS = new Map([['Ticket Opened', 'opened'], ['Ticket Responded', 'responded'], ['Ticket Resolved', 'resolved'], ['Ticket Reopened', 'reopened']] as const);
@@ -65,7 +65,7 @@ function conventionFor(call: ReadyCall & { type: 'track' }): MappingRule | null 
   const props = call.properties ?? {};
   const survey = typeof props.survey === 'string' ? props.survey.toLowerCase() : undefined;
   // Only our three surveys: a "Survey Responded" of another tool stays unmapped rather than failing the batch.
-  if (call.event === 'Survey Responded' && survey && SURVEYS.includes(survey)) {
+  if (call.event === 'Survey Responded' && survey && (SURVEYS as readonly string[]).includes(survey)) {
     return { type: 'response', survey: survey as 'nps', scoreProperty: 'score' };
   }
   const lifecycle = LIFECYCLE_EVENTS.get(call.event as never);

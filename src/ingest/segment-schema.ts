@@ -2,6 +2,7 @@
 // and the per-workspace rules that map them onto Trayecto's events.
 import { z } from '@hono/zod-openapi';
 import { Channel, Key } from '../platform/openapi.ts';
+import { SURVEYS } from '../metrics/definitions.ts';
 import { MAX_BATCH } from './event-schema.ts';
 
 /** Segment's limits: 32 KB per call, 500 KB per batch request. */
@@ -72,7 +73,7 @@ export const MappingRule = z
     }),
     z.strictObject({
       type: z.literal('response'),
-      survey: z.enum(['nps', 'csat', 'ces']),
+      survey: z.enum(SURVEYS),
       scoreProperty: Property.default('score'),
       touchpoint: Key.optional().openapi({ description: 'Default: `properties.touchpoint`' }),
     }),

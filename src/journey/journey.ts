@@ -1,8 +1,8 @@
 // The journey map: stages in order, each with its touchpoints measured over the period
 // (optionally for one segment), the channels its customers used, and critical moments.
-import { ADDITIVE_FIELDS, buildMetrics, percent, zeroAdditive, type Additive, noTickets } from '../metrics/definitions.ts';
+import { buildMetrics, percent, zeroAdditive, type Additive, noTickets } from '../metrics/definitions.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
-import type { Range } from '../reports/reports.ts';
+import { ADDITIVE_SUMS, reportEnvelope, type Range } from '../reports/reports.ts';
 import { standsOut, Z_95 } from '../metrics/significance.ts';
 
 /** Critical-moment rules; returned with every journey so a reader sees how flags were raised. */
@@ -13,8 +13,6 @@ export const THRESHOLDS = {
   critical: { npsBelow: 0, csatBelow: 70, cesBelow: 4, negativeRateAbove: 25 },
 } as const;
 
-const SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}) AS ${f}`).join(', ');
-
 type Row = Additive & { k: string };
 
 async function sumsBy(d1: D1Database, ws: string, dim: string, range: Range, segment: string | null, parts: number) {
@@ -22,7 +20,7 @@ async function sumsBy(d1: D1Database, ws: string, dim: string, range: Range, seg
   const rest = Array.from({ length: parts }, (_, i) => `json_extract("key", '$[${i + 1}]')`).join(` || char(31) || `);
   const { results } = await d1
     .prepare(
-      `SELECT ${rest} AS k, ${SUMS} FROM daily_metrics
+      `SELECT ${rest} AS k, ${ADDITIVE_SUMS} FROM daily_metrics
        WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 AND (?5 IS NULL OR json_extract("key", '$[0]') = ?5)
        GROUP BY k`,
     )
@@ -33,7 +31,7 @@ async function sumsBy(d1: D1Database, ws: string, dim: string, range: Range, seg
 
 async function baseline(d1: D1Database, ws: string, range: Range, segment: string | null): Promise<Additive> {
   const row = await d1
-    .prepare(`SELECT ${SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND "key" = ?3 AND day BETWEEN ?4 AND ?5`)
+    .prepare(`SELECT ${ADDITIVE_SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND "key" = ?3 AND day BETWEEN ?4 AND ?5`)
     .bind(ws, segment === null ? 'all' : 'segment', segment ?? '', range.from, range.to)
     .first<Additive>();
   return { ...zeroAdditive(), ...Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, v ?? 0])) };
@@ -133,10 +131,7 @@ export async function journeyReport(
     .sort()
     .map((k) => ({ key: k, ...describe(k, false) }));
   return {
-    from: range.from,
-    to: range.to,
-    timezone: tz,
-    generatedAt: new Date().toISOString(),
+    ...reportEnvelope(range, tz),
     segment: seg,
     thresholds: THRESHOLDS,
     stages,

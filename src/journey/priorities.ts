@@ -5,7 +5,7 @@ import { percent, round2 } from '../metrics/definitions.ts';
 import { LIFECYCLE_CTES } from '../rollup/lifecycle.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
 import { loadInventory } from './journey.ts';
-import type { Range } from '../reports/reports.ts';
+import { reportEnvelope, type Range } from '../reports/reports.ts';
 import { gapWithInterval, npsWithError, rateWithError } from '../metrics/significance.ts';
 
 // Exposed to a touchpoint: a bad interaction there (failure, abandoned or negative
@@ -105,10 +105,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
   });
   rows.sort((a, b) => b.score - a.score || b.reach.customers - a.reach.customers || (a.touchpoint < b.touchpoint ? -1 : 1));
   return {
-    from: range.from,
-    to: range.to,
-    timezone: tz,
-    generatedAt: new Date().toISOString(),
+    ...reportEnvelope(range, tz),
     method: 'score = NPS points at stake + churn points at stake, each = exposed share × the lower 95% bound of the gap (0 if the interval reaches 0)',
     rows: rows.map((r, i) => ({ rank: i + 1, ...r })),
   };

@@ -2,6 +2,7 @@
 // same transaction as its event, once per messageId (a unique index), whatever the retries.
 import { invalid } from '../platform/problem.ts';
 import { SCORE_RANGE, type SURVEYS } from '../metrics/definitions.ts';
+import { markDaysStatement } from '../rollup/dirty-days.ts';
 
 export type Rule = { key: string; survey: string | null; maxScore: number | null; outcome: string | null; criticalOnly: boolean };
 
@@ -120,9 +121,7 @@ export async function resolveCase(d1: D1Database, ws: string, id: string, note: 
          ON CONFLICT (workspace_id, message_id) DO NOTHING`,
       )
       .bind(ws, id, found.customer_id, now, day, found.touchpoint),
-    d1
-      .prepare('INSERT INTO dirty_days (workspace_id, day) VALUES (?1, ?2) ON CONFLICT DO UPDATE SET version = version + 1')
-      .bind(ws, day),
+    markDaysStatement(d1, ws, [day]),
   ]);
   const after = await d1.prepare('SELECT * FROM cases WHERE workspace_id = ?1 AND id = ?2').bind(ws, id).first<CaseRow>();
   return caseOut(after!);

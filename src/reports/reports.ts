@@ -11,7 +11,8 @@ export type { Range };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
 export type By = (typeof BREAKDOWNS)[number];
 
-const SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${ADDITIVE_COLUMNS[f]}) AS ${f}`).join(', ');
+/** Each additive count summed over the selected rows, under its field name (reports and the journey). */
+export const ADDITIVE_SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${ADDITIVE_COLUMNS[f]}) AS ${f}`).join(', ');
 const PLAIN = ADDITIVE_FIELDS.map((f) => `${ADDITIVE_COLUMNS[f]} AS ${f}`).join(', ');
 
 /** Metrics per dimension key ('' = none; for dim `all` the one key is ''). */
@@ -27,7 +28,7 @@ export async function metricsFor(
   const withLifecycle = dim === 'all' || dim === 'segment';
   const [sums, counts, life, tickets, cases] = await Promise.all([
     d1
-      .prepare(`SELECT "key" AS k, ${SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY k`)
+      .prepare(`SELECT "key" AS k, ${ADDITIVE_SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY k`)
       .bind(ws, dim, range.from, range.to)
       .all<Additive & { k: string }>(),
     facts.reach(ws, range, dim),
@@ -53,7 +54,8 @@ export async function metricsFor(
   return out;
 }
 
-const envelope = (range: Range, tz: string) => ({ from: range.from, to: range.to, timezone: tz, generatedAt: new Date().toISOString() });
+/** What every report starts with: its range, timezone and when it was computed. */
+export const reportEnvelope = (range: Range, tz: string) => ({ from: range.from, to: range.to, timezone: tz, generatedAt: new Date().toISOString() });
 
 export function previousRange(range: Range): Range {
   const len = daysBetween(range.from, range.to) + 1;
@@ -63,14 +65,14 @@ export function previousRange(range: Range): Range {
 export async function summaryReport(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
   const prev = previousRange(range);
   const [now, before] = await Promise.all([metricsFor(d1, ws, tz, range, 'all', facts), metricsFor(d1, ws, tz, prev, 'all', facts)]);
-  return { ...envelope(range, tz), metrics: now.get('')!, previous: { ...prev, metrics: before.get('')! } };
+  return { ...reportEnvelope(range, tz), metrics: now.get('')!, previous: { ...prev, metrics: before.get('')! } };
 }
 
 export async function breakdownReport(d1: D1Database, ws: string, tz: string, range: Range, by: By, facts = new PeriodFacts(d1)) {
   const rows = [...(await metricsFor(d1, ws, tz, range, by, facts))]
     .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0))
     .map(([key, metrics]) => ({ key: key === '' ? null : key, metrics }));
-  return { ...envelope(range, tz), by, rows };
+  return { ...reportEnvelope(range, tz), by, rows };
 }
 
 type DayRow = Additive & {
@@ -120,5 +122,5 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
     const loop = { cases: r?.loopCases ?? 0, closed: r?.loopClosed ?? 0, medianHoursToClose: r?.loopMedian ?? null };
     return { day, metrics: buildMetrics(r ?? zeroAdditive(), counts.get(day) ?? 0, life, tickets, loop) };
   });
-  return { ...envelope(range, tz), days };
+  return { ...reportEnvelope(range, tz), days };
 }

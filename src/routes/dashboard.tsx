@@ -6,6 +6,7 @@ import { randomId } from '../platform/crypto.ts';
 import { problemResponse } from '../platform/problem.ts';
 import { listCases } from '../loop/cases.ts';
 import { authenticate } from '../workspace/keys.ts';
+import { grants } from '../workspace/auth.ts';
 import { cachedReport, standardReports } from '../publish/cache.ts';
 import { PERIODS, standardRange, type Period } from '../platform/time.ts';
 import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf, sessionsConfigured } from '../dashboard/session.ts';
@@ -69,7 +70,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const key = typeof form.key === 'string' ? form.key.trim() : '';
     const auth = key ? await authenticate(c.env.DB, key) : null;
-    if (!auth || (auth.scope !== 'read' && auth.scope !== 'admin')) {
+    if (!auth || !grants(auth.scope, 'read')) {
       return html(c, <SignInPage error={true} t={t} f={f} lang={lang} />, 401);
     }
     const session = { ws: auth.workspaceId, kid: auth.keyId, sid: randomId(16), exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS };

@@ -1,28 +1,33 @@
 // Segment's HTTP Tracking API, so apps that already run a Segment or RudderStack SDK can point
 // it here: the write key is an ingest key; answers are what those clients expect (200 and
 // `{success: true}`), with problem+json for what they must not retry.
-import { createRoute, type z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { RouteConfig, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { createRouter } from '../platform/router.ts';
 import { invalid, zodErrors } from '../platform/problem.ts';
 import { jsonBodyOf } from '../platform/json-body.ts';
 import { json, jsonRequest, problems } from '../platform/openapi.ts';
-import { requireScope, segmentWriteKey } from '../workspace/auth.ts';
+import { segmentWriteKey } from '../workspace/auth.ts';
+import { ingestRoute } from '../workspace/keyed-route.ts';
 import { ingestSegment } from '../ingest/segment-ingest.ts';
 import { drainAfterIngest } from '../jobs/drain.ts';
 import {
   IdentifyCall, MAX_BATCH_BYTES, MAX_CALL_BYTES, PageCall, ScreenCall, SegmentAnswer, SegmentBatch, singleCall, TrackCall, type SegmentCall,
 } from '../ingest/segment-schema.ts';
 
-const security: Record<string, string[]>[] = [{ bearer: [] }, { segmentWriteKey: [] }];
 const answers = { 200: json(SegmentAnswer, 'Stored (or queued); calls that mapped to nothing are counted'), ...problems(400, 401, 403, 413, 415) };
-const body = (limit: number) => jsonBodyOf(limit, { allowTextPlain: true });
-// The write key may sit in the body, so the key check runs after the body middleware: these
-// routes are plain handlers documented with registerPath, with the same `x-scope` as keyed routes.
-const writeKey = requireScope('ingest', segmentWriteKey);
+// The write key may sit in the body, so the key check runs after the body middleware. The body
+// is validated by the handler (analytics.js posts JSON as text/plain), so these routes are plain
+// handlers running the middleware of their ingestRoute declaration, which the document shows.
+const segmentRoute = <P extends string>(config: Parameters<typeof ingestRoute<P, RouteConfig & { path: P }>>[0], limit: number) =>
+  ingestRoute(config, {
+    key: segmentWriteKey,
+    before: [jsonBodyOf(limit, { allowTextPlain: true })],
+    security: [{ bearer: [] }, { segmentWriteKey: [] }],
+  });
 
-const postBatch = createRoute({
+const postBatch = segmentRoute({
   method: 'post',
   path: '/batch',
   tags: ['Segment'],
@@ -30,11 +35,9 @@ const postBatch = createRoute({
   description:
     'Atomic, like /v1/events: on any invalid call nothing is stored. `sentAt` corrects the client clock ' +
     '(timestamp = receivedAt − (sentAt − timestamp)); `messageId` dedupes with /v1/events.',
-  security,
-  'x-scope': 'ingest',
   request: { body: jsonRequest(SegmentBatch) },
   responses: answers,
-});
+}, MAX_BATCH_BYTES);
 
 type Single = { type: 'identify' | 'track' | 'page' | 'screen'; schema: Parameters<typeof singleCall>[0] };
 const SINGLES: Single[] = [
@@ -57,9 +60,13 @@ function parse(schema: z.ZodType, c: Context<AppEnv>): unknown {
 
 export const segmentRoutes = createRouter();
 
-// The routes are documented in OpenAPI as they are (registerPath) and served by plain handlers.
-segmentRoutes.openAPIRegistry.registerPath(postBatch);
-segmentRoutes.post('/batch', body(MAX_BATCH_BYTES), writeKey, async (c) => {
+/** Documents `route` and serves it: its middleware (body, then key check), then `handler`. */
+function serve(route: ReturnType<typeof segmentRoute>, handler: (c: Context<AppEnv>) => Promise<Response>) {
+  segmentRoutes.openAPIRegistry.registerPath(route);
+  segmentRoutes.on('POST', [route.path], ...(route.middleware as MiddlewareHandler<AppEnv>[]), handler);
+}
+
+serve(postBatch, async (c) => {
   const parsed = parse(SegmentBatch, c) as z.infer<typeof SegmentBatch>;
   const raws = (c.get('rawBody') as { batch: unknown[] }).batch;
   const req = { calls: parsed.batch, raws, paths: raws.map((_, i) => `batch.${i}`), batchSentAt: parsed.sentAt, correctSkew: true };
@@ -68,19 +75,11 @@ segmentRoutes.post('/batch', body(MAX_BATCH_BYTES), writeKey, async (c) => {
 
 for (const { type, schema } of SINGLES) {
   const single = singleCall(schema);
-  segmentRoutes.openAPIRegistry.registerPath(
-    createRoute({
-      method: 'post',
-      path: `/${type}`,
-      tags: ['Segment'],
-      summary: `Segment ${type} call (at most 32 KB)`,
-      security,
-      'x-scope': 'ingest',
-      request: { body: jsonRequest(single) },
-      responses: answers,
-    }),
+  const route = segmentRoute(
+    { method: 'post', path: `/${type}`, tags: ['Segment'], summary: `Segment ${type} call (at most 32 KB)`, request: { body: jsonRequest(single) }, responses: answers },
+    MAX_CALL_BYTES,
   );
-  segmentRoutes.post(`/${type}`, body(MAX_CALL_BYTES), writeKey, async (c) => {
+  serve(route, async (c) => {
     const call = { ...(parse(single, c) as object), type } as SegmentCall;
     const req = { calls: [call], raws: [c.get('rawBody')], paths: [''], correctSkew: true };
     return c.json(await ingestSegment(c.env, c.executionCtx, auth(c), req, drainFor(c)), 200);

@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { database } from '../platform/d1.ts';
 import { isValidTimeZone } from '../platform/time.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireOperator } from '../workspace/auth.ts';
+import { operatorRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems } from '../platform/openapi.ts';
 import { createWorkspace } from '../workspace/workspaces.ts';
 
 const WorkspaceInput = z
@@ -23,14 +23,12 @@ const NewWorkspace = z
   .openapi('NewWorkspace');
 
 export const workspacesRoutes = createRouter().openapi(
-  createRoute({
+  operatorRoute({
     method: 'post',
     path: '/',
     tags: ['Operator'],
     summary: 'Create a workspace (operator token) with one key of each scope',
-    security: bearer,
-    'x-scope': 'operator',
-    middleware: [requireOperator, jsonBody],
+    middleware: [jsonBody],
     request: { body: jsonRequest(WorkspaceInput) },
     responses: { 201: json(NewWorkspace, 'The workspace and its keys, shown this once'), ...problems(400, 401, 413, 415) },
   }),

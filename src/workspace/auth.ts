@@ -7,6 +7,9 @@ import { authenticate } from './keys.ts';
 
 const GRANTS: Record<Scope, Scope[]> = { ingest: ['ingest'], read: ['read'], admin: ['admin', 'read'] };
 
+/** Whether a key of scope `have` may use what needs `need` (an admin key also reads). */
+export const grants = (have: Scope, need: Scope) => GRANTS[have].includes(need);
+
 function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return m ? m[1] : null;
@@ -32,7 +35,7 @@ export const requireScope = (scope: Scope | 'any', from: KeySource = bearerKey) 
     if (!presented) throw unauthorized(from.hint);
     const [auth, limited] = await Promise.all([authenticate(c.env.DB, presented), overLimit(c.env, presented)]);
     if (!auth) throw unauthorized('The key is unknown or revoked.');
-    if (scope !== 'any' && !GRANTS[auth.scope].includes(scope)) {
+    if (scope !== 'any' && !grants(auth.scope, scope)) {
       throw new ApiError(403, 'forbidden', `This endpoint needs a key with the \`${scope}\` scope; this key has \`${auth.scope}\`.`);
     }
     if (limited) {

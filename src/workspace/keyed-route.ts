@@ -5,7 +5,7 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../env.ts';
 import { bearer, problems } from '../platform/openapi.ts';
-import { requireScope, type KeySource } from './auth.ts';
+import { requireOperator, requireScope, type KeySource } from './auth.ts';
 
 type Config<P extends string> = Omit<RouteConfig, 'path' | 'security'> & { path: P };
 type Options = {
@@ -13,6 +13,8 @@ type Options = {
   key?: KeySource;
   /** Middleware that must run before the key check (a key read from the body needs the body). */
   before?: MiddlewareHandler[];
+  /** The schemes the document names (default: bearer); for a key read from elsewhere as well. */
+  security?: RouteConfig['security'];
 };
 
 const asList = (m: RouteConfig['middleware']): MiddlewareHandler[] => (m === undefined ? [] : Array.isArray(m) ? m : [m]) as MiddlewareHandler[];
@@ -21,7 +23,7 @@ function keyed(scope: Scope | 'any') {
   return <P extends string, R extends Config<P>>(config: R, options: Options = {}) =>
     createRoute({
       ...config,
-      security: bearer,
+      security: options.security ?? bearer,
       'x-scope': scope,
       middleware: [...(options.before ?? []), requireScope(scope, options.key), ...asList(config.middleware)],
       responses: { ...problems(401, ...(scope === 'any' ? [] : [403])), ...config.responses },
@@ -36,3 +38,13 @@ export const readRoute = keyed('read');
 export const ingestRoute = keyed('ingest');
 /** Takes a key of any scope. */
 export const anyKeyRoute = keyed('any');
+
+/** Needs the operator token (ADMIN_TOKEN), which no workspace key stands in for. */
+export const operatorRoute = <P extends string, R extends Config<P>>(config: R) =>
+  createRoute({
+    ...config,
+    security: bearer,
+    'x-scope': 'operator',
+    middleware: [requireOperator, ...asList(config.middleware)],
+    responses: { ...problems(401), ...config.responses },
+  } as R & { security: typeof bearer });

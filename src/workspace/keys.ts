@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../platform/d1.ts';
 import { apiKeys } from '../db/schema.ts';
 import type { AuthContext, Scope } from '../env.ts';
