@@ -44,4 +44,5 @@ export type Scope = (typeof SCOPES)[number];
 /** `reportGen`: the workspace's report generation, read with the key (see publish/cache.ts). */
 export type AuthContext = { workspaceId: string; keyId: string; scope: Scope; timezone: string; reportGen: number };
 
-export type AppEnv = { Bindings: Env; Variables: { auth: AuthContext; rawBody: unknown } };
+/** `rawBody`: the parsed JSON body; `rawBytes`: the bytes as sent (the 32 KiB event limit is on those). */
+export type AppEnv = { Bindings: Env; Variables: { auth: AuthContext; rawBody: unknown; rawBytes: Uint8Array } };

@@ -5,6 +5,7 @@ import { env } from 'cloudflare:workers';
 import worker from '../src/index.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { batchElementSizes } from '../src/ingest/raw-size.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
 import { api, apiJson, countRows, newWorkspace, sendRaw } from './helpers.ts';
 
@@ -159,5 +160,37 @@ describe('uncached report computation', () => {
     // What is cached is still served, and another workspace computes as usual.
     expect((await read(ws.keys.read, 3)).status).toBe(200);
     expect((await read(other.keys.read, limit)).status).toBe(200);
+  });
+});
+
+describe('the 32 KiB event limit', () => {
+  it('is measured on the bytes sent: duplicate keys that collapse when parsed do not hide an oversized event', async () => {
+    const ws = await newWorkspace();
+    const filler = `"comment":"${'x'.repeat(4000)}",`.repeat(9); // 36 KB of keys that collapse into one
+    const event = `{${filler}"type":"response","messageId":"dup","customerId":"c1","survey":"nps","score":9}`;
+    const single = await sendRaw(ws, event);
+    expect(single.status).toBe(400);
+    const batch = await sendRaw(ws, `{"batch": [ {"type":"identify","messageId":"ok","customerId":"c2"} , ${event.replace('"dup"', '"dup2"')} ]}`);
+    expect(batch.status).toBe(400);
+    const body = (await batch.json()) as { errors: { path: string }[] };
+    expect(body.errors.map((e) => e.path)).toEqual(['batch.1']);
+    // A small event written with spacing and escapes is measured as sent, and accepted.
+    const spaced = await sendRaw(ws, '{ "\\u0062atch" : [ { "type" : "identify" , "messageId" : "s1" , "customerId" : "c3" } ] }');
+    expect(spaced.status).toBe(202);
+    expect(await countRows('events', ws.id)).toBe(1);
+  });
+});
+
+describe('raw sizes of batch elements', () => {
+  it('equal the bytes of each element as written, whatever the values, spacing, escapes and other keys', () => {
+    const enc = new TextEncoder();
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { maxLength: 8 }), fc.constantFrom('', ' ', '\n  ', '\t'), fc.jsonValue(), (items, ws, other) => {
+        const parts = items.map((v, i) => JSON.stringify(v, null, i % 2 ? 2 : undefined));
+        const text = `{${ws}"other"${ws}:${ws}${JSON.stringify(other)},${ws}"batch"${ws}:${ws}[${ws}${parts.join(`${ws},${ws}`)}${ws}]${ws}}`;
+        expect(batchElementSizes(enc.encode(text))).toEqual(parts.map((p) => enc.encode(p).byteLength));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

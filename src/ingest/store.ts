@@ -4,6 +4,7 @@ import { caseStatements } from '../loop/cases.ts';
 import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
 import type { Row } from '../env.ts';
 import { markDaysSql } from '../rollup/dirty-days.ts';
+import { batchElementSizes } from './raw-size.ts';
 
 export type { Row };
 
@@ -13,13 +14,14 @@ function isBatch(raw: unknown): raw is { batch: unknown } {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'batch' in raw;
 }
 
-/** Errors for events over 32 KiB, measured on what the client sent. */
-export function sizeErrors(raw: unknown): FieldError[] {
+/** Errors for events over 32 KiB, measured on the bytes the client sent when they are given. */
+export function sizeErrors(raw: unknown, bytes?: Uint8Array): FieldError[] {
   const list = isBatch(raw) ? raw.batch : [raw];
   if (!Array.isArray(list)) return [];
+  const sent = bytes && (isBatch(raw) ? batchElementSizes(bytes) : [bytes.byteLength]);
   const errors: FieldError[] = [];
   list.forEach((e, i) => {
-    if (enc.encode(JSON.stringify(e) ?? '').byteLength > MAX_EVENT_BYTES) {
+    if ((sent?.[i] ?? enc.encode(JSON.stringify(e) ?? '').byteLength) > MAX_EVENT_BYTES) {
       errors.push({ path: isBatch(raw) ? `batch.${i}` : '', message: `an event is at most ${MAX_EVENT_BYTES} bytes of JSON` });
     }
   });
@@ -27,10 +29,10 @@ export function sizeErrors(raw: unknown): FieldError[] {
 }
 
 /** Validates a single event or a batch; throws one 400 with every bad field of every event. */
-export function parseIngestBody(raw: unknown): Event[] {
+export function parseIngestBody(raw: unknown, bytes?: Uint8Array): Event[] {
   const batch = isBatch(raw);
   const result = batch ? Batch.safeParse(raw) : Event.safeParse(raw);
-  const errors = [...(result.success ? [] : zodErrors(result.error.issues)), ...sizeErrors(raw)];
+  const errors = [...(result.success ? [] : zodErrors(result.error.issues)), ...sizeErrors(raw, bytes)];
   if (errors.length || !result.success) throw invalid(errors, 'Nothing was stored: fix every listed field and resend the whole request.');
   return batch ? (result.data as { batch: Event[] }).batch : [result.data as Event];
 }

@@ -66,9 +66,11 @@ export const jsonBodyOf = (limit: number, { allowTextPlain = false } = {}) =>
     if (!(allowTextPlain ? JSON_OR_TEXT : JSON_TYPE).test(type)) {
       throw new ApiError(415, 'unsupported-media-type', 'Send the body as JSON with `Content-Type: application/json`.');
     }
-    const parsed = parseJsonBytes(c.req.raw.body ? await readLimited(c.req.raw.body, limit) : new Uint8Array());
+    const bytes = c.req.raw.body ? await readLimited(c.req.raw.body, limit) : new Uint8Array();
+    const parsed = parseJsonBytes(bytes);
     c.req.bodyCache.json = Promise.resolve(parsed);
     c.set('rawBody', parsed);
+    c.set('rawBytes', bytes);
     await next();
   });
 

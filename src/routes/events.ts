@@ -28,7 +28,7 @@ export const eventsRoutes = createRouter().openapi(
   postEvents,
   async (c) => {
     const body = c.req.valid('json');
-    const tooBig = sizeErrors(c.get('rawBody'));
+    const tooBig = sizeErrors(c.get('rawBody'), c.get('rawBytes'));
     if (tooBig.length) throw invalid(tooBig);
     const events: Event[] = 'batch' in body ? body.batch : [body];
     const { workspaceId, timezone } = c.get('auth');
@@ -39,7 +39,7 @@ export const eventsRoutes = createRouter().openapi(
   // On failure re-validate against the one schema that applies, for precise paths (`batch.3.score`).
   (result, c) => {
     if (result.success) return;
-    parseIngestBody(c.get('rawBody'));
+    parseIngestBody(c.get('rawBody'), c.get('rawBytes'));
     throw invalid([{ path: '', message: 'not an event nor a batch of events' }]);
   },
 );
