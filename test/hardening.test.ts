@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { batchElementSizes } from '../src/ingest/raw-size.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
 import { api, apiJson, countRows, newWorkspace, sendRaw } from './helpers.ts';
+import { rollupRange } from './drain.ts';
 
 describe('stored webhook URLs', () => {
   it('are stored parsed: CR/LF and tabs in the given URL never reach D1', async () => {
@@ -192,5 +193,32 @@ describe('raw sizes of batch elements', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('erasure and the report cache', () => {
+  it('no report in KV carries a customer id, so no older generation can keep an erased customer', async () => {
+    const ws = await newWorkspace();
+    const day = addDays(localDay(Date.now(), 'UTC'), -2);
+    const who = 'erase-me-7f3a91';
+    const batch = [
+      { type: 'identify', messageId: 'k1', customerId: who, segment: 'gold', traits: { email: 'ana@example.com' }, timestamp: `${day}T08:00:00Z` },
+      { type: 'lifecycle', messageId: 'k2', customerId: who, status: 'started', timestamp: `${day}T08:10:00Z` },
+      { type: 'interaction', messageId: 'k3', customerId: who, touchpoint: 'checkout', outcome: 'failure', emotion: 'enfado', timestamp: `${day}T09:00:00Z` },
+      { type: 'response', messageId: 'k4', customerId: who, survey: 'nps', score: 2, comment: 'ana@example.com says no', timestamp: `${day}T10:00:00Z` },
+      { type: 'ticket', messageId: 'k5', customerId: who, ticketId: 'T-1', status: 'opened', timestamp: `${day}T11:00:00Z` },
+    ];
+    expect((await apiJson('/v1/events', { key: ws.keys.ingest, body: { batch } })).status).toBe(202);
+    await rollupRange(ws, day, day);
+    for (const q of ['summary?period=7d', `journey?period=7d&segment=gold`, `breakdown?by=segment&from=${day}&to=${day}`]) {
+      expect((await apiJson(`/v1/reports/${q}`, { key: ws.keys.read })).status).toBe(200);
+    }
+    const { keys } = await env.REPORTS.list({ prefix: `report/${ws.id}/` });
+    expect(keys.length).toBeGreaterThan(20);
+    for (const k of keys) {
+      const body = (await env.REPORTS.get(k.name, 'text')) ?? '';
+      expect(body, k.name).not.toContain(who);
+      expect(body, k.name).not.toContain('ana@example.com');
+    }
   });
 });
