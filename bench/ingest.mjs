@@ -2,13 +2,13 @@
 // events (fresh messageIds every time), against the baseline Worker inserting the same rows.
 // Then, untimed, where the time goes: D1's own SQL time per statement (profiled variant)
 // and the JavaScript steps of the request measured in Node on the same source.
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as esbuild from 'esbuild';
 import { bodyMaker, createWorkspace, TIMEZONE } from './events.mjs';
 import { monitor, request, runLoad } from './load.mjs';
 import { localDay, rowValues } from './rows.mjs';
-import { ADMIN_TOKEN, ROOT } from './runtime.mjs';
+import { ADMIN_TOKEN } from './runtime.mjs';
+import { IngestBody } from '../src/ingest/event-schema.ts';
+import { sizeErrors, toRow } from '../src/ingest/store.ts';
 
 const SIZES = [1, 100, 500, 1000];
 const CONCURRENCY = 4;
@@ -52,7 +52,7 @@ export async function benchIngest(rt, { quick, pool, log }) {
     out.sizes[size] = r;
   }
   out.profile = await profileIngest(rt, ws, pool, 500);
-  out.js = await jsSteps(rt.dir, pool, 500);
+  out.js = await jsSteps(pool, 500);
   if (rt.config.queueMode) out.queue = await benchQueue(rt, { quick, pool, log, timing });
   return out;
 }
@@ -83,33 +83,17 @@ async function profileIngest(rt, ws, pool, size, batches = 30) {
 }
 
 /**
- * The request's JavaScript steps, timed in Node (same V8 family as workerd) on the same
- * source bundled from src/: what the edge spends besides SQL for one batch.
+ * The request's JavaScript steps, timed in Node (same V8 family as workerd) on the Worker's own
+ * source (imported as TypeScript): what the edge spends besides SQL for one batch.
  */
-async function jsSteps(dir, pool, size, rounds = 40) {
-  const file = path.join(dir, 'ingest-js.mjs');
-  try {
-    await esbuild.build({
-      absWorkingDir: ROOT,
-      stdin: { contents: "export { IngestBody } from './src/schemas/events';\nexport { sizeErrors, toRow } from './src/services/ingest';", resolveDir: ROOT, loader: 'ts' },
-      outfile: file,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      logLevel: 'silent',
-    });
-    await esbuild.stop();
-  } catch (err) {
-    return { error: `could not bundle src for the JS timings: ${err.message}` };
-  }
-  const { IngestBody, sizeErrors, toRow } = await import(file);
+async function jsSteps(pool, size, rounds = 40) {
   const body = bodyMaker(pool.activity, 'js')(size);
   const bytes = new TextEncoder().encode(body);
   const now = Date.now();
   const steps = {
     'decode + JSON.parse (json-body middleware)': () => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)),
     'zod IngestBody.safeParse': (o) => IngestBody.safeParse(o),
-    'sizeErrors (re-stringifies every event)': (o) => sizeErrors(o),
+    'sizeErrors (scans the bytes sent)': (o) => sizeErrors(o, bytes),
     'toRow (localDay via Intl.formatToParts) + JSON.stringify': (o) => JSON.stringify(o.batch.map((e) => toRow(e, TIMEZONE, now))),
     'baseline: rowValues + localDay (Intl.format)': (o) =>
       o.batch.map((e) => rowValues(e, 'ws', Date.parse(e.timestamp), localDay(Date.parse(e.timestamp), TIMEZONE), now)),

@@ -18,6 +18,9 @@
 // - `social-mention` is an unintentional touchpoint (what people post about the brand).
 // - Two events name `marketplace-review`, which is not in the inventory (unconfigured).
 
+import { chunkBySize } from '../src/platform/chunk.ts';
+import { addDays, localDay } from '../src/platform/time.ts';
+
 export const DEMO_WORKSPACE = { name: 'Demo — Tienda Aurora', timezone: 'Europe/Madrid' };
 
 /** Journey stages, in order. Names read well in Spanish and English. */
@@ -57,17 +60,8 @@ export const DEFAULT_SEED = 20261124;
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function addDays(day, n) {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
-
-/** The local calendar day (YYYY-MM-DD) of an instant in an IANA timezone. */
-export function localDay(ms, timezone) {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
-  const get = (t) => parts.find((p) => p.type === t).value;
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
+// addDays and localDay are the Worker's own (src/platform/time.ts, imported as TypeScript).
+export { addDays, localDay };
 
 /** Yesterday in `timezone`: the last complete local day. */
 export function localYesterday(timezone = DEMO_WORKSPACE.timezone, now = Date.now()) {
@@ -545,21 +539,7 @@ export function demoEvents({ days = DEFAULT_DAYS, endDay, seed = DEFAULT_SEED, t
   });
 }
 
-/** Splits events into `{batch}` bodies of at most `maxEvents` events and `maxBytes` of JSON. */
+/** Splits events into `{batch}` bodies of at most `maxEvents` events and `maxBytes` of JSON (the queue's own chunking). */
 export function toBatches(events, { maxEvents = 1000, maxBytes = 900 * 1024 } = {}) {
-  const batches = [];
-  let cur = [];
-  let size = 12;
-  for (const e of events) {
-    const len = Buffer.byteLength(JSON.stringify(e)) + 1;
-    if (cur.length && (cur.length >= maxEvents || size + len > maxBytes)) {
-      batches.push(cur);
-      cur = [];
-      size = 12;
-    }
-    cur.push(e);
-    size += len;
-  }
-  if (cur.length) batches.push(cur);
-  return batches;
+  return chunkBySize(events, (e) => Buffer.byteLength(JSON.stringify(e)), maxBytes - 12, maxEvents);
 }

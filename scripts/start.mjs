@@ -30,6 +30,7 @@ import {
   localYesterday,
   toBatches,
 } from './demo-data.mjs';
+import { waitForReady as waitForDev } from './lib/wrangler-dev.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -240,26 +241,12 @@ function startWrangler() {
 }
 
 async function waitForReady(child) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer';
-  let exited = null;
-  child.exited.then((r) => (exited = r));
-  while (Date.now() < deadline) {
-    if (exited) {
-      const how = exited.error ? exited.error.message : exited.signal ?? `exit code ${exited.code}`;
-      throw new StartError(`wrangler dev stopped before the server was ready (${how}); see its output above.`);
-    }
-    try {
-      const res = await fetch(`${BASE}/openapi.json`, { signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = err.cause?.code ?? err.message;
-    }
-    await sleep(300);
+  const why = (e) => (e.error ? e.error.message : e.signal ?? `exit code ${e.code}`);
+  try {
+    await waitForDev(BASE, child.exited, { timeoutMs: READY_TIMEOUT_MS, why });
+  } catch (err) {
+    throw new StartError(`${err.message}; see its output above.`);
   }
-  throw new StartError(`${BASE}/openapi.json did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}).`);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 import type { Env, IngestMessage, Row } from '../env.ts';
 import { storeRows } from './store.ts';
 import { backoffSeconds, enqueueDeliveries } from '../loop/webhooks.ts';
+import { chunkBySize } from '../platform/chunk.ts';
 
 /** Queue names as in wrangler.toml (the consumer tells its queues apart by name). */
 export const INGEST_QUEUE = 'trayecto-ingest';
@@ -17,24 +18,6 @@ const STORE_BYTES = 900_000;
 
 const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).byteLength;
 
-/** Splits values into groups whose JSON stays under `limit` bytes (a lone big value gets its own). */
-function chunkBySize<T>(items: T[], size: (item: T) => number, limit: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let total = 0;
-  for (const item of items) {
-    const n = size(item) + 1;
-    if (current.length && total + n > limit) {
-      chunks.push(current);
-      current = [];
-      total = 0;
-    }
-    current.push(item);
-    total += n;
-  }
-  if (current.length) chunks.push(current);
-  return chunks;
-}
 
 /**
  * Enqueues a request's rows in one all-or-nothing sendBatch. Returns false, having sent

@@ -73,12 +73,16 @@ export function toRow(e: Event, tz: string, now: number): Row {
 
 // Rows travel as one JSON parameter and are unpacked by json_each, so each statement binds
 // three parameters whatever the batch size (D1 allows 100).
+/** Each `events` column and where its value comes from: a key of the row, or ?1 / ?3. */
+export const EVENT_COLUMNS: [column: string, source: string][] = [
+  ['workspace_id', '?1'], ['message_id', 'm'], ['type', 't'], ['customer_id', 'c'], ['ts', 'ts'], ['day', 'd'],
+  ['received_at', '?3'], ['touchpoint', 'tp'], ['channel', 'ch'], ['outcome', 'o'], ['sentiment', 's'], ['emotion', 'em'],
+  ['survey', 'sv'], ['score', 'sc'], ['comment', 'cm'], ['status', 'st'], ['ticket_id', 'tk'], ['segment', 'seg'], ['data', 'data'],
+];
+
 const INSERT_EVENTS = `
-INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, channel,
-  outcome, sentiment, emotion, survey, score, comment, status, ticket_id, segment, data)
-SELECT ?1, j.value->>'m', j.value->>'t', j.value->>'c', j.value->>'ts', j.value->>'d', ?3, j.value->>'tp', j.value->>'ch',
-  j.value->>'o', j.value->>'s', j.value->>'em', j.value->>'sv', j.value->>'sc', j.value->>'cm', j.value->>'st',
-  j.value->>'tk', j.value->>'seg', j.value->>'data'
+INSERT INTO events (${EVENT_COLUMNS.map(([col]) => col).join(', ')})
+SELECT ${EVENT_COLUMNS.map(([, src]) => (src.startsWith('?') ? src : `j.value->>'${src}'`)).join(', ')}
 FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 

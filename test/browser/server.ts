@@ -14,6 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitForReady as waitForDev } from '../../scripts/lib/wrangler-dev.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const WRANGLER_JS = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -107,23 +108,11 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForReady(base: string, proc: Child): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let exited: { code: number | null; signal: NodeJS.Signals | null; error?: Error } | null = null;
-  void proc.exited.then((r) => (exited = r));
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`wrangler dev exited before it was ready (${JSON.stringify(exited)}):\n${proc.output().slice(-4000)}`);
-    try {
-      const res = await fetch(`${base}/openapi.json`, { signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = String((err as { cause?: { code?: string } }).cause?.code ?? err);
-    }
-    await sleep(250);
+  try {
+    await waitForDev(base, proc.exited, { timeoutMs: READY_TIMEOUT_MS });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}:\n${proc.output().slice(-4000)}`);
   }
-  throw new Error(`${base}/openapi.json did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}):\n${proc.output().slice(-4000)}`);
 }
 
 export async function startServer(): Promise<Server> {

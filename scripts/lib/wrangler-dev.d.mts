@@ -1,0 +1,5 @@
+export function waitForReady(
+  base: string,
+  exited: Promise<unknown>,
+  options: { timeoutMs: number; why?: (exit: unknown) => string },
+): Promise<void>;
