@@ -119,3 +119,31 @@ describe('ingest starts the drain', () => {
     expect((await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read })).body).toMatchObject({ complete: true, pendingDays: 0 });
   });
 });
+
+describe('the history floor', () => {
+  it('defaults to a year before creation; moving it down rolls up the older history an import brought', async () => {
+    const ws = await newWorkspace('UTC');
+    const settings = (await apiJson('/v1/workspace', { key: ws.keys.admin })).body;
+    expect(settings.historyFrom).toBe(addDays(today(), -DEFAULT_HISTORY_DAYS));
+    const old = addDays(today(), -400);
+    await send(ws, { type: 'response', messageId: 'old', customerId: 'c1', survey: 'nps', score: 10, timestamp: `${old}T10:00:00Z` });
+    await tickAndDrain(ws);
+    const before = (await apiJson(`/v1/reports/summary?from=${old}&to=${old}`, { key: ws.keys.read })).body;
+    // Before the floor: stored, not rolled up, and the report says it is not whole (the day with
+    // the event; the summary's previous day, before the floor too, holds none).
+    expect(before).toMatchObject({ complete: false, pendingDays: 0, daysBeforeHistory: 1 });
+    expect(before.metrics.nps.responses).toBe(0);
+    const { seq } = await drainState(ws.id);
+    await using drain = await introspectWorkflowInstance(env.ROLLUPS, drainId(ws.id, seq + 1));
+    const moved = await apiJson('/v1/workspace', { method: 'PATCH', key: ws.keys.admin, body: { historyFrom: addDays(old, -10) } });
+    expect(moved.status).toBe(200);
+    expect(moved.body.historyFrom).toBe(addDays(old, -10));
+    await drain.waitForStatus('complete');
+    const after = (await apiJson(`/v1/reports/summary?from=${old}&to=${old}`, { key: ws.keys.read })).body;
+    expect(after).toMatchObject({ complete: true });
+    expect(after).not.toHaveProperty('daysBeforeHistory');
+    expect(after.metrics.nps.promoters).toBe(1);
+    expect((await apiJson('/v1/workspace', { method: 'PATCH', key: ws.keys.admin, body: {} })).status).toBe(400);
+    expect((await apiJson('/v1/workspace', { method: 'PATCH', key: ws.keys.admin, body: { historyFrom: 'last year' } })).status).toBe(400);
+  });
+});

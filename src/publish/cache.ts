@@ -4,7 +4,7 @@
 import { sha256Hex } from '../platform/crypto.ts';
 import { Memo } from '../platform/memo.ts';
 import { addDays, localDay, periodBounds, PERIODS, standardRange } from '../platform/time.ts';
-import { pendingIn } from '../rollup/dirty-days.ts';
+import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
@@ -37,8 +37,8 @@ const cacheKey = (ws: string, gen: number, name: string, range: Range) => `repor
  */
 async function withCompleteness(d1: D1Database, ws: string, tz: string, name: string, range: Range, value: unknown, now: number) {
   const from = name === 'summary' ? previousRange(range).from : range.from;
-  const pendingDays = await pendingIn(d1, ws, from, range.to, addDays(localDay(now, tz), -1));
-  return { ...(value as object), complete: pendingDays === 0, pendingDays };
+  const [pendingDays, before] = await Promise.all([pendingIn(d1, ws, from, range.to, addDays(localDay(now, tz), -1)), daysBeforeHistory(d1, ws, from, range.to)]);
+  return { ...(value as object), complete: pendingDays === 0 && before === 0, pendingDays, ...(before ? { daysBeforeHistory: before } : {}) };
 }
 
 async function store(kv: KVNamespace, key: string, value: { complete: boolean }): Promise<Cached> {

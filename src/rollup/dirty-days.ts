@@ -43,6 +43,41 @@ SELECT coalesce(s.people_seq, 0) AS people_seq, s.rolled_through, s.people_from,
   coalesce(s.history_from, date(w.created_at / 1000, 'unixepoch', '-${DEFAULT_HISTORY_DAYS} days')) AS floor
 FROM workspaces w LEFT JOIN rollup_state s ON s.workspace_id = w.id WHERE w.id = ?1`;
 
+/**
+ * Days of [from, to] before the history floor that hold events: never rolled up, so a report
+ * over them is not whole (days before the floor without events miss nothing).
+ */
+export async function daysBeforeHistory(d1: D1Database, ws: string, from: string, to: string): Promise<number> {
+  const row = await d1
+    .prepare(`SELECT COUNT(DISTINCT e.day) AS n FROM (${STATE}) s, events e WHERE e.workspace_id = ?1 AND e.day BETWEEN ?2 AND min(?3, date(s.floor, '-1 day'))`)
+    .bind(ws, from, to)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** The workspace's history floor (no day before it is rolled up). */
+export async function historyFloor(d1: D1Database, ws: string): Promise<string> {
+  return (await d1.prepare(STATE).bind(ws).first<State>())!.floor;
+}
+
+/**
+ * Moves the history floor to `day` (null: back to the default). Days it brings in are marked
+ * `full`, so imported history before the old floor rolls up; days it leaves out lose their marks
+ * at the drain's next look. Returns the number of days marked.
+ */
+export async function setHistoryFloor(d1: D1Database, ws: string, day: string | null, yesterday: string): Promise<number> {
+  const before = await historyFloor(d1, ws);
+  await d1
+    .prepare('INSERT INTO rollup_state (workspace_id, history_from, report_gen) VALUES (?1, ?2, 1) ON CONFLICT (workspace_id) DO UPDATE SET history_from = ?2, report_gen = report_gen + 1')
+    .bind(ws, day)
+    .run();
+  const after = await historyFloor(d1, ws);
+  if (after >= before) return 0;
+  const days = dayRange(after, (addDays(before, -1) < yesterday ? addDays(before, -1) : yesterday));
+  await markDaysStatement(d1, ws, days).run();
+  return days.length;
+}
+
 export async function loadState(d1: D1Database, ws: string, yesterday: string): Promise<State> {
   await d1
     .prepare(
@@ -137,12 +172,10 @@ export async function advanceMarks(d1: D1Database, ws: string, tz: string, now: 
     if (!(await cascadeChunk(d1, ws, state, yesterday))) break;
     marked = true;
   }
-  if (marked) {
-    await d1.batch([
-      d1.prepare('DELETE FROM dirty_days WHERE workspace_id = ?1 AND day < ?2').bind(ws, state.floor),
-      d1.prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1').bind(ws),
-    ]);
-  }
+  // Ingest marks the day of every event, however old: nothing before the floor is rolled up.
+  const dropped = d1.prepare('DELETE FROM dirty_days WHERE workspace_id = ?1 AND day < ?2').bind(ws, state.floor);
+  if (marked) await d1.batch([dropped, d1.prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1').bind(ws)]);
+  else await dropped.run();
   return { more: chunks === PEOPLE_CHUNKS_PER_CALL };
 }
 

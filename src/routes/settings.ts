@@ -3,18 +3,37 @@ import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
 import { getSettings, setDefaultOwner } from '../workspace/settings.ts';
-import { json, jsonRequest, problems } from '../platform/openapi.ts';
+import { Day, json, jsonRequest, problems } from '../platform/openapi.ts';
+import { addDays, localDay } from '../platform/time.ts';
+import { historyFloor, setHistoryFloor } from '../rollup/dirty-days.ts';
+import { ensureDrain } from '../jobs/drain.ts';
 
 const Settings = z
-  .object({ id: z.string(), name: z.string(), timezone: z.string(), defaultOwner: z.string().nullable() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    timezone: z.string(),
+    defaultOwner: z.string().nullable(),
+    historyFrom: z.string().openapi({ description: 'History floor: no day before it is rolled up (default: the creation day minus 366 days)' }),
+  })
   .openapi('WorkspaceSettings');
+const Patch = z
+  .object({
+    defaultOwner: z.string().min(1).max(200).nullable().optional(),
+    historyFrom: Day.nullable().optional().openapi({ description: 'Move the history floor (null: the default); earlier days brought in roll up' }),
+  })
+  .refine((p) => p.defaultOwner !== undefined || p.historyFrom !== undefined, 'give defaultOwner, historyFrom or both');
+
+async function view(d1: D1Database, ws: string) {
+  return { ...(await getSettings(d1, ws)), historyFrom: await historyFloor(d1, ws) };
+}
 const admin = { tags: ['Configuration'] };
 
 export const settingsRoutes = createRouter()
   .openapi(
     adminRoute({ ...admin, method: 'get', path: '/', summary: "This key's workspace", responses: { 200: json(Settings, 'Workspace'), ...problems(401, 403) } }),
     async (c) => {
-      return c.json(await getSettings(c.env.DB, c.get('auth').workspaceId), 200);
+      return c.json(await view(c.env.DB, c.get('auth').workspaceId), 200);
     },
   )
   .openapi(
@@ -22,12 +41,19 @@ export const settingsRoutes = createRouter()
       ...admin,
       method: 'patch',
       path: '/',
-      summary: 'Set who receives cases at touchpoints without an owner',
+      summary: 'Set who receives cases at touchpoints without an owner, and the history floor',
       middleware: [jsonBody],
-      request: { body: jsonRequest(z.object({ defaultOwner: z.string().min(1).max(200).nullable() })) },
+      request: { body: jsonRequest(Patch) },
       responses: { 200: json(Settings, 'Workspace'), ...problems(400, 401, 403, 413, 415) },
     }),
     async (c) => {
-      return c.json(await setDefaultOwner(c.env.DB, c.get('auth').workspaceId, c.req.valid('json').defaultOwner), 200);
+      const { workspaceId, timezone } = c.get('auth');
+      const patch = c.req.valid('json');
+      if (patch.defaultOwner !== undefined) await setDefaultOwner(c.env.DB, workspaceId, patch.defaultOwner);
+      if (patch.historyFrom !== undefined) {
+        const yesterday = addDays(localDay(Date.now(), timezone), -1);
+        if (await setHistoryFloor(c.env.DB, workspaceId, patch.historyFrom, yesterday)) await ensureDrain(c.env, c.env.DB, workspaceId, Date.now());
+      }
+      return c.json(await view(c.env.DB, workspaceId), 200);
     },
   );
