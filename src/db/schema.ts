@@ -149,6 +149,8 @@ export const dailyMetrics = sqliteTable(
     cesResponses: integer('ces_responses').notNull().default(0),
     cesSum: integer('ces_sum').notNull().default(0),
     cesEasy: integer('ces_easy').notNull().default(0),
+    // Sum of squared CES scores: with ces_sum and ces_responses, the variance of any range.
+    cesSq: integer('ces_sq').notNull().default(0),
     intCount: integer('int_count').notNull().default(0),
     intSuccess: integer('int_success').notNull().default(0),
     intFailure: integer('int_failure').notNull().default(0),

@@ -17,6 +17,7 @@ export type Additive = {
   cesResponses: number;
   cesSum: number;
   cesEasy: number;
+  cesSq: number;
   intCount: number;
   intSuccess: number;
   intFailure: number;
@@ -28,14 +29,14 @@ export type Additive = {
 
 export const ADDITIVE_FIELDS: (keyof Additive)[] = [
   'npsPromoters', 'npsPassives', 'npsDetractors', 'csatResponses', 'csatSatisfied', 'cesResponses', 'cesSum',
-  'cesEasy', 'intCount', 'intSuccess', 'intFailure', 'intAbandoned', 'intNegative', 'sentSum', 'sentCount',
+  'cesEasy', 'cesSq', 'intCount', 'intSuccess', 'intFailure', 'intAbandoned', 'intNegative', 'sentSum', 'sentCount',
 ];
 
 /** The daily_metrics column of each additive count. */
 export const ADDITIVE_COLUMNS: Record<keyof Additive, string> = {
   npsPromoters: 'nps_promoters', npsPassives: 'nps_passives', npsDetractors: 'nps_detractors',
   csatResponses: 'csat_responses', csatSatisfied: 'csat_satisfied', cesResponses: 'ces_responses', cesSum: 'ces_sum',
-  cesEasy: 'ces_easy', intCount: 'int_count', intSuccess: 'int_success', intFailure: 'int_failure',
+  cesEasy: 'ces_easy', cesSq: 'ces_sq', intCount: 'int_count', intSuccess: 'int_success', intFailure: 'int_failure',
   intAbandoned: 'int_abandoned', intNegative: 'int_negative', sentSum: 'sent_sum', sentCount: 'sent_count',
 };
 

@@ -45,6 +45,7 @@ const COUNT_OF: Record<keyof Additive, string> = {
   cesResponses: "count(CASE WHEN type = 'response' AND survey = 'ces' THEN 1 END)",
   cesSum: "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score END), 0)",
   cesEasy: "count(CASE WHEN type = 'response' AND survey = 'ces' AND score >= 5 THEN 1 END)",
+  cesSq: "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score * score END), 0)",
   intCount: "count(CASE WHEN type = 'interaction' THEN 1 END)",
   intSuccess: "count(CASE WHEN type = 'interaction' AND outcome = 'success' THEN 1 END)",
   intFailure: "count(CASE WHEN type = 'interaction' AND outcome = 'failure' THEN 1 END)",

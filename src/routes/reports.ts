@@ -11,6 +11,7 @@ import { prioritiesFor } from '../journey/priorities.ts';
 import { readRoute } from '../workspace/keyed-route.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports.ts';
 import { sha256Hex } from '../platform/crypto.ts';
+import { CHANGE_RATES } from '../metrics/changes.ts';
 
 const RangeQuery = z.object({
   period: z.enum(PERIODS as [Period, ...Period[]]).optional().openapi({ description: 'The last 7/30/90 complete local days, ending yesterday' }),
@@ -40,6 +41,17 @@ const Envelope = {
   pendingDays: z.number().int().openapi({ description: 'Days of the range still waiting for a rollup' }),
 };
 const MetricsSchema = z.record(z.string(), z.unknown()).openapi('Metrics', { description: 'The SPEC metrics object' });
+const ChangeSchema = z
+  .object({
+    change: z.number().nullable().openapi({ description: 'now − previous, in the rate’s units (points; CES: score units)' }),
+    interval: z.object({ low: z.number(), high: z.number() }).nullable().openapi({ description: '95% interval of the change' }),
+    significant: z.boolean().openapi({ description: 'The interval excludes 0' }),
+    lowSample: z.boolean().openapi({ description: 'Either period has fewer than 30 answers' }),
+    n: z.number().int(),
+    previousN: z.number().int(),
+  })
+  .openapi('Change');
+const ChangesSchema = z.object(Object.fromEntries(CHANGE_RATES.map((r) => [r, ChangeSchema]))).openapi('Changes');
 const reportResponse = (schema: z.ZodType, description: string) => ({
   200: { description, content: { 'application/json': { schema } }, headers: { ETag: { schema: { type: 'string' as const } } } },
   304: { description: 'Not modified (If-None-Match)' },
@@ -67,7 +79,7 @@ export const reportsRoutes = createRouter()
       summary: 'Headline metrics for a period, with the previous period of equal length',
       request: { query: RangeQuery },
       responses: reportResponse(
-        z.object({ ...Envelope, metrics: MetricsSchema, previous: z.object({ from: z.string(), to: z.string(), metrics: MetricsSchema }) }),
+        z.object({ ...Envelope, metrics: MetricsSchema, previous: z.object({ from: z.string(), to: z.string(), metrics: MetricsSchema, changes: ChangesSchema }) }),
         'Summary',
       ),
     }),
