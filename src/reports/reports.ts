@@ -7,6 +7,7 @@ import { sumLifecycle } from '../rollup/lifecycle.ts';
 import { aggregateLoop, aggregateTickets } from '../rollup/tickets.ts';
 import { changesBetween, type PeriodFigures } from '../metrics/changes.ts';
 import { PeriodFacts } from './period-facts.ts';
+import { valueByGroup } from './value.ts';
 
 export type { Range };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
@@ -58,6 +59,14 @@ export async function figuresFor(
     const sums = additive.get(k) ?? zeroAdditive();
     const metrics = buildMetrics(sums, counts.get(k) ?? 0, lifecycle, ticketGroups.get(k) ?? noTickets(), loops.get(k) ?? noLoop());
     out.set(k, { metrics, sums });
+  }
+  // Value by NPS group is customer-level: for the whole workspace and per segment only.
+  if ((dim === 'all' || dim === 'segment') && [...out.values()].some((f) => f.metrics.value)) {
+    const worth = await facts.worthByNpsGroup(ws, range);
+    for (const [k, f] of out) {
+      if (!f.metrics.value) continue;
+      f.metrics.value.byNpsGroup = valueByGroup(dim === 'all' ? worth.values() : [worth.get(k) ?? new Map()]);
+    }
   }
   return out;
 }

@@ -11,7 +11,7 @@ const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 // touchpoint's, stage comes through the touchpoint, segment is the customer's current one.
 const dayEvents = (types: string, where = '') => `
 ev AS (
-  SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.customer_id,
+  SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.value, e.customer_id,
     coalesce(e.touchpoint, '') AS k_touchpoint,
     coalesce(e.channel, tp.channel, '') AS k_channel,
     coalesce(tp.stage, '') AS k_stage,
@@ -53,6 +53,8 @@ const COUNT_OF: Record<keyof Additive, string> = {
   intNegative: "count(CASE WHEN type = 'interaction' AND (outcome IN ('failure', 'abandoned') OR sentiment < 0) THEN 1 END)",
   sentSum: "coalesce(SUM(CASE WHEN type = 'interaction' THEN sentiment END), 0)",
   sentCount: "count(CASE WHEN type = 'interaction' THEN sentiment END)",
+  valueCount: "count(CASE WHEN type = 'interaction' THEN value END)",
+  valueSum: "coalesce(SUM(CASE WHEN type = 'interaction' THEN value END), 0)",
 };
 const COUNTS = ADDITIVE_FIELDS.map((f): [string, string] => [ADDITIVE_COLUMNS[f], COUNT_OF[f]]);
 
