@@ -63,6 +63,33 @@ describe('business value', () => {
     expect(byTp).toEqual({ checkout: { total: 150, perCustomer: 37.5, byNpsGroup: null }, store: { total: 50, perCustomer: 50, byNpsGroup: null }, null: null });
   });
 
+  it('priorities: value per touchpoint and the value at risk of exposed customers who churned', async () => {
+    const ws = await newWorkspace('UTC');
+    const r = await send(ws, {
+      batch: [
+        ...['c1', 'c2', 'c6'].map((c) => ev.lifecycle({ customerId: c, status: 'started', timestamp: '2026-11-01T09:00:00Z' })),
+        ev.interaction({ customerId: 'c1', touchpoint: 'checkout', value: 100, timestamp: at('10:00:00') }),
+        ev.interaction({ customerId: 'c2', touchpoint: 'checkout', outcome: 'failure', value: 20, timestamp: at('10:00:00') }),
+        ev.interaction({ customerId: 'c2', touchpoint: 'store', value: 5, timestamp: at('11:00:00') }),
+        ev.interaction({ customerId: 'c6', touchpoint: 'checkout', outcome: 'abandoned', timestamp: at('10:00:00') }),
+        ev.lifecycle({ customerId: 'c2', status: 'churned', timestamp: at('15:00:00') }),
+        ev.lifecycle({ customerId: 'c6', status: 'churned', timestamp: at('15:00:00') }),
+      ],
+    });
+    expect(r.status).toBe(202);
+    await rollupRange(ws, '2026-11-01', DAY);
+    const { body } = await apiJson(`/v1/reports/priorities?${range}`, { key: ws.keys.read });
+    const by = Object.fromEntries(body.rows.map((x: any) => [x.touchpoint, x]));
+    // Exposed at checkout (active at the start, a bad interaction there): c2 and c6, both churned.
+    // What they were worth in the period: c2 20 + 5, c6 nothing → 25. Nobody had a bad time at the store.
+    expect(by.checkout.churn.exposed).toEqual({ customersAtStart: 2, churned: 2, rate: 100 });
+    expect(by.checkout.valueAtRisk).toBe(25);
+    expect(by.store.valueAtRisk).toBe(0);
+    // checkout: 100 + 20 over c1, c2, c6 → 40 per customer; store: 5 over c2.
+    expect(by.checkout.value).toEqual({ total: 120, perCustomer: 40, byNpsGroup: null });
+    expect(by.store.value).toEqual({ total: 5, perCustomer: 5, byNpsGroup: null });
+  });
+
   it('no value crosses workspaces; without values the figure is null', async () => {
     const other = await newWorkspace('UTC');
     await loadValues(other);
@@ -73,6 +100,8 @@ describe('business value', () => {
     const { body } = await apiJson(`/v1/reports/summary?${range}`, { key: mine.keys.read });
     expect(body.metrics.interactions.count).toBe(1);
     expect(body.metrics.value).toBeNull();
+    const p = await apiJson(`/v1/reports/priorities?${range}`, { key: mine.keys.read });
+    expect(p.body.rows.map((x: any) => [x.value, x.valueAtRisk])).toEqual(p.body.rows.map(() => [null, null]));
   });
 
   it('rejects a negative, non-numeric or absurd value, storing nothing', async () => {
