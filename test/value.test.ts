@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api, apiJson, errorPaths, ev, expectProblem, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { api, apiJson, errorPaths, ev, expectProblem, newWorkspace, OPERATOR, send, type TestWorkspace } from './helpers.ts';
 import { rollupRange } from './drain.ts';
 
 const DAY = '2026-11-05';
@@ -112,5 +112,32 @@ describe('business value', () => {
     }
     const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM events WHERE workspace_id = ?1').bind(ws.id).first<{ n: number }>())!;
     expect(n).toBe(0);
+  });
+});
+
+describe("the workspace's currency", () => {
+  it('is EUR unless named at creation, and an admin can change it', async () => {
+    const ws = await newWorkspace('UTC');
+    expect((await apiJson('/v1/workspace', { key: ws.keys.admin })).body.currency).toBe('EUR');
+    const made = await apiJson('/v1/workspaces', { key: OPERATOR, body: { name: 'Tienda MX', timezone: 'America/Mexico_City', currency: 'MXN' } });
+    expect(made.status).toBe(201);
+    expect(made.body.currency).toBe('MXN');
+    const patched = await apiJson('/v1/workspace', { method: 'PATCH', key: ws.keys.admin, body: { currency: 'USD' } });
+    expect(patched.body).toMatchObject({ currency: 'USD', defaultOwner: null });
+    // Changing the owner alone keeps the currency, and the other way round.
+    await apiJson('/v1/workspace', { method: 'PATCH', key: ws.keys.admin, body: { defaultOwner: 'lead@shop.test' } });
+    expect((await apiJson('/v1/workspace', { key: ws.keys.admin })).body).toMatchObject({ currency: 'USD', defaultOwner: 'lead@shop.test' });
+  });
+
+  it('refuses codes that are not ISO 4217, and an empty change, changing nothing', async () => {
+    const ws = await newWorkspace('UTC');
+    for (const currency of ['euro', 'eur', 'XYZ', 12, null]) {
+      const patch = await api('/v1/workspace', { method: 'PATCH', key: ws.keys.admin, body: { currency } });
+      expect(errorPaths(await expectProblem(patch, 400))).toContain('currency');
+      const create = await api('/v1/workspaces', { key: OPERATOR, body: { name: 'x', currency } });
+      expect(errorPaths(await expectProblem(create, 400))).toContain('currency');
+    }
+    await expectProblem(await api('/v1/workspace', { method: 'PATCH', key: ws.keys.admin, body: {} }), 400);
+    expect((await apiJson('/v1/workspace', { key: ws.keys.admin })).body.currency).toBe('EUR');
   });
 });

@@ -14,6 +14,8 @@ export const workspaces = sqliteTable('workspaces', {
   timezone: text('timezone').notNull().default('UTC'),
   // Who gets follow-up cases at touchpoints without an owner (unconfigured ones).
   defaultOwner: text('default_owner'),
+  // ISO 4217 code of the money in interactions' `value`.
+  currency: text('currency').notNull().default('EUR'),
   createdAt: integer('created_at').notNull(),
 });
 

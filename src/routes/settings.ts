@@ -2,11 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
-import { getSettings, setDefaultOwner } from '../workspace/settings.ts';
-import { json, jsonRequest, problems } from '../platform/openapi.ts';
+import { getSettings, updateSettings } from '../workspace/settings.ts';
+import { Currency, json, jsonRequest, problems } from '../platform/openapi.ts';
 
 const Settings = z
-  .object({ id: z.string(), name: z.string(), timezone: z.string(), defaultOwner: z.string().nullable() })
+  .object({ id: z.string(), name: z.string(), timezone: z.string(), defaultOwner: z.string().nullable(), currency: z.string() })
   .openapi('WorkspaceSettings');
 const admin = { tags: ['Configuration'] };
 
@@ -22,12 +22,18 @@ export const settingsRoutes = createRouter()
       ...admin,
       method: 'patch',
       path: '/',
-      summary: 'Set who receives cases at touchpoints without an owner',
+      summary: "Set who receives cases at touchpoints without an owner, and the currency of interactions' value",
       middleware: [jsonBody],
-      request: { body: jsonRequest(z.object({ defaultOwner: z.string().min(1).max(200).nullable() })) },
+      request: {
+        body: jsonRequest(
+          z
+            .object({ defaultOwner: z.string().min(1).max(200).nullable().optional(), currency: Currency.optional() })
+            .refine((b) => b.defaultOwner !== undefined || b.currency !== undefined, 'give defaultOwner, currency or both'),
+        ),
+      },
       responses: { 200: json(Settings, 'Workspace'), ...problems(400, 401, 403, 413, 415) },
     }),
     async (c) => {
-      return c.json(await setDefaultOwner(c.env.DB, c.get('auth').workspaceId, c.req.valid('json').defaultOwner), 200);
+      return c.json(await updateSettings(c.env.DB, c.get('auth').workspaceId, c.req.valid('json')), 200);
     },
   );
