@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx';
 import type { Metrics } from '../metrics/definitions.ts';
 import type { Ctx, DashboardData } from './types.ts';
+import { LOW_SAMPLE } from '../metrics/changes.ts';
 
 /** [metric, value, sample size, unit, is a percentage] for the six headline cards. */
 const headline = (m: Metrics) =>
@@ -40,7 +41,8 @@ export const Headline: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
                 {verdict}
               </div>
             ) : null}
-            {change?.lowSample && v !== null ? <div class="low">⚠ {t.lowSample}</div> : null}
+            {/* Flagged when this figure rests on few answers, or its change does (not merely because there was nothing before). */}
+            {v !== null && (n < LOW_SAMPLE || (change?.change != null && change.lowSample)) ? <div class="low">⚠ {t.lowSample}</div> : null}
           </li>
         );
       })}

@@ -69,7 +69,10 @@ export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang })
           <LineChart id="chart-interactions" label={t.interactions} points={series((x) => x.interactions.count)} bounds={COUNT} t={t} f={f} />
           <LineChart id="chart-negative" label={`${t.negativeRate} (%)`} points={series((x) => x.interactions.negativeRate)} bounds={PERCENT} t={t} f={f} />
         </div>
-        <TrendChart id="chart-nps-weekly" label={t.weeklyNps} points={d.trend.points} t={t} f={f} />
+        {/* auto-fill: the one chart keeps a chart's width instead of stretching over the row. */}
+        <div class="charts fill">
+          <TrendChart id="chart-nps-weekly" label={t.weeklyNps} points={d.trend.points} t={t} f={f} />
+        </div>
         <Value d={d} t={t} f={f} lang={lang} />
         <h2>{t.journey}</h2>
         <Journey d={d} t={t} f={f} lang={lang} />

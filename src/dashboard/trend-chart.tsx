@@ -86,7 +86,8 @@ export const TrendChart: FC<{ id: string; label: string; points: TrendPoint[]; t
       </svg>
       <details>
         <summary>{t.showTable}</summary>
-        <table>
+        {/* Five columns: fixed layout so that they wrap within a phone's width instead of overflowing. */}
+        <table class="fit">
           <thead>
             <tr>
               <th scope="col">{t.week}</th>
