@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { percent } from '../src/metrics/definitions.ts';
+import { addDays } from '../src/platform/time.ts';
+import { intervalsOf } from '../src/reports/intervals.ts';
 import { apiJson, errorPaths, ev, expectProblem, api, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 import { env } from 'cloudflare:workers';
 import { rollupRange, tickAndDrain } from './drain.ts';
@@ -123,5 +127,33 @@ describe('GET /v1/reports/trend', () => {
       expect(errorPaths(problem)).toContain(path);
     }
     expect((await api(`/v1/reports/trend?metric=nps`, { key: ws.keys.ingest })).status).toBe(403);
+  });
+});
+
+describe('trend points against the definition in JavaScript', () => {
+  it('weekly and monthly NPS of random answers equal a direct count per interval (property)', async () => {
+    const days = Array.from({ length: 40 }, (_, i) => addDays('2026-09-20', i)); // across a month end and 6 ISO weeks
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ day: fc.constantFrom(...days), score: fc.integer({ min: 0, max: 10 }) }), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom('UTC', 'Europe/Madrid'),
+        fc.constantFrom('week' as const, 'month' as const),
+        async (answers, tz, interval) => {
+          const ws = await newWorkspace(tz);
+          const sent = await send(ws, { batch: answers.map((a, i) => ev.response({ customerId: `c${i}`, survey: 'nps', score: a.score, timestamp: `${a.day}T12:00:00Z` })) });
+          expect(sent.status).toBe(202);
+          const range = { from: days[0], to: days.at(-1)! };
+          await rollupRange(ws, range.from, range.to);
+          const { body } = await trend(ws, `interval=${interval}&metric=nps&from=${range.from}&to=${range.to}`);
+          const expected = intervalsOf(range, interval).map((b) => {
+            const inside = answers.filter((a) => a.day >= b.from && a.day <= b.to);
+            const net = inside.filter((a) => a.score >= 9).length - inside.filter((a) => a.score <= 6).length;
+            return { label: b.label, n: inside.length, score: percent(net, inside.length) };
+          });
+          expect(body.points.map((p: any) => ({ label: p.label, n: p.n, score: p.score }))).toEqual(expected);
+        },
+      ),
+      { numRuns: 6 },
+    );
   });
 });
