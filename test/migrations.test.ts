@@ -11,7 +11,9 @@ const COPIED = ['workspaces', 'touchpoints', 'stages', 'customers', 'events'];
 async function copyRows(from: D1Database, to: D1Database, table: string, ws: string) {
   const { results } = await from.prepare(`SELECT * FROM ${table} WHERE ${table === 'workspaces' ? 'id' : 'workspace_id'} = ?1`).bind(ws).all();
   if (!results.length) return;
-  const cols = Object.keys(results[0]);
+  // Columns added by later migrations do not exist yet in the older database.
+  const known = new Set((await to.prepare(`SELECT name FROM pragma_table_info('${table}')`).all<{ name: string }>()).results.map((c) => c.name));
+  const cols = Object.keys(results[0]).filter((c) => known.has(c));
   const insert = `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((_, i) => `?${i + 1}`).join(', ')})`;
   await to.batch(results.map((r) => to.prepare(insert).bind(...cols.map((c) => r[c]))));
 }

@@ -97,7 +97,7 @@ describe('reports over HTTP', () => {
         compared++;
       }
     }
-    expect(compared).toBe(24);
+    expect(compared).toBe(27);
     // The 90-day period holds the scenario: the comparison is not between empty reports.
     const summary = await apiJson('/v1/reports/summary?period=90d', { key: ws.keys.read });
     expect(summary.body.metrics.nps.responses).toBeGreaterThan(0);

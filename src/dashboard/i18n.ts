@@ -25,6 +25,11 @@ const en = {
   empty: 'No data yet for this period. Send events to POST /v1/events; reports appear after the next rollup.',
   pending: (n: number) => `${n} ${n === 1 ? 'day is' : 'days are'} still being processed: the figures below are not final yet.`,
   language: 'Idioma: español',
+  significantChange: 'significant change', notSignificant: 'within chance', lowSample: 'small sample (under 30)',
+  weeklyNps: 'NPS by week, last 90 days (band: 95% interval)', week: 'Week', interval95: '95% interval',
+  vsPreviousWeek: 'vs previous week', partial: 'partial week',
+  valuePerCustomer: 'Value per customer: promoters vs detractors', valueHelp: 'What customers were worth in the period, by their latest NPS answer.',
+  promoters: 'Promoters', passives: 'Passives', detractors: 'Detractors', customersShort: 'customers',
 };
 
 const es: typeof en = {
@@ -52,6 +57,11 @@ const es: typeof en = {
   empty: 'Aún no hay datos para este periodo. Envía eventos a POST /v1/events; los informes aparecen tras el siguiente cálculo.',
   pending: (n: number) => `${n} ${n === 1 ? 'día sigue' : 'días siguen'} en proceso: las cifras de abajo aún no son definitivas.`,
   language: 'Language: English',
+  significantChange: 'cambio significativo', notSignificant: 'dentro del azar', lowSample: 'muestra pequeña (menos de 30)',
+  weeklyNps: 'NPS por semana, últimos 90 días (banda: intervalo del 95\u00a0%)', week: 'Semana', interval95: 'Intervalo del 95\u00a0%',
+  vsPreviousWeek: 'frente a la semana anterior', partial: 'semana incompleta',
+  valuePerCustomer: 'Valor por cliente: promotores frente a detractores', valueHelp: 'Lo que valieron los clientes en el periodo, según su última respuesta NPS.',
+  promoters: 'Promotores', passives: 'Pasivos', detractors: 'Detractores', customersShort: 'clientes',
 };
 
 export const texts = { en, es };

@@ -14,7 +14,10 @@ nav{display:flex;flex-wrap:wrap;gap:.25rem .75rem}nav a[aria-current]{font-weigh
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;list-style:none;padding:0;margin:0}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.75rem}.card h3{margin:0;font-size:.95rem;color:var(--muted)}
 .card .v{font-size:1.8rem;font-weight:700}.card .d{font-size:.85rem;color:var(--muted)}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
+.card .sig{font-size:.8rem;color:var(--muted)}.card .sig.yes{color:var(--accent);font-weight:600}.card .low{font-size:.8rem;color:#92400e}
+table.fit{table-layout:fixed}table.fit th,table.fit td{overflow-wrap:anywhere;font-size:.85rem}
+.band{fill:var(--accent);fill-opacity:.15;stroke:none}.ring{fill:none;stroke:#b45309;stroke-width:2}.dot.small{fill:#fff;stroke:var(--accent);stroke-width:1.5}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}.charts.fill{grid-template-columns:repeat(auto-fill,minmax(min(100%,26rem),1fr));margin-top:1rem}
 .chart{background:#fff;border:1px solid var(--line);border-radius:8px;margin:0;padding:.5rem}.chart svg{display:block;width:100%;height:auto}
 .chart figcaption{font-weight:600}.grid{stroke:#e5e7eb}.line{fill:none;stroke:var(--accent);stroke-width:2}.dot{fill:var(--accent)}
 .tick{font-size:11px;fill:var(--muted)}

@@ -3,6 +3,8 @@ import type { Metrics } from '../metrics/definitions.ts';
 import { PERIODS } from '../platform/time.ts';
 import { Cases } from './cases.tsx';
 import { LineChart } from './charts.tsx';
+import { TrendChart } from './trend-chart.tsx';
+import { Value } from './value.tsx';
 import { Headline } from './headline.tsx';
 import type { Lang } from './i18n.ts';
 import { Journey } from './journey.tsx';
@@ -67,6 +69,11 @@ export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang })
           <LineChart id="chart-interactions" label={t.interactions} points={series((x) => x.interactions.count)} bounds={COUNT} t={t} f={f} />
           <LineChart id="chart-negative" label={`${t.negativeRate} (%)`} points={series((x) => x.interactions.negativeRate)} bounds={PERCENT} t={t} f={f} />
         </div>
+        {/* auto-fill: the one chart keeps a chart's width instead of stretching over the row. */}
+        <div class="charts fill">
+          <TrendChart id="chart-nps-weekly" label={t.weeklyNps} points={d.trend.points} t={t} f={f} />
+        </div>
+        <Value d={d} t={t} f={f} lang={lang} />
         <h2>{t.journey}</h2>
         <Journey d={d} t={t} f={f} lang={lang} />
         <h2>{t.priorities}</h2>

@@ -14,6 +14,8 @@ export const workspaces = sqliteTable('workspaces', {
   timezone: text('timezone').notNull().default('UTC'),
   // Who gets follow-up cases at touchpoints without an owner (unconfigured ones).
   defaultOwner: text('default_owner'),
+  // ISO 4217 code of the money in interactions' `value`.
+  currency: text('currency').notNull().default('EUR'),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -92,6 +94,8 @@ export const events = sqliteTable(
     outcome: text('outcome'),
     sentiment: real('sentiment'),
     emotion: text('emotion'),
+    // What an interaction was worth, in the workspace's money (optional, ≥ 0).
+    value: real('value'),
     survey: text('survey'),
     score: integer('score'),
     comment: text('comment'),
@@ -149,6 +153,11 @@ export const dailyMetrics = sqliteTable(
     cesResponses: integer('ces_responses').notNull().default(0),
     cesSum: integer('ces_sum').notNull().default(0),
     cesEasy: integer('ces_easy').notNull().default(0),
+    // Sum of squared CES scores: with ces_sum and ces_responses, the variance of any range.
+    cesSq: integer('ces_sq').notNull().default(0),
+    // Interactions that carry a value, and the sum of their values.
+    valueCount: integer('value_count').notNull().default(0),
+    valueSum: real('value_sum').notNull().default(0),
     intCount: integer('int_count').notNull().default(0),
     intSuccess: integer('int_success').notNull().default(0),
     intFailure: integer('int_failure').notNull().default(0),

@@ -55,6 +55,12 @@ export const InteractionEvent = z.object({
   outcome: z.enum(['success', 'failure', 'abandoned']).optional(),
   sentiment: z.number().min(-1).max(1).optional(),
   emotion: z.string().min(1).max(50).optional(),
+  value: z
+    .number()
+    .min(0)
+    .max(1e12)
+    .optional()
+    .openapi({ description: "What the interaction was worth (e.g. the sale's amount), in the workspace's currency; ≥ 0" }),
   properties: Obj.optional(),
 });
 

@@ -55,6 +55,7 @@ export function toRow(e: Event, tz: string, now: number): Row {
         o: e.outcome ?? null,
         s: e.sentiment ?? null,
         em: e.emotion ?? null,
+        v: e.value ?? null,
         data: e.properties ? JSON.stringify(e.properties) : null,
       });
       break;
@@ -76,7 +77,7 @@ export function toRow(e: Event, tz: string, now: number): Row {
 /** Each `events` column and where its value comes from: a key of the row, or ?1 / ?3. */
 export const EVENT_COLUMNS: [column: string, source: string][] = [
   ['workspace_id', '?1'], ['message_id', 'm'], ['type', 't'], ['customer_id', 'c'], ['ts', 'ts'], ['day', 'd'],
-  ['received_at', '?3'], ['touchpoint', 'tp'], ['channel', 'ch'], ['outcome', 'o'], ['sentiment', 's'], ['emotion', 'em'],
+  ['received_at', '?3'], ['touchpoint', 'tp'], ['channel', 'ch'], ['outcome', 'o'], ['sentiment', 's'], ['emotion', 'em'], ['value', 'v'],
   ['survey', 'sv'], ['score', 'sc'], ['comment', 'cm'], ['status', 'st'], ['ticket_id', 'tk'], ['segment', 'seg'], ['data', 'data'],
 ];
 

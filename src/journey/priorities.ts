@@ -29,18 +29,26 @@ SELECT x.touchpoint AS k, COUNT(*) AS n, SUM(x.score >= 9) AS p, SUM(x.score <= 
 ) x GROUP BY x.touchpoint
 UNION ALL SELECT NULL, COUNT(*), SUM(score >= 9), SUM(score <= 6) FROM nps`;
 
-// Churn of the customers active at the start who had a bad interaction there, and of all.
+// Churn of the customers active at the start who had a bad interaction there, and of all; vr:
+// the value at risk, what those who churned were worth in the period (the summed `value` of
+// their interactions, read through the customer index for the churned ones only).
 const CHURN_GROUPS = `WITH ${LIFECYCLE_CTES}
-SELECT x.touchpoint AS k, COUNT(*) AS s, SUM(x.ch) AS c FROM (
+SELECT x.touchpoint AS k, COUNT(*) AS s, SUM(x.ch) AS c,
+  SUM(CASE WHEN x.ch THEN (SELECT SUM(v.value) FROM events v WHERE v.workspace_id = ?1 AND v.customer_id = x.customer_id
+    AND v.ts >= ?2 AND v.ts < ?3 AND v.type = 'interaction') END) AS vr FROM (
   SELECT DISTINCT e.touchpoint, p.customer_id, p.ch
   FROM per p CROSS JOIN events e ON e.customer_id = p.customer_id AND ${IN_PERIOD}
   WHERE p.a0 AND ${BAD}
 ) x GROUP BY x.touchpoint
-UNION ALL SELECT NULL, SUM(a0), SUM(a0 AND ch) FROM per`;
+UNION ALL SELECT NULL, SUM(a0), SUM(a0 AND ch), NULL FROM per`;
+
+// Value per touchpoint, from the rollup's additive sums.
+const VALUE_BY_TOUCHPOINT = `SELECT "key" AS k, SUM(value_count) AS vc, SUM(value_sum) AS vs FROM daily_metrics
+WHERE workspace_id = ?1 AND dim = 'touchpoint' AND day BETWEEN ?2 AND ?3 GROUP BY k`;
 
 export const PRIORITY_SQL = { NPS_GROUPS, CHURN_GROUPS };
 
-type Group = { k: string | null; n?: number; p?: number; d?: number; s?: number; c?: number };
+type Group = { k: string | null; n?: number; p?: number; d?: number; s?: number; c?: number; vr?: number | null };
 
 export type TouchpointInfo = { key: string; name: string; stage: string; owner: string };
 
@@ -49,9 +57,10 @@ const ci = (g: { low: number; high: number }) => [r2(g.low), r2(g.high)];
 
 export async function prioritiesReport(d1: D1Database, ws: string, tz: string, range: Range, inventory: TouchpointInfo[], facts = new PeriodFacts(d1)) {
   const { start, end } = periodBounds(range.from, range.to, tz);
-  const [npsRows, churnRows, reach, everyone] = await Promise.all([
+  const [npsRows, churnRows, valueRows, reach, everyone] = await Promise.all([
     d1.prepare(NPS_GROUPS).bind(ws, start, end, range.from, range.to).all<Group>(),
     d1.prepare(CHURN_GROUPS).bind(ws, start, end).all<Group>(),
+    d1.prepare(VALUE_BY_TOUCHPOINT).bind(ws, range.from, range.to).all<{ k: string; vc: number; vs: number }>(),
     facts.reach(ws, range, 'touchpoint'),
     facts.reach(ws, range, 'all').then((m) => m.get('') ?? 0),
   ]);
@@ -60,6 +69,9 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
   const npsAll = npsBy.get(null) ?? { n: 0, p: 0, d: 0 };
   const churnAll = churnBy.get(null) ?? { s: 0, c: 0 };
   const info = new Map(inventory.map((t) => [t.key, t]));
+  const valueBy = new Map(valueRows.results.map((r) => [r.k, r]));
+  // Value figures only where interactions of the period carry a value.
+  const valued = valueRows.results.some((r) => r.vc > 0);
   const keys = new Set<string>([...info.keys(), ...[...reach.keys(), ...npsBy.keys(), ...churnBy.keys()].filter((k): k is string => !!k)]);
 
   const rows = [...keys].map((key) => {
@@ -70,7 +82,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
     const npsGap = gapWithInterval(restNps, exposedNps); // > 0: exposed customers score lower
     const npsStake = npsGap ? (n / (npsAll.n || 1)) * Math.max(0, npsGap.low) : 0;
 
-    const h = churnBy.get(key) ?? { s: 0, c: 0 };
+    const h: Group = churnBy.get(key) ?? { k: key, s: 0, c: 0 };
     const [s, c] = [h.s ?? 0, h.c ?? 0];
     const exposedChurn = rateWithError(c, s);
     const restChurn = rateWithError((churnAll.c ?? 0) - c, (churnAll.s ?? 0) - s);
@@ -79,6 +91,8 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
 
     const t = info.get(key);
     const customers = reach.get(key) ?? 0;
+    const v = valueBy.get(key);
+    const value = valued && v && v.vc > 0 ? { total: r2(v.vs), perCustomer: customers ? r2(v.vs / customers) : null, byNpsGroup: null } : null;
     return {
       touchpoint: key,
       name: t?.name ?? null,
@@ -101,6 +115,8 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
         pointsAtStake: r2(churnStake),
       },
       score: r2(npsStake + churnStake),
+      value,
+      valueAtRisk: valued ? r2(h.vr ?? 0) : null,
     };
   });
   rows.sort((a, b) => b.score - a.score || b.reach.customers - a.reach.customers || (a.touchpoint < b.touchpoint ? -1 : 1));

@@ -17,6 +17,7 @@ export type Additive = {
   cesResponses: number;
   cesSum: number;
   cesEasy: number;
+  cesSq: number;
   intCount: number;
   intSuccess: number;
   intFailure: number;
@@ -24,19 +25,23 @@ export type Additive = {
   intNegative: number;
   sentSum: number;
   sentCount: number;
+  valueCount: number;
+  valueSum: number;
 };
 
 export const ADDITIVE_FIELDS: (keyof Additive)[] = [
   'npsPromoters', 'npsPassives', 'npsDetractors', 'csatResponses', 'csatSatisfied', 'cesResponses', 'cesSum',
-  'cesEasy', 'intCount', 'intSuccess', 'intFailure', 'intAbandoned', 'intNegative', 'sentSum', 'sentCount',
+  'cesEasy', 'cesSq', 'intCount', 'intSuccess', 'intFailure', 'intAbandoned', 'intNegative', 'sentSum', 'sentCount',
+  'valueCount', 'valueSum',
 ];
 
 /** The daily_metrics column of each additive count. */
 export const ADDITIVE_COLUMNS: Record<keyof Additive, string> = {
   npsPromoters: 'nps_promoters', npsPassives: 'nps_passives', npsDetractors: 'nps_detractors',
   csatResponses: 'csat_responses', csatSatisfied: 'csat_satisfied', cesResponses: 'ces_responses', cesSum: 'ces_sum',
-  cesEasy: 'ces_easy', intCount: 'int_count', intSuccess: 'int_success', intFailure: 'int_failure',
+  cesEasy: 'ces_easy', cesSq: 'ces_sq', intCount: 'int_count', intSuccess: 'int_success', intFailure: 'int_failure',
   intAbandoned: 'int_abandoned', intNegative: 'int_negative', sentSum: 'sent_sum', sentCount: 'sent_count',
+  valueCount: 'value_count', valueSum: 'value_sum',
 };
 
 export const zeroAdditive = (): Additive => Object.fromEntries(ADDITIVE_FIELDS.map((f) => [f, 0])) as Additive;
@@ -76,6 +81,12 @@ export type Metrics = {
     meanSentiment: number | null;
     negativeRate: number | null;
   };
+  /** Only where interactions of the period carry a `value` (null otherwise). byNpsGroup: filled by the reports that can (summary, breakdown by segment). */
+  value: {
+    total: number;
+    perCustomer: number | null;
+    byNpsGroup: Record<'promoters' | 'passives' | 'detractors', { customers: number; perCustomer: number | null }> | null;
+  } | null;
 };
 
 /** Rounds to 2 decimals, half away from zero. */
@@ -146,5 +157,6 @@ export function buildMetrics(a: Additive, customers: number, life: Lifecycle | n
       meanSentiment: mean(a.sentSum, a.sentCount),
       negativeRate: percent(a.intNegative, a.intCount),
     },
+    value: a.valueCount > 0 ? { total: round2(a.valueSum), perCustomer: customers ? round2(a.valueSum / customers) : null, byNpsGroup: null } : null,
   };
 }

@@ -12,6 +12,12 @@ export const Key = z.string().regex(KEY_PATTERN, 'must be 1–100 letters, digit
 
 export const Channel = z.enum(CHANNELS);
 
+/** An ISO 4217 currency code the runtime knows (Intl), e.g. EUR. */
+export const Currency = z
+  .string()
+  .refine((c) => /^[A-Z]{3}$/.test(c) && Intl.supportedValuesOf('currency').includes(c), 'must be an ISO 4217 currency code, e.g. EUR or USD')
+  .openapi({ example: 'EUR', description: "ISO 4217: the money of interactions' `value`" });
+
 export const ProblemSchema = z
   .object({
     type: z.string(),

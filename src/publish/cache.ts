@@ -8,6 +8,7 @@ import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
+import { trendReport } from '../reports/trend.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports.ts';
 import { ApiError } from '../platform/problem.ts';
 
@@ -99,6 +100,8 @@ export function standardReports(d1: D1Database, ws: string, tz: string, range: R
     ...BREAKDOWNS.map((by): [string, () => Promise<unknown>] => [`breakdown-${by}`, () => breakdownReport(d1, ws, tz, range, by, facts)]),
     ['journey', () => journeyFor(d1, ws, tz, range, null, facts)],
     ['priorities', () => prioritiesFor(d1, ws, tz, range, facts)],
+    // The dashboard's trend chart: one daily_metrics read per period.
+    ['trend-week-nps', () => trendReport(d1, ws, tz, range, 'week', 'nps')],
   ];
 }
 

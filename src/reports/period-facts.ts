@@ -3,6 +3,7 @@
 import type { Range } from '../platform/time.ts';
 import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../rollup/lifecycle.ts';
 import { casesInPeriod, ticketsInPeriod } from '../rollup/tickets.ts';
+import { worthByNpsGroup } from './value.ts';
 
 // daily_customers has one row per (day, touchpoint, channel, customer) with its stage and
 // segment: every distinct count groups those rows by one of these.
@@ -75,6 +76,10 @@ export class PeriodFacts {
 
   cases(ws: string, start: number, end: number) {
     return this.once(`cases/${ws}/${start}/${end}`, () => casesInPeriod(this.d1, ws, start, end));
+  }
+
+  worthByNpsGroup(ws: string, range: Range) {
+    return this.once(`worth/${ws}/${range.from}/${range.to}`, () => worthByNpsGroup(this.d1, ws, range));
   }
 
   reach(ws: string, range: Range, by: ReachKey, segment: string | null = null) {

@@ -5,7 +5,9 @@ import { addDays, daysBetween, periodBounds, type Range } from '../platform/time
 import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, buildMetrics, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
 import { sumLifecycle } from '../rollup/lifecycle.ts';
 import { aggregateLoop, aggregateTickets } from '../rollup/tickets.ts';
+import { changesBetween, type PeriodFigures } from '../metrics/changes.ts';
 import { PeriodFacts } from './period-facts.ts';
+import { valueByGroup } from './value.ts';
 
 export type { Range };
 export const BREAKDOWNS = ['touchpoint', 'channel', 'stage', 'segment'] as const;
@@ -16,14 +18,20 @@ export const ADDITIVE_SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${ADDITIVE_COLUMNS[
 const PLAIN = ADDITIVE_FIELDS.map((f) => `${ADDITIVE_COLUMNS[f]} AS ${f}`).join(', ');
 
 /** Metrics per dimension key ('' = none; for dim `all` the one key is ''). */
-export async function metricsFor(
+export async function metricsFor(d1: D1Database, ws: string, tz: string, range: Range, dim: Dim, facts = new PeriodFacts(d1)): Promise<Map<string, Metrics>> {
+  const figures = await figuresFor(d1, ws, tz, range, dim, facts);
+  return new Map([...figures].map(([k, f]) => [k, f.metrics]));
+}
+
+/** Metrics per dimension key with the additive sums they came from (for intervals). */
+export async function figuresFor(
   d1: D1Database,
   ws: string,
   tz: string,
   range: Range,
   dim: Dim,
   facts = new PeriodFacts(d1),
-): Promise<Map<string, Metrics>> {
+): Promise<Map<string, PeriodFigures>> {
   const { start, end } = periodBounds(range.from, range.to, tz);
   const withLifecycle = dim === 'all' || dim === 'segment';
   const [sums, counts, life, tickets, cases] = await Promise.all([
@@ -45,11 +53,20 @@ export async function metricsFor(
   for (const k of ticketGroups.keys()) keys.add(k);
   for (const k of loops.keys()) keys.add(k);
   for (const [k, l] of bySeg) if (dim === 'all' || l.start || l.end || l.churned) keys.add(k);
-  const out = new Map<string, Metrics>();
+  const out = new Map<string, PeriodFigures>();
   for (const k of keys) {
     const lifecycle = withLifecycle ? (bySeg.get(k) ?? { start: 0, end: 0, churned: 0, new: 0 }) : null;
-    const m = buildMetrics(additive.get(k) ?? zeroAdditive(), counts.get(k) ?? 0, lifecycle, ticketGroups.get(k) ?? noTickets(), loops.get(k) ?? noLoop());
-    out.set(k, m);
+    const sums = additive.get(k) ?? zeroAdditive();
+    const metrics = buildMetrics(sums, counts.get(k) ?? 0, lifecycle, ticketGroups.get(k) ?? noTickets(), loops.get(k) ?? noLoop());
+    out.set(k, { metrics, sums });
+  }
+  // Value by NPS group is customer-level: for the whole workspace and per segment only.
+  if ((dim === 'all' || dim === 'segment') && [...out.values()].some((f) => f.metrics.value)) {
+    const worth = await facts.worthByNpsGroup(ws, range);
+    for (const [k, f] of out) {
+      if (!f.metrics.value) continue;
+      f.metrics.value.byNpsGroup = valueByGroup(dim === 'all' ? worth.values() : [worth.get(k) ?? new Map()]);
+    }
   }
   return out;
 }
@@ -64,8 +81,9 @@ export function previousRange(range: Range): Range {
 
 export async function summaryReport(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
   const prev = previousRange(range);
-  const [now, before] = await Promise.all([metricsFor(d1, ws, tz, range, 'all', facts), metricsFor(d1, ws, tz, prev, 'all', facts)]);
-  return { ...reportEnvelope(range, tz), metrics: now.get('')!, previous: { ...prev, metrics: before.get('')! } };
+  const [now, before] = await Promise.all([figuresFor(d1, ws, tz, range, 'all', facts), figuresFor(d1, ws, tz, prev, 'all', facts)]);
+  const [a, b] = [now.get('')!, before.get('')!];
+  return { ...reportEnvelope(range, tz), metrics: a.metrics, previous: { ...prev, metrics: b.metrics, changes: changesBetween(a, b) } };
 }
 
 export async function breakdownReport(d1: D1Database, ws: string, tz: string, range: Range, by: By, facts = new PeriodFacts(d1)) {

@@ -11,7 +11,7 @@ const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 // touchpoint's, stage comes through the touchpoint, segment is the customer's current one.
 const dayEvents = (types: string, where = '') => `
 ev AS (
-  SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.customer_id,
+  SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.value, e.customer_id,
     coalesce(e.touchpoint, '') AS k_touchpoint,
     coalesce(e.channel, tp.channel, '') AS k_channel,
     coalesce(tp.stage, '') AS k_stage,
@@ -45,6 +45,7 @@ const COUNT_OF: Record<keyof Additive, string> = {
   cesResponses: "count(CASE WHEN type = 'response' AND survey = 'ces' THEN 1 END)",
   cesSum: "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score END), 0)",
   cesEasy: "count(CASE WHEN type = 'response' AND survey = 'ces' AND score >= 5 THEN 1 END)",
+  cesSq: "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score * score END), 0)",
   intCount: "count(CASE WHEN type = 'interaction' THEN 1 END)",
   intSuccess: "count(CASE WHEN type = 'interaction' AND outcome = 'success' THEN 1 END)",
   intFailure: "count(CASE WHEN type = 'interaction' AND outcome = 'failure' THEN 1 END)",
@@ -52,6 +53,8 @@ const COUNT_OF: Record<keyof Additive, string> = {
   intNegative: "count(CASE WHEN type = 'interaction' AND (outcome IN ('failure', 'abandoned') OR sentiment < 0) THEN 1 END)",
   sentSum: "coalesce(SUM(CASE WHEN type = 'interaction' THEN sentiment END), 0)",
   sentCount: "count(CASE WHEN type = 'interaction' THEN sentiment END)",
+  valueCount: "count(CASE WHEN type = 'interaction' THEN value END)",
+  valueSum: "coalesce(SUM(CASE WHEN type = 'interaction' THEN value END), 0)",
 };
 const COUNTS = ADDITIVE_FIELDS.map((f): [string, string] => [ADDITIVE_COLUMNS[f], COUNT_OF[f]]);
 

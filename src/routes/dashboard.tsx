@@ -8,6 +8,8 @@ import { listCases } from '../loop/cases.ts';
 import { authenticate } from '../workspace/keys.ts';
 import { grants } from '../workspace/auth.ts';
 import { cachedReport, standardReports } from '../publish/cache.ts';
+import { trendReport } from '../reports/trend.ts';
+import { getSettings } from '../workspace/settings.ts';
 import { PERIODS, standardRange, type Period } from '../platform/time.ts';
 import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf, sessionsConfigured } from '../dashboard/session.ts';
 import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
@@ -53,14 +55,32 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));
     // The same cached report JSON the API serves.
     const read = async (name: string) => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, name, range, builders.get(name)!, ws.reportGen)).body);
-    const [summary, daily, journey, priorities, cases] = await Promise.all([
+    // The weekly trend always spans 90 days (prebuilt): a week is too coarse for 7 or 30 days alone.
+    const r90 = standardRange('90d', ws.timezone);
+    const readTrend = async () =>
+      JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, 'trend-week-nps', r90, () => trendReport(d1, ws.id, ws.timezone, r90, 'week', 'nps'), ws.reportGen)).body);
+    const [summary, daily, journey, priorities, cases, trend, settings] = await Promise.all([
       read('summary'),
       read('daily'),
       read('journey'),
       read('priorities'),
       listCases(d1, ws.id, 'open', 20),
+      readTrend(),
+      getSettings(d1, ws.id),
     ]);
-    const data: DashboardData = { workspace: ws.name, timezone: ws.timezone, period, summary, daily, journey, priorities, cases, csrf: await csrfToken(c.env, ws.token) };
+    const data: DashboardData = {
+      workspace: ws.name,
+      timezone: ws.timezone,
+      currency: settings.currency,
+      period,
+      summary,
+      daily,
+      journey,
+      priorities,
+      cases,
+      trend,
+      csrf: await csrfToken(c.env, ws.token),
+    };
     return html(c, <DashboardPage d={data} t={t} f={f} lang={lang} />);
   })
   .post('/dashboard/session', bodyLimit({ maxSize: 4096, onError: (c) => problemResponse(413, 'body-too-large', 'Form too large.') }), async (c) => {

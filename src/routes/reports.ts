@@ -11,6 +11,9 @@ import { prioritiesFor } from '../journey/priorities.ts';
 import { readRoute } from '../workspace/keyed-route.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, summaryReport, type Range } from '../reports/reports.ts';
 import { sha256Hex } from '../platform/crypto.ts';
+import { CHANGE_RATES } from '../metrics/changes.ts';
+import { INTERVALS } from '../reports/intervals.ts';
+import { TREND_METRICS, trendReport } from '../reports/trend.ts';
 
 const RangeQuery = z.object({
   period: z.enum(PERIODS as [Period, ...Period[]]).optional().openapi({ description: 'The last 7/30/90 complete local days, ending yesterday' }),
@@ -40,6 +43,34 @@ const Envelope = {
   pendingDays: z.number().int().openapi({ description: 'Days of the range still waiting for a rollup' }),
 };
 const MetricsSchema = z.record(z.string(), z.unknown()).openapi('Metrics', { description: 'The SPEC metrics object' });
+const ChangeSchema = z
+  .object({
+    change: z.number().nullable().openapi({ description: 'now − previous, in the rate’s units (points; CES: score units)' }),
+    interval: z.object({ low: z.number(), high: z.number() }).nullable().openapi({ description: '95% interval of the change' }),
+    significant: z.boolean().openapi({ description: 'The interval excludes 0' }),
+    lowSample: z.boolean().openapi({ description: 'Either period has fewer than 30 answers' }),
+    n: z.number().int(),
+    previousN: z.number().int(),
+  })
+  .openapi('Change');
+const ChangesSchema = z.object(Object.fromEntries(CHANGE_RATES.map((r) => [r, ChangeSchema]))).openapi('Changes');
+const IntervalSchema = z.object({ low: z.number(), high: z.number() }).nullable();
+const TrendPoint = z
+  .object({
+    label: z.string().openapi({ description: 'YYYY-Www (ISO week) or YYYY-MM' }),
+    from: z.string(),
+    to: z.string(),
+    partial: z.boolean().openapi({ description: 'Clipped by the range: not a whole week or month' }),
+    score: z.number().nullable(),
+    n: z.number().int(),
+    interval: IntervalSchema.openapi({ description: '95% interval of the score' }),
+    lowSample: z.boolean(),
+    vsPrevious: z
+      .object({ change: z.number().nullable(), interval: IntervalSchema, significant: z.boolean(), lowSample: z.boolean() })
+      .nullable()
+      .openapi({ description: 'Against the point before (null for the first)' }),
+  })
+  .openapi('TrendPoint');
 const reportResponse = (schema: z.ZodType, description: string) => ({
   200: { description, content: { 'application/json': { schema } }, headers: { ETag: { schema: { type: 'string' as const } } } },
   304: { description: 'Not modified (If-None-Match)' },
@@ -67,7 +98,7 @@ export const reportsRoutes = createRouter()
       summary: 'Headline metrics for a period, with the previous period of equal length',
       request: { query: RangeQuery },
       responses: reportResponse(
-        z.object({ ...Envelope, metrics: MetricsSchema, previous: z.object({ from: z.string(), to: z.string(), metrics: MetricsSchema }) }),
+        z.object({ ...Envelope, metrics: MetricsSchema, previous: z.object({ from: z.string(), to: z.string(), metrics: MetricsSchema, changes: ChangesSchema }) }),
         'Summary',
       ),
     }),
@@ -145,5 +176,27 @@ export const reportsRoutes = createRouter()
       const { workspaceId, timezone } = c.get('auth');
       const range = resolveRange(c.req.valid('query'), timezone);
       return answer(c, 'priorities', range, () => prioritiesFor(c.env.DB, workspaceId, timezone, range)) as never;
+    },
+  )
+  .openapi(
+    readRoute({
+      ...read,
+      method: 'get',
+      path: '/trend',
+      summary: 'One point per ISO week or calendar month: score, n, 95% interval and whether it differs significantly from the point before',
+      request: {
+        query: RangeQuery.extend({
+          interval: z.enum(INTERVALS).default('week').openapi({ description: 'ISO weeks (Monday–Sunday) or calendar months, local; the first and last are clipped to the range' }),
+          metric: z.enum(TREND_METRICS),
+        }),
+      },
+      responses: reportResponse(z.object({ ...Envelope, interval: z.enum(INTERVALS), metric: z.enum(TREND_METRICS), points: z.array(TrendPoint) }), 'Trend'),
+    }),
+    async (c) => {
+      const { workspaceId, timezone } = c.get('auth');
+      const q = c.req.valid('query');
+      // A trend needs several points: without a period or range it covers the last 90 days.
+      const range = resolveRange(q.period || q.from || q.to ? q : { period: '90d' }, timezone);
+      return answer(c, `trend-${q.interval}-${q.metric}`, range, () => trendReport(c.env.DB, workspaceId, timezone, range, q.interval, q.metric)) as never;
     },
   );

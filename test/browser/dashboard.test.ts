@@ -485,6 +485,38 @@ describe('dashboard in Chromium', () => {
     expect(header.height, 'no row of its own for sign out').toBeLessThan(110);
   });
 
+  it('marks significant changes and small samples as the summary says, and draws the weekly NPS with 95% interval bands', async () => {
+    const page = await desktop('?period=30d&lang=en');
+    const summary = await report('/v1/reports/summary?period=30d');
+    for (const [k, value, sample] of HEADLINE) {
+      const change = summary.previous.changes[k];
+      const card = page.locator(`li.card[data-metric="${k}"]`);
+      expect(await card.getAttribute('data-significant'), k).toBe(String(change.significant));
+      expect(await card.getAttribute('data-low-sample'), k).toBe(String(change.lowSample));
+      expect(await card.locator('.sig.yes').count(), k).toBe(change.significant ? 1 : 0);
+      // Flagged when the figure itself rests on under 30, or a change it shows does.
+      const flagged = value(summary.metrics) !== null && (sample(summary.metrics)! < 30 || (change.change !== null && change.lowSample));
+      expect(await card.locator('.low').count(), k).toBe(flagged ? 1 : 0);
+    }
+    const trend = await report('/v1/reports/trend?metric=nps&period=90d');
+    const drawn = await page.locator('#chart-nps-weekly svg').evaluate((el) => ({
+      bands: [...el.querySelectorAll('polygon.band')].map((p) => {
+        const r = p.getBoundingClientRect();
+        return r.width * r.height;
+      }),
+      dots: el.querySelectorAll('circle.dot').length,
+      rings: el.querySelectorAll('circle.ring').length,
+    }));
+    expect(drawn.dots).toBe(trend.points.filter((p: any) => p.score !== null).length);
+    expect(drawn.rings).toBe(trend.points.filter((p: any) => p.vsPrevious?.significant).length);
+    expect(drawn.bands.length).toBeGreaterThan(0);
+    for (const area of drawn.bands) expect(area).toBeGreaterThan(0);
+    expect(await page.locator('#chart-nps-weekly tbody tr').count()).toBe(trend.points.length);
+    // The seeded interactions carry no value: no value panel.
+    expect(await page.locator('#value').count()).toBe(0);
+    await shot(page, 'dashboard-weekly-nps-en.png');
+  });
+
   it('sign-out ends the session', async () => {
     const { context, page } = await signedIn();
     const [res] = await Promise.all([
