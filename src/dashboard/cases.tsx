@@ -5,7 +5,7 @@ import type { Ctx, DashboardData } from './types.ts';
 /** The owner a case gets when neither its touchpoint nor the workspace names one (services/cases.ts). */
 const UNASSIGNED = 'unassigned';
 
-/** Open cases: opened in the workspace's local time, touchpoints by name, owners as text. */
+/** Open cases, overdue first: opened and due in the workspace's local time, touchpoints by name, owners as text. */
 export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
   if (d.cases.length === 0) return <p>{t.noCases}</p>;
   const names = touchpointNames(d);
@@ -19,6 +19,7 @@ export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
         <table id="cases">
           <thead>
             <tr>
+              <th scope="col">{t.due}</th>
               <th scope="col">{t.opened}</th>
               <th scope="col">{t.customer}</th>
               <th scope="col">{t.touchpoint}</th>
@@ -28,7 +29,11 @@ export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
           </thead>
           <tbody>
             {d.cases.map((c) => (
-              <tr data-case={c.id}>
+              <tr data-case={c.id} data-overdue={c.overdue ? 'true' : undefined}>
+                <td>
+                  {c.dueAt === null ? '—' : <time datetime={c.dueAt}>{f.when(c.dueAt, d.timezone)}</time>}
+                  {c.overdue ? <strong class="overdue"> {t.overdue}</strong> : null}
+                </td>
                 <td>
                   <time datetime={c.openedAt}>{f.when(c.openedAt, d.timezone)}</time>
                 </td>
