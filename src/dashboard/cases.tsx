@@ -19,21 +19,17 @@ export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
         <table id="cases">
           <thead>
             <tr>
-              <th scope="col">{t.due}</th>
               <th scope="col">{t.opened}</th>
               <th scope="col">{t.customer}</th>
               <th scope="col">{t.touchpoint}</th>
               <th scope="col">{t.owner}</th>
               <th scope="col">{t.rule}</th>
+              <th scope="col">{t.due}</th>
             </tr>
           </thead>
           <tbody>
             {d.cases.map((c) => (
               <tr data-case={c.id} data-overdue={c.overdue ? 'true' : undefined}>
-                <td>
-                  {c.dueAt === null ? '—' : <time datetime={c.dueAt}>{f.when(c.dueAt, d.timezone)}</time>}
-                  {c.overdue ? <strong class="overdue"> {t.overdue}</strong> : null}
-                </td>
                 <td>
                   <time datetime={c.openedAt}>{f.when(c.openedAt, d.timezone)}</time>
                 </td>
@@ -41,6 +37,10 @@ export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
                 <td data-touchpoint={c.touchpoint ?? ''}>{c.touchpoint === null ? '—' : (names.get(c.touchpoint) ?? c.touchpoint)}</td>
                 <td>{c.owner === UNASSIGNED ? t.unassigned : c.owner}</td>
                 <td>{c.rule}</td>
+                <td>
+                  {c.dueAt === null ? '—' : <time datetime={c.dueAt}>{f.when(c.dueAt, d.timezone)}</time>}
+                  {c.overdue ? <strong class="overdue"> {t.overdue}</strong> : null}
+                </td>
               </tr>
             ))}
           </tbody>
