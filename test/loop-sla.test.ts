@@ -60,6 +60,8 @@ describe('SLA and escalation', () => {
     const overdueCall = calls.find((c) => JSON.parse(c.body).type === 'case.overdue')!;
     expect(overdueCall.headers['webhook-id']).toBe(`dl_${opened.id}_overdue`);
     expect(JSON.parse(overdueCall.body).data.case).toMatchObject({ id: opened.id, owner: 'cx-lead@shop.test', overdue: true });
+    const listed = (await apiJson('/v1/webhook/deliveries', { key: ws.keys.admin })).body.deliveries;
+    expect(listed.map((d: any) => [d.id, d.type]).sort()).toEqual([[`dl_${opened.id}`, 'case.opened'], [`dl_${opened.id}_overdue`, 'case.overdue']]);
   });
 
   it('without escalateTo an overdue case goes to the workspace defaultOwner', async () => {
