@@ -118,4 +118,17 @@ describe('metric alerts', () => {
     expect((await api('/v1/metric-alerts/a1', { method: 'PUT', key: ws.keys.read, body: { metric: 'nps', below: 0, period: '7d' } })).status).toBe(403);
     expect((await api('/v1/metric-alerts/a1', { method: 'DELETE', key: ws.keys.admin })).status).toBe(404);
   });
+
+  it('a workspace holds at most 100 metric alerts; replacing one still works', async () => {
+    const ws = await newWorkspace('UTC');
+    const body = { metric: 'csat', below: 70, period: '30d' };
+    for (let i = 0; i < 100; i++) expect((await api(`/v1/metric-alerts/m${i}`, { method: 'PUT', key: ws.keys.admin, body })).status).toBe(200);
+    const over = await apiJson('/v1/metric-alerts/m100', { method: 'PUT', key: ws.keys.admin, body });
+    expect(over.status).toBe(409);
+    expect(over.res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await api('/v1/metric-alerts/m5', { method: 'PUT', key: ws.keys.admin, body: { ...body, below: 60 } })).status).toBe(200);
+    const alerts = (await apiJson('/v1/metric-alerts', { key: ws.keys.read })).body.alerts;
+    expect(alerts).toHaveLength(100);
+    expect(alerts.find((a: any) => a.key === 'm5').below).toBe(60);
+  });
 });

@@ -50,7 +50,16 @@ export function nextState(a: Pick<MetricAlert, 'direction' | 'threshold'>, state
   return null;
 }
 
+/** Alerts per workspace: each is evaluated after every rollup. */
+export const MAX_METRIC_ALERTS = 100;
+
+/** Null when the workspace already has MAX_METRIC_ALERTS others. */
 export async function putMetricAlert(d1: D1Database, ws: string, a: MetricAlert, now: number) {
+  const others = await d1
+    .prepare('SELECT COUNT(*) AS n FROM metric_alerts WHERE workspace_id = ?1 AND "key" <> ?2')
+    .bind(ws, a.key)
+    .first<{ n: number }>();
+  if ((others?.n ?? 0) >= MAX_METRIC_ALERTS) return null;
   // Changing what is watched starts afresh (recovered); the trigger count keeps case ids unique.
   const row = await d1
     .prepare(
@@ -67,7 +76,7 @@ export async function putMetricAlert(d1: D1Database, ws: string, a: MetricAlert,
 }
 
 export async function listMetricAlerts(d1: D1Database, ws: string) {
-  const { results } = await d1.prepare('SELECT * FROM metric_alerts WHERE workspace_id = ?1 ORDER BY "key" LIMIT 200').bind(ws).all<AlertRow>();
+  const { results } = await d1.prepare(`SELECT * FROM metric_alerts WHERE workspace_id = ?1 ORDER BY "key" LIMIT ${MAX_METRIC_ALERTS}`).bind(ws).all<AlertRow>();
   return { rows: results, alerts: results.map(out) };
 }
 

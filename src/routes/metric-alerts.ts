@@ -4,7 +4,7 @@ import { createRouter } from '../platform/router.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
-import { ALERT_METRICS, deleteMetricAlert, getMetricAlert, listMetricAlerts, putMetricAlert } from '../loop/metric-alerts.ts';
+import { ALERT_METRICS, MAX_METRIC_ALERTS, deleteMetricAlert, getMetricAlert, listMetricAlerts, putMetricAlert } from '../loop/metric-alerts.ts';
 
 const threshold = z.number().min(-100).max(100);
 const MetricAlertInput = z
@@ -45,7 +45,7 @@ export const metricAlertsRoutes = createRouter()
       summary: 'Create or replace a metric alert, evaluated after each rollup; replacing starts it afresh',
       middleware: [jsonBody],
       request: { params, body: jsonRequest(MetricAlertInput) },
-      responses: { 200: json(MetricAlert, 'The alert as stored'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(MetricAlert, 'The alert as stored'), ...problems(400, 401, 403, 409, 413, 415) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -54,7 +54,9 @@ export const metricAlertsRoutes = createRouter()
         key, metric: b.metric, touchpoint: b.touchpoint ?? null, segment: b.segment ?? null, period: b.period,
         direction: b.below !== undefined ? ('below' as const) : ('above' as const), threshold: (b.below ?? b.above)!,
       };
-      return c.json(await putMetricAlert(c.env.DB, c.get('auth').workspaceId, alert, Date.now()), 200);
+      const stored = await putMetricAlert(c.env.DB, c.get('auth').workspaceId, alert, Date.now());
+      if (!stored) throw new ApiError(409, 'too-many-metric-alerts', `A workspace has at most ${MAX_METRIC_ALERTS} metric alerts: delete one first.`);
+      return c.json(stored, 200);
     },
   )
   .openapi(
