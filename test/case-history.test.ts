@@ -123,4 +123,14 @@ describe('root causes', () => {
     );
     expect((await apiJson('/v1/root-causes', { key: ws.keys.read })).body.rootCauses.map((r: any) => r.key)).toEqual(['known']);
   });
+
+  it('a workspace holds at most 200 root causes; renaming one still works', async () => {
+    const ws = await newWorkspace('UTC');
+    for (let i = 0; i < 200; i++) expect((await api(`/v1/root-causes/r${i}`, { method: 'PUT', key: ws.keys.admin, body: { name: `Cause ${i}` } })).status).toBe(200);
+    const over = await apiJson('/v1/root-causes/r200', { method: 'PUT', key: ws.keys.admin, body: { name: 'One too many' } });
+    expect(over.status).toBe(409);
+    expect(over.res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await apiJson('/v1/root-causes/r7', { method: 'PUT', key: ws.keys.admin, body: { name: 'Renamed' } })).body.name).toBe('Renamed');
+    expect((await apiJson('/v1/root-causes', { key: ws.keys.read })).body.rootCauses).toHaveLength(200);
+  });
 });

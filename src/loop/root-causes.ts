@@ -4,7 +4,13 @@
 type RootCauseRow = { key: string; name: string; updated_at: number };
 const out = (r: RootCauseRow) => ({ key: r.key, name: r.name, updatedAt: new Date(r.updated_at).toISOString() });
 
+/** Root causes per workspace: a list an owner picks from when closing a case. */
+export const MAX_ROOT_CAUSES = 200;
+
+/** Null when the workspace already has MAX_ROOT_CAUSES others. */
 export async function putRootCause(d1: D1Database, ws: string, key: string, name: string, now: number) {
+  const others = await d1.prepare('SELECT COUNT(*) AS n FROM root_causes WHERE workspace_id = ?1 AND "key" <> ?2').bind(ws, key).first<{ n: number }>();
+  if ((others?.n ?? 0) >= MAX_ROOT_CAUSES) return null;
   const row = await d1
     .prepare(
       `INSERT INTO root_causes (workspace_id, "key", name, updated_at) VALUES (?1, ?2, ?3, ?4)
@@ -16,7 +22,7 @@ export async function putRootCause(d1: D1Database, ws: string, key: string, name
 }
 
 export async function listRootCauses(d1: D1Database, ws: string) {
-  const { results } = await d1.prepare('SELECT * FROM root_causes WHERE workspace_id = ?1 ORDER BY "key" LIMIT 1000').bind(ws).all<RootCauseRow>();
+  const { results } = await d1.prepare(`SELECT * FROM root_causes WHERE workspace_id = ?1 ORDER BY "key" LIMIT ${MAX_ROOT_CAUSES}`).bind(ws).all<RootCauseRow>();
   return results.map(out);
 }
 

@@ -4,7 +4,7 @@ import { createRouter } from '../platform/router.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
-import { deleteRootCause, getRootCause, listRootCauses, putRootCause } from '../loop/root-causes.ts';
+import { MAX_ROOT_CAUSES, deleteRootCause, getRootCause, listRootCauses, putRootCause } from '../loop/root-causes.ts';
 
 const RootCauseInput = z.object({ name: z.string().trim().min(1).max(200) }).strict().openapi('RootCauseInput');
 const RootCause = z.object({ key: z.string(), name: z.string(), updatedAt: z.string() }).openapi('RootCause');
@@ -21,11 +21,13 @@ export const rootCausesRoutes = createRouter()
       summary: 'Create or rename a root cause; once a workspace has one, closing a case names one',
       middleware: [jsonBody],
       request: { params, body: jsonRequest(RootCauseInput) },
-      responses: { 200: json(RootCause, 'The root cause as stored'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(RootCause, 'The root cause as stored'), ...problems(400, 401, 403, 409, 413, 415) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
-      return c.json(await putRootCause(c.env.DB, c.get('auth').workspaceId, key, c.req.valid('json').name, Date.now()), 200);
+      const stored = await putRootCause(c.env.DB, c.get('auth').workspaceId, key, c.req.valid('json').name, Date.now());
+      if (!stored) throw new ApiError(409, 'too-many-root-causes', `A workspace has at most ${MAX_ROOT_CAUSES} root causes: delete one first.`);
+      return c.json(stored, 200);
     },
   )
   .openapi(
