@@ -6,6 +6,8 @@ import type { AppEnv } from './env.ts';
 import { ApiError, problem, problemResponse } from './platform/problem.ts';
 import { alertRulesRoutes } from './routes/alert-rules.ts';
 import { casesRoutes } from './routes/cases.ts';
+import { rootCausesRoutes } from './routes/root-causes.ts';
+import { metricAlertsRoutes } from './routes/metric-alerts.ts';
 import { customersRoutes } from './routes/customers.ts';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { docsRoutes } from './routes/docs.tsx';
@@ -58,6 +60,8 @@ export function createApp() {
   app.route('/v1/alert-rules', alertRulesRoutes);
   app.route('/v1/webhook', webhookRoutes);
   app.route('/v1/cases', casesRoutes);
+  app.route('/v1/root-causes', rootCausesRoutes);
+  app.route('/v1/metric-alerts', metricAlertsRoutes);
   app.route('/v1', segmentRoutes);
   app.route('/v1/mappings', mappingsRoutes);
   app.route('/v1/sources', sourcesRoutes);

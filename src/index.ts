@@ -5,7 +5,8 @@ import { scheduledDrains } from './jobs/cron.ts';
 import { drainAfterIngest } from './jobs/drain.ts';
 import { forgetOldErasures } from './ingest/erasure.ts';
 import { handleIngestBatch, INGEST_QUEUE, keepDeadLetters } from './ingest/queue.ts';
-import { handleDeliveries, resendStrandedDeliveries, WEBHOOK_QUEUE, type DeliveryMessage } from './loop/webhooks.ts';
+import { enqueueDeliveries, handleDeliveries, resendStrandedDeliveries, WEBHOOK_QUEUE, type DeliveryMessage } from './loop/webhooks.ts';
+import { escalateOverdue } from './loop/escalation.ts';
 
 export { RollupWorkflow } from './jobs/rollup-workflow.ts';
 
@@ -17,6 +18,8 @@ export default {
   async scheduled(controller, rawEnv) {
     const env = guardEnv(rawEnv);
     await resendStrandedDeliveries(env, controller.scheduledTime);
+    const { deliveries } = await escalateOverdue(env.DB, controller.scheduledTime);
+    await enqueueDeliveries(env.WEBHOOKS, deliveries);
     await forgetOldErasures(env.DB, controller.scheduledTime);
     await scheduledDrains(env, env.DB, controller.scheduledTime);
   },

@@ -174,7 +174,7 @@ describe('closed loop: report metrics', () => {
     await env.DB.prepare('UPDATE cases SET resolved_at = opened_at + 7200000 WHERE id = ?').bind(c.id).run();
     await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from: day, to: day } });
     const r = await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read });
-    expect(r.body.metrics.loop).toEqual({ cases: 2, closed: 1, closedRate: 50, medianHoursToClose: 2 });
+    expect(r.body.metrics.loop).toEqual({ cases: 2, closed: 1, closedRate: 50, medianHoursToClose: 2, overdue: 0, withinSlaRate: null });
     expect(r.body.metrics.resolution.received).toBe(2);
     const daily = await apiJson(`/v1/reports/daily?from=${day}&to=${day}`, { key: ws.keys.read });
     expect(daily.body.days[0].metrics.loop).toEqual(r.body.metrics.loop);

@@ -5,6 +5,7 @@ import { INGEST_SQL } from '../src/ingest/store.ts';
 import { DAY_CHANGES, LIFECYCLE_CTES } from '../src/rollup/lifecycle.ts';
 import { PRIORITY_SQL } from '../src/journey/priorities.ts';
 import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
+import { ESCALATION_SQL } from '../src/loop/escalation.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by
@@ -65,4 +66,16 @@ describe('lifecycle pass query plan', () => {
     expect(windowRead, steps.join('\n')).toBeGreaterThan(0);
     expect(firstSort, steps.join('\n')).toBeGreaterThan(windowRead);
   });
+});
+
+// The hourly SLA sweep runs across all workspaces: it must reach due cases through the partial
+// index of open, unescalated cases with a due time, never by scanning every case ever opened.
+describe('escalation query plans', () => {
+  for (const [name, sql] of Object.entries(ESCALATION_SQL)) {
+    it(`${name} finds due cases through cases_due`, async () => {
+      const steps = await plan(sql);
+      expect(steps.some((s) => /USING INDEX cases_due/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.filter((s) => /^SCAN (c|cases)\b/.test(s)), steps.join('\n')).toEqual([]);
+    });
+  }
 });

@@ -5,7 +5,7 @@ import type { Ctx, DashboardData } from './types.ts';
 /** The owner a case gets when neither its touchpoint nor the workspace names one (services/cases.ts). */
 const UNASSIGNED = 'unassigned';
 
-/** Open cases: opened in the workspace's local time, touchpoints by name, owners as text. */
+/** Open cases, overdue first: opened and due in the workspace's local time, touchpoints by name, owners as text. */
 export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
   if (d.cases.length === 0) return <p>{t.noCases}</p>;
   const names = touchpointNames(d);
@@ -24,11 +24,12 @@ export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
               <th scope="col">{t.touchpoint}</th>
               <th scope="col">{t.owner}</th>
               <th scope="col">{t.rule}</th>
+              <th scope="col">{t.due}</th>
             </tr>
           </thead>
           <tbody>
             {d.cases.map((c) => (
-              <tr data-case={c.id}>
+              <tr data-case={c.id} data-overdue={c.overdue ? 'true' : undefined}>
                 <td>
                   <time datetime={c.openedAt}>{f.when(c.openedAt, d.timezone)}</time>
                 </td>
@@ -36,6 +37,10 @@ export const Cases: FC<{ d: DashboardData } & Ctx> = ({ d, t, f }) => {
                 <td data-touchpoint={c.touchpoint ?? ''}>{c.touchpoint === null ? '—' : (names.get(c.touchpoint) ?? c.touchpoint)}</td>
                 <td>{c.owner === UNASSIGNED ? t.unassigned : c.owner}</td>
                 <td>{c.rule}</td>
+                <td>
+                  {c.dueAt === null ? '—' : <time datetime={c.dueAt}>{f.when(c.dueAt, d.timezone)}</time>}
+                  {c.overdue ? <strong class="overdue"> {t.overdue}</strong> : null}
+                </td>
               </tr>
             ))}
           </tbody>

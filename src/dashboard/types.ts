@@ -24,7 +24,7 @@ export type DashboardData = {
   daily: { days: { day: string; metrics: Metrics }[] };
   journey: { stages: any[]; unconfigured: any[] };
   priorities: { rows: any[] };
-  cases: { id: string; customerId: string; touchpoint: string | null; owner: string; rule: string; openedAt: string }[];
+  cases: { id: string; customerId: string; touchpoint: string | null; owner: string; rule: string; openedAt: string; dueAt: string | null; overdue: boolean }[];
   csrf: string;
 };
 

@@ -178,6 +178,10 @@ export const dailyMetrics = sqliteTable(
     loopCases: integer('loop_cases'),
     loopClosed: integer('loop_closed'),
     loopMedianHours: real('loop_median_hours'),
+    // SLA figures of the day's cases (withinSlaRate = sla_met / sla_decided).
+    loopOverdue: integer('loop_overdue'),
+    loopSlaMet: integer('loop_sla_met'),
+    loopSlaDecided: integer('loop_sla_decided'),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.dim, t.key] })],
 );
@@ -258,6 +262,10 @@ export const alertRules = sqliteTable(
     maxScore: integer('max_score'),
     outcome: text('outcome', { enum: ['failure', 'abandoned'] }),
     criticalOnly: integer('critical_only', { mode: 'boolean' }).notNull().default(false),
+    // Hours an owner has before the case is overdue and escalated (null: no SLA).
+    slaHours: integer('sla_hours'),
+    // Who an overdue case goes to (null: the workspace's defaultOwner).
+    escalateTo: text('escalate_to'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
@@ -291,9 +299,17 @@ export const cases = sqliteTable(
     openedAt: integer('opened_at').notNull(),
     resolvedAt: integer('resolved_at'),
     note: text('note'),
+    // When the case was received plus its rule's SLA; null when the rule has none.
+    dueAt: integer('due_at'),
+    // Set once, by the single conditional UPDATE that escalates an overdue case.
+    escalatedAt: integer('escalated_at'),
+    // Why it happened, from the workspace's root causes (required to close once it has any).
+    rootCause: text('root_cause'),
   },
   (t) => [
     uniqueIndex('cases_message').on(t.workspaceId, t.messageId),
+    // The cron's sweep across workspaces: open, not yet escalated, by due time.
+    index('cases_due').on(t.dueAt).where(sql`status = 'open' AND escalated_at IS NULL AND due_at IS NOT NULL`),
     index('cases_status').on(t.workspaceId, t.status, t.openedAt),
     index('cases_opened').on(t.workspaceId, t.openedAt),
     index('cases_customer').on(t.workspaceId, t.customerId),
@@ -306,6 +322,8 @@ export const deliveries = sqliteTable(
     id: text('id').primaryKey(),
     workspaceId: text('workspace_id').notNull(),
     caseId: text('case_id').notNull(),
+    // The Standard Webhooks event type: at most one delivery per case and type.
+    type: text('type', { enum: ['case.opened', 'case.overdue', 'case.resolved', 'alert.triggered'] }).notNull().default('case.opened'),
     status: text('status', { enum: ['pending', 'delivered', 'dead', 'cancelled'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     // The exact bytes signed and sent, fixed at the first attempt so retries resend them.
@@ -313,7 +331,62 @@ export const deliveries = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('deliveries_case').on(t.caseId), index('deliveries_workspace').on(t.workspaceId, t.createdAt)],
+  (t) => [uniqueIndex('deliveries_case_type').on(t.caseId, t.type), index('deliveries_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+/** Why cases happen (the outer loop): a closed case names one, once a workspace has any. */
+export const rootCauses = sqliteTable(
+  'root_causes',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+/**
+ * Metric alerts: a metric over a standard period crossing a threshold with its whole 95%
+ * interval opens one case; `state` stops it opening another until the metric recovers.
+ */
+export const metricAlerts = sqliteTable(
+  'metric_alerts',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    key: text('key').notNull(),
+    metric: text('metric', { enum: ['nps', 'csat', 'churn', 'resolution', 'closedRate'] }).notNull(),
+    touchpoint: text('touchpoint'),
+    segment: text('segment'),
+    direction: text('direction', { enum: ['below', 'above'] }).notNull(),
+    threshold: real('threshold').notNull(),
+    period: text('period', { enum: ['7d', '30d', '90d'] }).notNull(),
+    state: text('state', { enum: ['recovered', 'triggered'] }).notNull().default('recovered'),
+    // How many times it triggered: the n-th trigger's case has message id metric-alert:<key>:<n>.
+    triggers: integer('triggers').notNull().default(0),
+    lastValue: real('last_value'),
+    changedAt: integer('changed_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+/** A case's history: assignments, escalations, notes and status changes, in `seq` order. */
+export const caseEvents = sqliteTable(
+  'case_events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    workspaceId: text('workspace_id').notNull(),
+    caseId: text('case_id').notNull(),
+    at: integer('at').notNull(),
+    kind: text('kind', { enum: ['opened', 'assigned', 'escalated', 'note', 'status'] }).notNull(),
+    fromValue: text('from_value'),
+    toValue: text('to_value'),
+    note: text('note'),
+    // Set for events that must be recorded once whatever the retries (an escalation).
+    once: text('once'),
+  },
+  (t) => [index('case_events_case').on(t.workspaceId, t.caseId, t.seq), uniqueIndex('case_events_once').on(t.once)],
 );
 
 export const deliveryAttempts = sqliteTable(

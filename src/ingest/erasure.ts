@@ -44,6 +44,10 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     d1
       .prepare('DELETE FROM deliveries WHERE case_id IN (SELECT id FROM cases WHERE workspace_id = ?1 AND customer_id = ?2)')
       .bind(ws, customerId),
+    // Notes in a case's history may name the customer.
+    d1
+      .prepare('DELETE FROM case_events WHERE workspace_id = ?1 AND case_id IN (SELECT id FROM cases WHERE workspace_id = ?1 AND customer_id = ?2)')
+      .bind(ws, customerId),
     d1.prepare('DELETE FROM cases WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     // Dead-lettered ingest messages keep the other customers' rows.
     d1

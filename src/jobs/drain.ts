@@ -5,6 +5,7 @@ import type { Env } from '../env.ts';
 import { localDay, addDays } from '../platform/time.ts';
 import { rebuildReports } from '../publish/cache.ts';
 import { finishRuns } from './runs.ts';
+import { checkMetricAlerts } from './metric-alert-check.ts';
 
 export type DrainParams = { ws: string; settleSeconds?: number };
 
@@ -44,6 +45,7 @@ export function heartbeat(d1: D1Database, ws: string, now: number) {
 /** The drain's last word: reports rebuilt from the rolled days, and the runs they complete done. */
 export async function publish(env: Env, d1: D1Database, ws: string, tz: string, now: number): Promise<number> {
   const gen = await rebuildReports(d1, env.REPORTS, ws, tz, now);
+  await checkMetricAlerts(env, d1, ws, tz, now);
   await finishRuns(d1, ws, now);
   return gen;
 }

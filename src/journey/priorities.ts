@@ -3,6 +3,7 @@
 import { periodBounds } from '../platform/time.ts';
 import { percent, round2 } from '../metrics/definitions.ts';
 import { LIFECYCLE_CTES } from '../rollup/lifecycle.ts';
+import { rootCausesBy } from '../rollup/tickets.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
 import { loadInventory } from './journey.ts';
 import { reportEnvelope, type Range } from '../reports/reports.ts';
@@ -50,6 +51,8 @@ export const PRIORITY_SQL = { NPS_GROUPS, CHURN_GROUPS };
 
 type Group = { k: string | null; n?: number; p?: number; d?: number; s?: number; c?: number; vr?: number | null };
 
+const TOP_ROOT_CAUSES = 3;
+
 export type TouchpointInfo = { key: string; name: string; stage: string; owner: string };
 
 const r2 = (x: number) => round2(x);
@@ -57,13 +60,16 @@ const ci = (g: { low: number; high: number }) => [r2(g.low), r2(g.high)];
 
 export async function prioritiesReport(d1: D1Database, ws: string, tz: string, range: Range, inventory: TouchpointInfo[], facts = new PeriodFacts(d1)) {
   const { start, end } = periodBounds(range.from, range.to, tz);
-  const [npsRows, churnRows, valueRows, reach, everyone] = await Promise.all([
+  const [npsRows, churnRows, valueRows, reach, everyone, cases] = await Promise.all([
     d1.prepare(NPS_GROUPS).bind(ws, start, end, range.from, range.to).all<Group>(),
     d1.prepare(CHURN_GROUPS).bind(ws, start, end).all<Group>(),
     d1.prepare(VALUE_BY_TOUCHPOINT).bind(ws, range.from, range.to).all<{ k: string; vc: number; vs: number }>(),
     facts.reach(ws, range, 'touchpoint'),
     facts.reach(ws, range, 'all').then((m) => m.get('') ?? 0),
+    facts.cases(ws, start, end),
   ]);
+  // The outer loop: what the touchpoint's closed cases were caused by, to fix the cause.
+  const causes = rootCausesBy(cases, 'touchpoint');
   const npsBy = new Map(npsRows.results.map((r) => [r.k, r]));
   const churnBy = new Map(churnRows.results.map((r) => [r.k, r]));
   const npsAll = npsBy.get(null) ?? { n: 0, p: 0, d: 0 };
@@ -117,6 +123,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
       score: r2(npsStake + churnStake),
       value,
       valueAtRisk: valued ? r2(h.vr ?? 0) : null,
+      topRootCauses: (causes.get(key) ?? []).slice(0, TOP_ROOT_CAUSES),
     };
   });
   rows.sort((a, b) => b.score - a.score || b.reach.customers - a.reach.customers || (a.touchpoint < b.touchpoint ? -1 : 1));

@@ -2,17 +2,19 @@
 // same transaction as its event, once per messageId (a unique index), whatever the retries.
 import { invalid } from '../platform/problem.ts';
 import { SCORE_RANGE, type SURVEYS } from '../metrics/definitions.ts';
-import { markDaysStatement } from '../rollup/dirty-days.ts';
 
 export type Rule = { key: string; survey: string | null; maxScore: number | null; outcome: string | null; criticalOnly: boolean };
 
+// due_at: r.sla_hours is the MIN(key) rule's (a bare column beside MIN), and the SLA clock
+// starts when the case could first be seen, so a back-filled old event is not overdue on arrival.
 // Binds ?1 workspace, ?2 the request's rows as JSON (messageId in `m`); the others add ?3 now.
 // CROSS JOIN keeps json_each as the outer loop, so each row is one index lookup rather than
 // a scan of the workspace's events.
 const OPEN_CASES = `
-INSERT INTO cases (id, workspace_id, customer_id, touchpoint, owner, rule, message_id, status, opened_at)
+INSERT INTO cases (id, workspace_id, customer_id, touchpoint, owner, rule, message_id, status, opened_at, due_at)
 SELECT lower(hex(randomblob(8))), e.workspace_id, e.customer_id, e.touchpoint,
-  coalesce(tp.owner, w.default_owner, 'unassigned'), MIN(r."key"), e.message_id, 'open', e.ts
+  coalesce(tp.owner, w.default_owner, 'unassigned'), MIN(r."key"), e.message_id, 'open', e.ts,
+  max(e.ts, e.received_at) + r.sla_hours * 3600000
 FROM json_each(?2) j
 CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m' AND e.type IN ('response', 'interaction')
 JOIN workspaces w ON w.id = ?1
@@ -42,7 +44,7 @@ FROM json_each(?2) j
 CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
 JOIN webhooks h ON h.workspace_id = ?1 AND h.disabled_at IS NULL
 WHERE true
-ON CONFLICT (case_id) DO NOTHING
+ON CONFLICT (case_id, type) DO NOTHING
 RETURNING id`;
 
 export const CASE_SQL = { OPEN_CASES, CASE_TICKETS, QUEUE_DELIVERIES };
@@ -76,9 +78,14 @@ export type CaseRow = {
   opened_at: number;
   resolved_at: number | null;
   note: string | null;
+  due_at: number | null;
+  escalated_at: number | null;
+  root_cause?: string | null;
 };
 
-export const caseOut = (c: CaseRow) => ({
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export const caseOut = (c: CaseRow, now = Date.now()) => ({
   id: c.id,
   ticketId: `case-${c.id}`,
   customerId: c.customer_id,
@@ -88,41 +95,34 @@ export const caseOut = (c: CaseRow) => ({
   messageId: c.message_id,
   status: c.status,
   openedAt: new Date(c.opened_at).toISOString(),
-  resolvedAt: c.resolved_at === null ? null : new Date(c.resolved_at).toISOString(),
+  resolvedAt: iso(c.resolved_at),
   note: c.note,
+  dueAt: iso(c.due_at),
+  // Escalated means it was due by the cron's clock, whatever this one says.
+  overdue: c.status === 'open' && ((c.due_at !== null && c.due_at <= now) || c.escalated_at !== null),
+  escalatedAt: iso(c.escalated_at),
+  rootCause: c.root_cause ?? null,
 });
 
-export async function listCases(d1: D1Database, ws: string, status: 'open' | 'resolved' | undefined, limit = 500) {
-  const { results } = await d1
-    .prepare(
-      `SELECT * FROM cases WHERE workspace_id = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY opened_at DESC, id LIMIT ?3`,
-    )
-    .bind(ws, status ?? null, limit)
-    .all<CaseRow>();
-  return results.map(caseOut);
+export type CaseFilter = { status?: 'open' | 'resolved'; overdue?: boolean };
+
+const OVERDUE_FIRST = `SELECT * FROM cases WHERE workspace_id = ?1 AND status = 'open'
+  ORDER BY (coalesce(due_at <= ?2, 0) OR escalated_at IS NOT NULL) DESC, CASE WHEN due_at <= ?2 OR escalated_at IS NOT NULL THEN due_at END, opened_at DESC, id LIMIT ?3`;
+
+/** Open cases for the dashboard: overdue ones first (most overdue first), then newest. */
+export async function openCasesOverdueFirst(d1: D1Database, ws: string, now: number, limit: number) {
+  const { results } = await d1.prepare(OVERDUE_FIRST).bind(ws, now, limit).all<CaseRow>();
+  return results.map((c) => caseOut(c, now));
 }
 
-/**
- * Resolves a case: records a `resolved` ticket event (so resolution metrics see it) and
- * marks that day for the rollup. Resolving twice changes nothing. Null when not found.
- */
-export async function resolveCase(d1: D1Database, ws: string, id: string, note: string | null, day: string, now: number) {
-  const found = await d1.prepare('SELECT * FROM cases WHERE workspace_id = ?1 AND id = ?2').bind(ws, id).first<CaseRow>();
-  if (!found) return null;
-  if (found.status === 'resolved') return caseOut(found);
-  await d1.batch([
-    d1
-      .prepare(`UPDATE cases SET status = 'resolved', resolved_at = ?3, note = ?4 WHERE workspace_id = ?1 AND id = ?2 AND status = 'open'`)
-      .bind(ws, id, now, note),
-    d1
-      .prepare(
-        `INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, status, ticket_id)
-         VALUES (?1, 'case-' || ?2 || ':resolved', 'ticket', ?3, ?4, ?5, ?4, ?6, 'resolved', 'case-' || ?2)
-         ON CONFLICT (workspace_id, message_id) DO NOTHING`,
-      )
-      .bind(ws, id, found.customer_id, now, day, found.touchpoint),
-    markDaysStatement(d1, ws, [day]),
-  ]);
-  const after = await d1.prepare('SELECT * FROM cases WHERE workspace_id = ?1 AND id = ?2').bind(ws, id).first<CaseRow>();
-  return caseOut(after!);
+/** Newest first; overdue=true: open cases past their due time (or escalated), the most overdue first. */
+export async function listCases(d1: D1Database, ws: string, filter: CaseFilter, now: number, limit = 500) {
+  const sql = filter.overdue
+    ? `SELECT * FROM cases WHERE workspace_id = ?1 AND status = 'open' AND (due_at <= ?2 OR escalated_at IS NOT NULL) ORDER BY due_at, id LIMIT ?3`
+    : `SELECT * FROM cases WHERE workspace_id = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY opened_at DESC, id LIMIT ?3`;
+  const { results } = await d1
+    .prepare(sql)
+    .bind(ws, filter.overdue ? now : (filter.status ?? null), limit)
+    .all<CaseRow>();
+  return results.map((c) => caseOut(c, now));
 }

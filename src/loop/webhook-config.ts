@@ -29,17 +29,18 @@ export type AttemptView = { attempt: number; at: string; statusCode: number | nu
 export async function listDeliveries(d1: D1Database, ws: string) {
   const { results } = await d1
     .prepare(
-      `SELECT d.id, d.case_id, d.status, d.created_at, d.updated_at,
+      `SELECT d.id, d.case_id, d.type, d.status, d.created_at, d.updated_at,
          (SELECT json_group_array(json_object('attempt', a.attempt, 'at', a.at, 'statusCode', a.status_code, 'error', a.error, 'durationMs', a.duration_ms))
           FROM (SELECT * FROM delivery_attempts WHERE delivery_id = d.id ORDER BY attempt) a) AS attempts
        FROM deliveries d WHERE d.workspace_id = ?1 ORDER BY d.created_at DESC, d.id LIMIT 100`,
     )
     .bind(ws)
-    .all<{ id: string; case_id: string; status: string; created_at: number; updated_at: number; attempts: string }>();
+    .all<{ id: string; case_id: string; type: string; status: string; created_at: number; updated_at: number; attempts: string }>();
   const iso = (ms: number) => new Date(ms).toISOString();
   return results.map((d) => ({
     id: d.id,
     caseId: d.case_id,
+    type: d.type,
     status: d.status,
     attempts: (JSON.parse(d.attempts) as (Omit<AttemptView, 'at'> & { at: number })[]).map((a) => ({ ...a, at: iso(a.at) })),
     createdAt: iso(d.created_at),

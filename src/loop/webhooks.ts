@@ -41,17 +41,17 @@ function eventOut(e: EventRow) {
   };
 }
 
-async function payloadFor(d1: D1Database, deliveryId: string, c: CaseRow & { workspace_id: string }): Promise<string> {
+async function payloadFor(d1: D1Database, deliveryId: string, type: string, c: CaseRow & { workspace_id: string }): Promise<string> {
   const e = await d1.prepare('SELECT * FROM events WHERE workspace_id = ?1 AND message_id = ?2').bind(c.workspace_id, c.message_id).first<EventRow>();
   const data = { case: caseOut(c), event: e ? eventOut(e) : null };
-  const body = JSON.stringify({ type: 'case.opened', timestamp: new Date().toISOString(), data });
+  const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
   // First writer wins, so every retry sends exactly the same bytes.
   await d1.prepare('UPDATE deliveries SET payload = ?2 WHERE id = ?1 AND payload IS NULL').bind(deliveryId, body).run();
   return (await d1.prepare('SELECT payload FROM deliveries WHERE id = ?1').bind(deliveryId).first<{ payload: string }>())!.payload;
 }
 
 type Retry = { retryAfter: number | null };
-type HookRow = { status: string; payload: string | null; case_id: string; workspace_id: string; url: string | null; secret: string | null;
+type HookRow = { status: string; type: string; payload: string | null; case_id: string; workspace_id: string; url: string | null; secret: string | null;
   previous_secret: string | null; previous_secret_until: number | null; disabled_at: number | null };
 
 /**
@@ -61,7 +61,7 @@ type HookRow = { status: string; payload: string | null; case_id: string; worksp
 export async function attemptDelivery(env: Env, d1: D1Database, deliveryId: string): Promise<'done' | Retry> {
   const row = await d1
     .prepare(
-      `SELECT d.status, d.payload, d.case_id, d.workspace_id, h.url, h.secret, h.previous_secret, h.previous_secret_until, h.disabled_at
+      `SELECT d.status, d.type, d.payload, d.case_id, d.workspace_id, h.url, h.secret, h.previous_secret, h.previous_secret_until, h.disabled_at
        FROM deliveries d LEFT JOIN webhooks h ON h.workspace_id = d.workspace_id WHERE d.id = ?1`,
     )
     .bind(deliveryId)
@@ -75,7 +75,7 @@ export async function attemptDelivery(env: Env, d1: D1Database, deliveryId: stri
   if (body === null) {
     const c = await d1.prepare('SELECT * FROM cases WHERE id = ?1').bind(row.case_id).first<CaseRow & { workspace_id: string }>();
     if (!c) return 'done';
-    body = await payloadFor(d1, deliveryId, c);
+    body = await payloadFor(d1, deliveryId, row.type, c);
   }
   const started = Date.now();
   let statusCode: number | null = null;

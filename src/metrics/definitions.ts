@@ -61,8 +61,9 @@ export const noTickets = (): Tickets => ({
   p90FirstResponseMinutes: null,
   awaitingFirstResponse: 0,
 });
-export type Loop = { cases: number; closed: number; medianHoursToClose: number | null };
-export const noLoop = (): Loop => ({ cases: 0, closed: 0, medianHoursToClose: null });
+// slaMet of slaDecided: cases with an SLA closed by their due time, of those closed or past due.
+export type Loop = { cases: number; closed: number; medianHoursToClose: number | null; overdue: number; slaMet: number; slaDecided: number };
+export const noLoop = (): Loop => ({ cases: 0, closed: 0, medianHoursToClose: null, overdue: 0, slaMet: 0, slaDecided: 0 });
 
 export type Metrics = {
   nps: { score: number | null; responses: number; promoters: number; passives: number; detractors: number };
@@ -71,7 +72,7 @@ export type Metrics = {
   churn: { rate: number | null; churned: number; customersAtStart: number } | null;
   retention: { rate: number | null; customersAtStart: number; customersAtEnd: number; newCustomers: number } | null;
   resolution: { rate: number | null } & Tickets;
-  loop: { cases: number; closed: number; closedRate: number | null; medianHoursToClose: number | null };
+  loop: { cases: number; closed: number; closedRate: number | null; medianHoursToClose: number | null; overdue: number; withinSlaRate: number | null };
   interactions: {
     count: number;
     customers: number;
@@ -119,6 +120,16 @@ export function median(values: number[]): number | null {
   return round2(s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2);
 }
 
+/** The loop section of a metric set. */
+export const loopOut = (loop: Loop): Metrics['loop'] => ({
+  cases: loop.cases,
+  closed: loop.closed,
+  closedRate: percent(loop.closed, loop.cases),
+  medianHoursToClose: loop.medianHoursToClose,
+  overdue: loop.overdue,
+  withinSlaRate: percent(loop.slaMet, loop.slaDecided),
+});
+
 /** Builds the SPEC's metrics object. Churn and retention are null where they do not apply (non-segment breakdowns). */
 export function buildMetrics(a: Additive, customers: number, life: Lifecycle | null, tickets: Tickets, loop: Loop = noLoop()): Metrics {
   const npsResponses = a.npsPromoters + a.npsPassives + a.npsDetractors;
@@ -147,7 +158,7 @@ export function buildMetrics(a: Additive, customers: number, life: Lifecycle | n
       p90FirstResponseMinutes: tickets.p90FirstResponseMinutes,
       awaitingFirstResponse: tickets.awaitingFirstResponse,
     },
-    loop: { cases: loop.cases, closed: loop.closed, closedRate: percent(loop.closed, loop.cases), medianHoursToClose: loop.medianHoursToClose },
+    loop: loopOut(loop),
     interactions: {
       count: a.intCount,
       customers,

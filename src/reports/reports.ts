@@ -4,7 +4,7 @@
 import { addDays, daysBetween, periodBounds, type Range } from '../platform/time.ts';
 import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, buildMetrics, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
 import { sumLifecycle } from '../rollup/lifecycle.ts';
-import { aggregateLoop, aggregateTickets } from '../rollup/tickets.ts';
+import { aggregateLoop, aggregateTickets, rootCausesBy } from '../rollup/tickets.ts';
 import { changesBetween, type PeriodFigures } from '../metrics/changes.ts';
 import { PeriodFacts } from './period-facts.ts';
 import { valueByGroup } from './value.ts';
@@ -86,10 +86,14 @@ export async function summaryReport(d1: D1Database, ws: string, tz: string, rang
   return { ...reportEnvelope(range, tz), metrics: a.metrics, previous: { ...prev, metrics: b.metrics, changes: changesBetween(a, b) } };
 }
 
+/** Rows per key, each with the root causes its closed cases (opened in the period) were closed with. */
 export async function breakdownReport(d1: D1Database, ws: string, tz: string, range: Range, by: By, facts = new PeriodFacts(d1)) {
-  const rows = [...(await metricsFor(d1, ws, tz, range, by, facts))]
+  const { start, end } = periodBounds(range.from, range.to, tz);
+  const [metrics, cases] = await Promise.all([metricsFor(d1, ws, tz, range, by, facts), facts.cases(ws, start, end)]);
+  const causes = rootCausesBy(cases, by);
+  const rows = [...metrics]
     .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, metrics]) => ({ key: key === '' ? null : key, metrics }));
+    .map(([key, m]) => ({ key: key === '' ? null : key, metrics: m, rootCauses: causes.get(key) ?? [] }));
   return { ...reportEnvelope(range, tz), by, rows };
 }
 
@@ -107,6 +111,9 @@ type DayRow = Additive & {
   loopCases: number | null;
   loopClosed: number | null;
   loopMedian: number | null;
+  loopOverdue: number | null;
+  loopSlaMet: number | null;
+  loopSlaDecided: number | null;
 };
 
 /** One entry per day; each day's customers and tickets were evaluated for that day by the rollup. */
@@ -117,7 +124,8 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
         `SELECT day, ${PLAIN}, cust_start AS custStart, cust_end AS custEnd, cust_churned AS custChurned, cust_new AS custNew,
            tk_received AS tkReceived, tk_resolved AS tkResolved, tk_first_response_median AS tkMedian,
            tk_first_response_p90 AS tkP90, tk_awaiting AS tkAwaiting,
-           loop_cases AS loopCases, loop_closed AS loopClosed, loop_median_hours AS loopMedian
+           loop_cases AS loopCases, loop_closed AS loopClosed, loop_median_hours AS loopMedian,
+           loop_overdue AS loopOverdue, loop_sla_met AS loopSlaMet, loop_sla_decided AS loopSlaDecided
          FROM daily_metrics WHERE workspace_id = ?1 AND dim = 'all' AND day BETWEEN ?2 AND ?3`,
       )
       .bind(ws, range.from, range.to)
@@ -137,7 +145,10 @@ export async function dailyReport(d1: D1Database, ws: string, tz: string, range:
       p90FirstResponseMinutes: r?.tkP90 ?? null,
       awaitingFirstResponse: r?.tkAwaiting ?? 0,
     };
-    const loop = { cases: r?.loopCases ?? 0, closed: r?.loopClosed ?? 0, medianHoursToClose: r?.loopMedian ?? null };
+    const loop = {
+      cases: r?.loopCases ?? 0, closed: r?.loopClosed ?? 0, medianHoursToClose: r?.loopMedian ?? null,
+      overdue: r?.loopOverdue ?? 0, slaMet: r?.loopSlaMet ?? 0, slaDecided: r?.loopSlaDecided ?? 0,
+    };
     return { day, metrics: buildMetrics(r ?? zeroAdditive(), counts.get(day) ?? 0, life, tickets, loop) };
   });
   return { ...reportEnvelope(range, tz), days };

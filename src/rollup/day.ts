@@ -105,15 +105,16 @@ async function customerSlices(d1: D1Database, ws: string, day: string, size: num
 // keys that had no interaction or response). Who was active (cust_*) is the lifecycle pass's.
 const UPSERT_PEOPLE = `
 INSERT INTO daily_metrics (workspace_id, day, dim, "key", tk_received, tk_resolved, tk_first_response_median,
-  tk_first_response_p90, tk_awaiting, loop_cases, loop_closed, loop_median_hours)
+  tk_first_response_p90, tk_awaiting, loop_cases, loop_closed, loop_median_hours, loop_overdue, loop_sla_met, loop_sla_decided)
 SELECT ?1, ?2, j.value->>'dim', j.value->>'key', j.value->>'tr', j.value->>'tv', j.value->>'tm',
-  j.value->>'tp', j.value->>'ta', j.value->>'lc', j.value->>'lk', j.value->>'lm'
+  j.value->>'tp', j.value->>'ta', j.value->>'lc', j.value->>'lk', j.value->>'lm', j.value->>'lo', j.value->>'ls', j.value->>'ld'
 FROM json_each(?3) j WHERE true
 ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
   tk_received = excluded.tk_received, tk_resolved = excluded.tk_resolved,
   tk_first_response_median = excluded.tk_first_response_median, tk_first_response_p90 = excluded.tk_first_response_p90,
   tk_awaiting = excluded.tk_awaiting, loop_cases = excluded.loop_cases,
-  loop_closed = excluded.loop_closed, loop_median_hours = excluded.loop_median_hours`;
+  loop_closed = excluded.loop_closed, loop_median_hours = excluded.loop_median_hours,
+  loop_overdue = excluded.loop_overdue, loop_sla_met = excluded.loop_sla_met, loop_sla_decided = excluded.loop_sla_decided`;
 
 type PeopleRow = {
   dim: Dim;
@@ -126,6 +127,9 @@ type PeopleRow = {
   lc?: number;
   lk?: number;
   lm?: number | null;
+  lo?: number;
+  ls?: number;
+  ld?: number;
 };
 
 /** The day's ticket and case figures, in every dimension. */
@@ -148,7 +152,9 @@ async function peopleRows(d1: D1Database, ws: string, start: number, end: number
         ta: t.awaitingFirstResponse,
       });
     }
-    for (const [key, l] of aggregateLoop(cases, dim)) Object.assign(row(dim, key), { lc: l.cases, lk: l.closed, lm: l.medianHoursToClose });
+    for (const [key, l] of aggregateLoop(cases, dim)) Object.assign(row(dim, key), {
+      lc: l.cases, lk: l.closed, lm: l.medianHoursToClose, lo: l.overdue, ls: l.slaMet, ld: l.slaDecided,
+    });
   }
   const all = row('all', '');
   all.tr ??= 0;

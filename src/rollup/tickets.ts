@@ -75,29 +75,58 @@ export function aggregateTickets(rows: TicketRow[], dim: Dim): Map<string, Ticke
   );
 }
 
-// Cases opened in the period (at their event's time); closed = resolved before its end.
+// Cases opened in the period (at their event's time); closed = resolved before its end, with
+// the root cause it was closed with. overdue: had an SLA, past due and still open at the end.
+// slaMet: 1 closed by its due time, 0 due before the end and not closed by then, null undecided.
 const CASES = `
 SELECT coalesce(c.touchpoint, '') AS touchpoint, coalesce(e.channel, tp.channel, '') AS channel,
-  coalesce(tp.stage, '') AS stage, coalesce(cu.segment, '') AS segment,
-  CASE WHEN c.resolved_at < ?3 THEN (c.resolved_at - c.opened_at) / 3600000.0 END AS hours
+  coalesce(tp.stage, '') AS stage, coalesce(cu.segment, '') AS segment, c.owner AS owner, c.rule AS rule,
+  CASE WHEN c.resolved_at < ?3 THEN (c.resolved_at - c.opened_at) / 3600000.0 END AS hours,
+  CASE WHEN c.resolved_at < ?3 THEN c.root_cause END AS rootCause,
+  (c.due_at < ?3 AND coalesce(c.resolved_at >= ?3, 1)) AS overdue,
+  CASE WHEN c.resolved_at < ?3 AND c.resolved_at <= c.due_at THEN 1 WHEN c.due_at < ?3 THEN 0 END AS slaMet
 FROM cases c
 LEFT JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id
 LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp.key = c.touchpoint
 LEFT JOIN customers cu ON cu.workspace_id = ?1 AND cu.customer_id = c.customer_id
 WHERE c.workspace_id = ?1 AND c.opened_at >= ?2 AND c.opened_at < ?3`;
 
-export type CaseRow = DimRow & { hours: number | null };
+export type CaseRow = DimRow & { owner: string; rule: string; hours: number | null; rootCause: string | null; overdue: number | null; slaMet: number | null };
+
+/** Root causes of the closed cases among rows, most frequent first (then by key). */
+export function rootCauseCounts(rows: Pick<CaseRow, 'rootCause'>[]): { key: string; cases: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of rows) if (r.rootCause !== null) counts.set(r.rootCause, (counts.get(r.rootCause) ?? 0) + 1);
+  return [...counts].map(([key, cases]) => ({ key, cases })).sort((a, b) => b.cases - a.cases || (a.key < b.key ? -1 : 1));
+}
+
+/** Root-cause counts per dimension key. */
+export function rootCausesBy(rows: CaseRow[], dim: Dim): Map<string, { key: string; cases: number }[]> {
+  return new Map([...groupBy(rows, dim)].map(([k, g]) => [k, rootCauseCounts(g)]));
+}
 
 export async function casesInPeriod(d1: D1Database, ws: string, start: number, end: number): Promise<CaseRow[]> {
   return (await d1.prepare(CASES).bind(ws, start, end).all<CaseRow>()).results;
 }
 
+/** Loop figures of a group of cases. */
+export function loopFigures(g: CaseRow[]): Loop {
+  const hours = values(g.map((r) => r.hours));
+  const decided = values(g.map((r) => r.slaMet));
+  return {
+    cases: g.length, closed: hours.length, medianHoursToClose: median(hours),
+    overdue: g.filter((r) => r.overdue).length, slaMet: decided.filter((x) => x === 1).length, slaDecided: decided.length,
+  };
+}
+
 export function aggregateLoop(rows: CaseRow[], dim: Dim): Map<string, Loop> {
-  return new Map(
-    [...groupBy(rows, dim)].map(([k, g]) => {
-      const hours = values(g.map((r) => r.hours));
-      return [k, { cases: g.length, closed: hours.length, medianHoursToClose: median(hours) }];
-    }),
-  );
+  return new Map([...groupBy(rows, dim)].map(([k, g]) => [k, loopFigures(g)]));
+}
+
+/** Cases grouped by who owns them now, or by the rule (metric:<key> for a metric alert) that opened them. */
+export function groupCasesBy(rows: CaseRow[], by: 'owner' | 'rule'): Map<string, CaseRow[]> {
+  const groups = new Map<string, CaseRow[]>();
+  for (const r of rows) groups.set(r[by], [...(groups.get(r[by]) ?? []), r]);
+  return groups;
 }
 

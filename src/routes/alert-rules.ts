@@ -8,10 +8,14 @@ import { checkRule } from '../loop/cases.ts';
 import { deleteRule, listRules, putRule } from '../loop/alert-rules.ts';
 import { SURVEYS } from '../metrics/definitions.ts';
 
+const sla = {
+  slaHours: z.number().int().min(1).max(24 * 90).optional().openapi({ description: 'Hours before an open case is overdue and escalated' }),
+  escalateTo: z.string().trim().min(1).max(200).optional().openapi({ description: 'Who an overdue case goes to (default: the workspace defaultOwner)' }),
+};
 const RuleInput = z
   .union([
-    z.object({ survey: z.enum(SURVEYS), maxScore: z.number().int() }).strict(),
-    z.object({ outcome: z.enum(['failure', 'abandoned']), criticalOnly: z.boolean().default(false) }).strict(),
+    z.object({ survey: z.enum(SURVEYS), maxScore: z.number().int(), ...sla }).strict(),
+    z.object({ outcome: z.enum(['failure', 'abandoned']), criticalOnly: z.boolean().default(false), ...sla }).strict(),
   ])
   .openapi('AlertRuleInput', { description: 'A response at or below maxScore, or an interaction with that outcome' });
 const Rule = z
@@ -21,11 +25,12 @@ const Rule = z
     maxScore: z.number().int().nullable(),
     outcome: z.string().nullable(),
     criticalOnly: z.boolean(),
+    slaHours: z.number().int().nullable(),
+    escalateTo: z.string().nullable(),
   })
   .openapi('AlertRule');
 const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const admin = { tags: ['Closed loop'] };
-
 
 export const alertRulesRoutes = createRouter()
   .openapi(
@@ -41,8 +46,9 @@ export const alertRulesRoutes = createRouter()
     async (c) => {
       const { key } = c.req.valid('param');
       const body = c.req.valid('json');
-      const rule = 'survey' in body ? { survey: body.survey, maxScore: body.maxScore } : { outcome: body.outcome, criticalOnly: body.criticalOnly };
-      checkRule(rule);
+      const base = 'survey' in body ? { survey: body.survey, maxScore: body.maxScore } : { outcome: body.outcome, criticalOnly: body.criticalOnly };
+      checkRule(base);
+      const rule = { ...base, slaHours: body.slaHours, escalateTo: body.escalateTo };
       return c.json(await putRule(c.env.DB, c.get('auth').workspaceId, key, rule, Date.now()), 200);
     },
   )

@@ -2,10 +2,12 @@ import { z } from '@hono/zod-openapi';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { localDay } from '../platform/time.ts';
-import { jsonBody } from '../platform/json-body.ts';
-import { json, jsonRequest, problems } from '../platform/openapi.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
-import { listCases, resolveCase } from '../loop/cases.ts';
+import { jsonBody } from '../platform/json-body.ts';
+import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { listCases } from '../loop/cases.ts';
+import { getCase, patchCase } from '../loop/case-history.ts';
+import { enqueueDeliveries } from '../loop/webhooks.ts';
 
 const Case = z
   .object({
@@ -20,40 +22,85 @@ const Case = z
     openedAt: z.string(),
     resolvedAt: z.string().nullable(),
     note: z.string().nullable(),
+    dueAt: z.string().nullable().openapi({ description: 'Received time plus the rule\'s slaHours; null without an SLA' }),
+    overdue: z.boolean().openapi({ description: 'Open and past dueAt' }),
+    escalatedAt: z.string().nullable().openapi({ description: 'When the cron reassigned it as overdue (once)' }),
+    rootCause: z.string().nullable(),
   })
   .openapi('Case');
+const CaseEvent = z
+  .object({
+    kind: z.enum(['opened', 'assigned', 'escalated', 'note', 'status']),
+    at: z.string(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .openapi('CaseEvent');
+const CaseWithHistory = Case.extend({ history: z.array(CaseEvent) }).openapi('CaseWithHistory');
+const CasePatch = z
+  .object({
+    status: z.literal('resolved').optional(),
+    owner: z.string().trim().min(1).max(200).optional(),
+    note: z.string().max(2000).optional(),
+    rootCause: Key.optional().openapi({ description: 'A key from /v1/root-causes; required to close once the workspace has any' }),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of status, owner, note, rootCause' })
+  .openapi('CasePatch');
+const params = z.object({ id: z.string().max(40).openapi({ param: { name: 'id', in: 'path' } }) });
+const base = { tags: ['Closed loop'] };
+const notFound = () => new ApiError(404, 'not-found', 'No such case in this workspace.');
 
 export const casesRoutes = createRouter()
   .openapi(
     readRoute({
+      ...base,
       method: 'get',
       path: '/',
-      tags: ['Closed loop'],
-      summary: 'Follow-up cases, newest first (up to 500)',
-      request: { query: z.object({ status: z.enum(['open', 'resolved']).optional() }) },
+      summary: 'Follow-up cases, newest first (up to 500); overdue=true: open cases past due, most overdue first',
+      request: {
+        query: z.object({ status: z.enum(['open', 'resolved']).optional(), overdue: z.enum(['true', 'false']).optional() }),
+      },
       responses: { 200: json(z.object({ cases: z.array(Case) }), 'Cases'), ...problems(400, 401, 403) },
     }),
-    async (c) => c.json({ cases: await listCases(c.env.DB, c.get('auth').workspaceId, c.req.valid('query').status) }, 200),
+    async (c) => {
+      const q = c.req.valid('query');
+      const cases = await listCases(c.env.DB, c.get('auth').workspaceId, { status: q.status, overdue: q.overdue === 'true' }, Date.now());
+      return c.json({ cases }, 200);
+    },
+  )
+  .openapi(
+    readRoute({
+      ...base,
+      method: 'get',
+      path: '/{id}',
+      summary: 'One case with its history: opened, assignments, escalation, notes, status changes, in order',
+      request: { params },
+      responses: { 200: json(CaseWithHistory, 'The case'), ...problems(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const found = await getCase(c.env.DB, c.get('auth').workspaceId, c.req.valid('param').id, Date.now());
+      if (!found) throw notFound();
+      return c.json(found, 200);
+    },
   )
   .openapi(
     adminRoute({
+      ...base,
       method: 'patch',
       path: '/{id}',
-      tags: ['Closed loop'],
-      summary: 'Resolve a case (its ticket resolves too); resolving again changes nothing',
+      summary: 'Reassign, add a note, or close a case (its ticket resolves, case.resolved is delivered); closing again changes nothing',
       middleware: [jsonBody],
-      request: {
-        params: z.object({ id: z.string().max(40).openapi({ param: { name: 'id', in: 'path' } }) }),
-        body: jsonRequest(z.object({ status: z.literal('resolved'), note: z.string().max(2000).optional() })),
-      },
-      responses: { 200: json(Case, 'The case'), ...problems(400, 401, 403, 404, 413, 415) },
+      request: { params, body: jsonRequest(CasePatch) },
+      responses: { 200: json(CaseWithHistory, 'The case'), ...problems(400, 401, 403, 404, 413, 415) },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
       const { workspaceId, timezone } = c.get('auth');
       const now = Date.now();
-      const found = await resolveCase(c.env.DB, workspaceId, id, c.req.valid('json').note ?? null, localDay(now, timezone), now);
-      if (!found) throw new ApiError(404, 'not-found', 'No such case in this workspace.');
-      return c.json(found, 200);
+      const done = await patchCase(c.env.DB, workspaceId, c.req.valid('param').id, c.req.valid('json'), localDay(now, timezone), now);
+      if (!done) throw notFound();
+      await enqueueDeliveries(c.env.WEBHOOKS, done.deliveries);
+      return c.json(done.case, 200);
     },
   );

@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';
 import { randomId } from '../platform/crypto.ts';
 import { problemResponse } from '../platform/problem.ts';
-import { listCases } from '../loop/cases.ts';
+import { openCasesOverdueFirst } from '../loop/cases.ts';
 import { authenticate } from '../workspace/keys.ts';
 import { grants } from '../workspace/auth.ts';
 import { cachedReport, standardReports } from '../publish/cache.ts';
@@ -64,7 +64,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
       read('daily'),
       read('journey'),
       read('priorities'),
-      listCases(d1, ws.id, 'open', 20),
+      openCasesOverdueFirst(d1, ws.id, Date.now(), 20),
       readTrend(),
       getSettings(d1, ws.id),
     ]);

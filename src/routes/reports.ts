@@ -6,6 +6,7 @@ import { createRouter } from '../platform/router.ts';
 import { addDays, localDay, PERIODS, rangeErrors, standardRange, type Period } from '../platform/time.ts';
 import { Day, problems } from '../platform/openapi.ts';
 import { cachedReport } from '../publish/cache.ts';
+import { LOOP_BREAKDOWNS, loopReport } from '../reports/loop-report.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { readRoute } from '../workspace/keyed-route.ts';
@@ -131,7 +132,7 @@ export const reportsRoutes = createRouter()
       summary: 'Metrics per touchpoint, channel, stage or segment (churn and retention by segment only)',
       request: { query: RangeQuery.extend({ by: z.enum(BREAKDOWNS) }) },
       responses: reportResponse(
-        z.object({ ...Envelope, by: z.enum(BREAKDOWNS), rows: z.array(z.object({ key: z.string().nullable(), metrics: MetricsSchema })) }),
+        z.object({ ...Envelope, by: z.enum(BREAKDOWNS), rows: z.array(z.object({ key: z.string().nullable(), metrics: MetricsSchema, rootCauses: z.array(z.object({ key: z.string(), cases: z.number().int() })).openapi({ description: 'Root causes of the closed cases opened in the period, most frequent first' }) })) }),
         'Breakdown',
       ),
     }),
@@ -140,6 +141,25 @@ export const reportsRoutes = createRouter()
       const q = c.req.valid('query');
       const range = resolveRange(q, timezone);
       return answer(c, `breakdown-${q.by}`, range, () => breakdownReport(c.env.DB, workspaceId, timezone, range, q.by)) as never;
+    },
+  )
+  .openapi(
+    readRoute({
+      ...read,
+      method: 'get',
+      path: '/loop',
+      summary: 'Closed-loop figures per owner (who owns the case now) or per rule (metric:<key> for metric alerts), cases opened in the period',
+      request: { query: RangeQuery.extend({ by: z.enum(LOOP_BREAKDOWNS) }) },
+      responses: reportResponse(
+        z.object({ ...Envelope, by: z.enum(LOOP_BREAKDOWNS), rows: z.array(z.object({ key: z.string(), loop: z.record(z.string(), z.unknown()), rootCauses: z.array(z.object({ key: z.string(), cases: z.number().int() })) })) }),
+        'Loop breakdown',
+      ),
+    }),
+    async (c) => {
+      const { workspaceId, timezone } = c.get('auth');
+      const q = c.req.valid('query');
+      const range = resolveRange(q, timezone);
+      return answer(c, `loop-${q.by}`, range, () => loopReport(c.env.DB, workspaceId, timezone, range, q.by)) as never;
     },
   )
   .openapi(

@@ -11,7 +11,7 @@ import { deleteWebhook, getWebhook, listDeliveries, setWebhook } from '../loop/w
 const admin = { tags: ['Closed loop'] };
 const Attempt = z.object({ attempt: z.number().int(), at: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int() });
 const Delivery = z
-  .object({ id: z.string(), caseId: z.string(), status: z.string(), attempts: z.array(Attempt), createdAt: z.string(), updatedAt: z.string() })
+  .object({ id: z.string(), caseId: z.string(), type: z.string().openapi({ description: 'case.opened, case.overdue, case.resolved or alert.triggered' }), status: z.string(), attempts: z.array(Attempt), createdAt: z.string(), updatedAt: z.string() })
   .openapi('Delivery');
 
 const WebhookState = z.object({

@@ -356,7 +356,7 @@ describe('dashboard in Chromium', () => {
     const ranked = await page.locator('#priorities li').evaluateAll((els) => els.map((e) => e.getAttribute('data-touchpoint')));
     expect(ranked).toEqual(priorities.rows.slice(0, 10).map((r) => r.touchpoint));
     expect(ranked.length).toBeGreaterThan(3);
-    const open = (await report<{ cases: { customerId: string; owner: string; touchpoint: string | null; openedAt: string }[] }>('/v1/cases?status=open')).cases.slice(0, 20);
+    const open = (await report<{ cases: { customerId: string; owner: string; touchpoint: string | null; openedAt: string; dueAt: string | null; overdue: boolean }[] }>('/v1/cases?status=open')).cases.slice(0, 20);
     expect(open.length, 'cases opened by the alert rules').toBeGreaterThan(0);
     expect(open.some((c) => c.owner === 'unassigned'), 'a case without an owner in the seeded data').toBe(true);
     const journey = await report<{ stages: { touchpoints: { key: string; name: string }[] }[] }>('/v1/reports/journey?period=30d');
@@ -374,6 +374,9 @@ describe('dashboard in Chromium', () => {
       expect(rows.map((r) => r.cells.slice(1, 4)), lang).toEqual(
         open.map((c) => [c.customerId, c.touchpoint === null ? '—' : (names.get(c.touchpoint) ?? c.touchpoint), c.owner === 'unassigned' ? WORDS[lang].unassigned : c.owner]),
       );
+      // Due: the workspace's local time too, or a dash for a rule without an SLA (none is overdue here).
+      expect(open.some((c) => c.overdue)).toBe(false);
+      expect(rows.map((r) => squash(r.cells.at(-1)!)), lang).toEqual(open.map((c) => (c.dueAt === null ? '—' : squash(f.when(c.dueAt)))));
     }
     const utc = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
     expect(open.some((c) => utc.format(new Date(c.openedAt)) !== fmt('en').when(c.openedAt)), 'Madrid time differs from UTC').toBe(true);
