@@ -48,6 +48,16 @@ export function figures(r) {
     row(`rollup growth ${fmt(Number(n0))} → ${fmt(Number(n1))}`, `${atLeast(b)}${fmt(growth, 1)}×`, `${fmt(rawGrowth, 1)}×`, '', `≤ ~${Number(n1) / Number(n0)}×`, verdict(growth <= GROWTH_LIMIT, atLeast(b)));
     row('  whole drain + rebuild growth', `${atLeast(b)}${fmt(callMs(b) / callMs(a), 1)}×`, `${fmt(rawGrowth, 1)}×`, '');
   }
+  if (r.isolation) {
+    const i = r.isolation;
+    row('tenant A ingest p50 ms while tenant B does uncached reads', fmt(i.underLoad.p50Ms, 1), fmt(i.alone.p50Ms, 1), `${fmt(i.p50Ratio, 2)}×`, '', '');
+    row(`  tenant B: ${i.bReads.requests} uncached reads`, Object.entries(i.bReads.statuses).map(([s, n]) => `${n}× ${s}`).join(', '), '', '');
+    const w = i.withoutBudget;
+    if (w) {
+      row('  the same without the per-workspace budget: A ingest p50 ms', fmt(w.ingest.p50Ms, 1), fmt(i.alone.p50Ms, 1), `${fmt(w.p50Ratio, 2)}×`);
+      row(`  tenant B: ${w.bReads.requests} uncached reads`, Object.entries(w.bReads.statuses).map(([s, n]) => `${n}× ${s}`).join(', '), '', '');
+    }
+  }
   for (const [perDay, d] of Object.entries(r.drain?.sizes ?? {})) {
     const year = `${r.drain.days} days × ${fmt(Number(perDay))}/day`;
     row(`drain: one tick → all reports complete (s), ${year}`, fmt(d.engineMs / 1000, 1), fmt(d.loopMs / 1000, 1), `${fmt(d.engineMs / d.loopMs, 2)}×`, r.drain.days >= 365 && Number(perDay) >= 10_000 ? '< 300 s' : '', r.drain.days >= 365 && Number(perDay) >= 10_000 ? (d.engineMs < 300_000 ? 'yes' : 'NO') : '');

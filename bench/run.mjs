@@ -4,7 +4,7 @@
 // Prints a table and writes bench-results/bench.json. See bench/README.md.
 //
 //   BENCH_QUICK=1        small sizes and short runs (rollup up to 100k events)
-//   BENCH_ONLY=a,b       only these phases: ingest, rollup, reads, drain
+//   BENCH_ONLY=a,b       only these phases: ingest, rollup, reads, isolation, drain
 //   BENCH_DRAIN_SIZES=10000,100000  events per day of the drain's year of history (default 10000)
 //   BENCH_KEEP=1         keep the temp dir (D1/KV files) for inspection
 //   BENCH_ROLLUP_BUDGET_S=360  longest wait for a single-run (1M-event) rollup before it is cut short
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eventPool } from './events.mjs';
 import { benchDrain } from './drain.mjs';
+import { benchIsolation } from './isolation.mjs';
 import { benchIngest } from './ingest.mjs';
 import { benchReads } from './reads.mjs';
 import { explain, render } from './report.mjs';
@@ -22,7 +23,7 @@ import { ROOT, Runtime, buildWorkers, readConfig } from './runtime.mjs';
 
 process.env.WRANGLER_SEND_METRICS = 'false'; // nothing here may reach the internet
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY || 'ingest,rollup,reads,drain').split(','));
+const only = new Set((process.env.BENCH_ONLY || 'ingest,rollup,reads,isolation,drain').split(','));
 const startedAt = Date.now();
 const log = (msg) => console.log(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 
@@ -53,6 +54,7 @@ async function main() {
       const ws = results.rollup?.rolledUp.at(-1);
       results.reads = await benchReads(rt, { quick, ws, pool, log });
     }
+    if (only.has('isolation')) results.isolation = await benchIsolation(rt, { quick, pool, log });
     if (only.has('drain')) results.drain = await benchDrain(rt, { quick, pool, log });
     await rt.stop();
     results.explain = explain(rt.d1File(), pickStatements(results));

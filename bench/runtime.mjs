@@ -46,8 +46,9 @@ export function readConfig() {
 function workers(dir, { workerOptions, queueMode }) {
   const { modulesRules, rootPath, ...base } = workerOptions;
   // The bench measures the Worker, not the limiter: every configured limit is lifted.
+  // The budget of uncached report computations per workspace stays: the isolation phase measures it.
   const ratelimits = Object.fromEntries(
-    Object.entries(base.ratelimits ?? {}).map(([name, v]) => [name, { ...v, simple: { limit: 1_000_000_000, period: 60 } }]),
+    Object.entries(base.ratelimits ?? {}).map(([name, v]) => [name, name === 'COMPUTE_LIMITER' ? v : { ...v, simple: { limit: 1_000_000_000, period: 60 } }]),
   );
   // Ingest does not start drains here: the ingest figures measure ingest alone, and the drain
   // bench starts its drains with a cron tick.
@@ -56,8 +57,9 @@ function workers(dir, { workerOptions, queueMode }) {
   const workflows = Object.fromEntries(Object.entries(base.workflows ?? {}).map(([k, v]) => [k, { ...v, scriptName: 'trayecto' }]));
   const app = { ...base, ratelimits, bindings, rootPath: dir, modules: true };
   // Variants produce but never consume (a queue has one consumer: the main Worker) and have no cron.
-  const variant = (prefix, extra) => ({
+  const variant = (prefix, extra, overrides = {}) => ({
     ...app,
+    ...overrides,
     queueConsumers: {},
     cronTriggers: [],
     name: prefix.slice(3),
@@ -70,6 +72,8 @@ function workers(dir, { workerOptions, queueMode }) {
     { ...app, name: 'trayecto', scriptPath: 'trayecto.js' },
     variant('/__profiled', { BENCH_PROFILE: '1' }),
     variant('/__direct', {}),
+    // The same Worker without the per-workspace budget of uncached reports (the isolation phase's contrast).
+    variant('/__unbudgeted', {}, { ratelimits: Object.fromEntries(Object.entries(ratelimits).map(([k, v]) => [k, { ...v, simple: { limit: 1_000_000_000, period: 60 } }])) }),
     ...(queueMode ? [variant('/__queued', { INGEST_MODE: 'queue' })] : []),
     {
       name: 'baseline',
