@@ -84,7 +84,7 @@ export async function stopGroup({ child, exited }, { signal = 'SIGTERM', graceMs
     await within(3_000);
   }
   // workerd, wrangler's child in the same group, can outlive wrangler for a moment.
-  for (const giveUpAt = Date.now() + 5_000; alive() && Date.now() < giveUpAt; ) await sleep(100, undefined, { ref: false });
+  for (const giveUpAt = Date.now() + 5_000; alive() && Date.now() < giveUpAt; ) await sleep(100);
   if (alive()) send('SIGKILL');
 }
 
