@@ -106,11 +106,13 @@ export async function rollUp(api, key, from, to, { onProgress = () => {}, pollMs
     // Before rollup runs: each call rolls up a bounded number of days and says what is left.
     let days = 0;
     for (;;) {
-      days += Array.isArray(r.rolledUp) ? r.rolledUp.length : 0;
+      const rolled = Array.isArray(r.rolledUp) ? r.rolledUp.length : 0;
+      days += rolled;
       const pending = Number(r.pending ?? 0);
       log.push(`call ${calls}: rolled up ${days} days, ${pending} pending`);
       onProgress(days, days + pending);
       if (!(pending > 0)) return { status: 'done', days, daysDone: days, calls, log };
+      if (!rolled) return { status: 'failed', error: `a call rolled up nothing with ${pending} days pending`, days: days + pending, daysDone: days, calls, log };
       if (stopping()) return { status: 'stopped', days: days + pending, daysDone: days, calls, log };
       if (Date.now() > giveUpAt) return { status: 'failed', error: `${pending} days still pending`, days: days + pending, daysDone: days, calls, log };
       r = expectStatus(await post(), 202, 'POST /v1/rollups');
