@@ -1,5 +1,5 @@
 // Loads one local day of N events straight into the Worker's D1 SQLite file (Miniflare
-// stopped), as if they had been ingested: the same `events` rows (bench/rows.mjs mirrors
+// stopped), as if they had been ingested: the same `events` rows (bench/rows.mjs uses the Worker's
 // toRow), the `customers` rows UPSERT_CUSTOMERS would have made, the day marked dirty.
 //
 // The events are the demo pool's 30 days squeezed into the one day, order kept, repeated

@@ -1,4 +1,4 @@
-// The rollup's baseline: the same outputs src/services/rollup.ts computes for one day, as
+// The rollup's baseline: the same outputs src/rollup/day.ts computes for one day, as
 // plain SQLite would compute them with nothing in the way (no D1, no 100-parameter or
 // compound-SELECT limits): node:sqlite on the very same D1 file, Miniflare stopped.
 // Outputs are materialized (TEMP tables, same primary keys) so writing them is paid too:

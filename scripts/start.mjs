@@ -6,71 +6,85 @@
 //  3. Starts `wrangler dev` on http://127.0.0.1:8787 (local bindings only) and streams its output.
 //  4. Creates the demo workspace "Demo — Tienda Aurora" through the API the first time (stages,
 //     touchpoints, ~90 days of events) and remembers it in `.wrangler/demo-workspace.json`;
-//     later starts check that it still exists and reuse it.
+//     later starts check that it still exists and reuse it (scripts/lib/demo-workspace.mjs).
 //  5. Starts a rollup run for the loaded days and follows it (a progress bar) to done.
 //  6. Prints the URLs and demo keys, then runs until Ctrl-C / SIGTERM.
 //
-// Only node: built-ins and global fetch; the only network peer is 127.0.0.1.
-
+// Only node: built-ins, global fetch and the Worker's own modules; the only network peer is 127.0.0.1.
 import fs from 'node:fs';
-import net from 'node:net';
-import { BASE, HOST, PORT } from './lib/api.mjs';
-import { DEV_VARS, ensureAdminToken } from './lib/dev-vars.mjs';
-import { ensureDemoWorkspace, STATE_FILE } from './lib/demo-workspace.mjs';
-import { fmt, log, paint, rel, seconds, StartError } from './lib/output.mjs';
-import { fail, onSignal, run, spawnWrangler, wranglerEnv, WRANGLER_JS } from './lib/processes.mjs';
-import { waitForReady as waitForDev } from './lib/wrangler-dev.mjs';
+import { ApiError, createApi } from './lib/api.mjs';
+import { STATE_FILE, ensureDemoWorkspace } from './lib/demo-workspace.mjs';
+import { DEV_VARS, ensureSecret, rel } from './lib/dev-vars.mjs';
+import { StartError, log, paint, seconds, fmt, tty } from './lib/output.mjs';
+import { HOST, WRANGLER_JS, assertPortFree, forwardLines, spawnWrangler, stopGroup, waitForReady, wranglerEnv } from './lib/wrangler-dev.mjs';
 
+const PORT = 8787;
+const BASE = `http://${HOST}:${PORT}`;
 const READY_TIMEOUT_MS = 120_000;
+
 const startedAt = Date.now();
+const children = new Set();
+let shuttingDown = false;
+const stopping = () => shuttingDown;
 
-// ---------------------------------------------------------------------------------------
-// Steps 2–3: migrations, wrangler dev
-
-async function assertPortFree() {
-  await new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', (err) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new StartError(`Port ${PORT} on ${HOST} is already in use (another \`npm start\` or \`wrangler dev\`?). Stop it and run \`npm start\` again.`)
-          : new StartError(`Cannot listen on ${HOST}:${PORT}: ${err.message}`),
-      ),
-    );
-    srv.listen(PORT, HOST, () => srv.close(resolve));
-  });
+/** Spawns wrangler, streaming its output prefixed with `[label]`; tracked for shutdown. */
+function run(args, { label, env = {} }) {
+  const proc = spawnWrangler(args, { env: wranglerEnv({ ...(tty ? { FORCE_COLOR: '1' } : {}), ...env }) });
+  children.add(proc);
+  void proc.exited.then(() => children.delete(proc));
+  const prefix = paint('90', `[${label}]`);
+  forwardLines(proc.child.stdout, process.stdout, prefix);
+  forwardLines(proc.child.stderr, process.stderr, prefix);
+  return proc;
 }
+
+const stopChildren = (signal) => Promise.all([...children].map((proc) => stopGroup(proc, { signal, graceMs: 10_000 })));
+
+function onSignal(signal) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log('');
+  log(`${signal} received: stopping wrangler…`);
+  stopChildren(signal).then(
+    () => {
+      log('Stopped.');
+      process.exit(0);
+    },
+    () => process.exit(1),
+  );
+}
+
+async function fail(err) {
+  if (shuttingDown) return; // a request cut short by Ctrl-C: not an error
+  shuttingDown = true;
+  const msg = err instanceof StartError || err instanceof ApiError ? err.message : err?.stack || String(err);
+  console.error(`\n${paint('31', '[start] error:')} ${msg}`);
+  await stopChildren('SIGTERM').catch(() => {});
+  process.exit(1);
+}
+
+const exitText = (e) => (e.error ? e.error.message : e.signal ?? `exit code ${e.code}`);
 
 async function applyMigrations() {
   log('Applying D1 migrations to the local database…');
-  const child = spawnWrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { env: wranglerEnv({ CI: 'true' }), label: 'migrate' });
-  const { code, signal, error } = await child.exited;
-  if (run.shuttingDown) return;
+  const { code, signal, error } = await run(['d1', 'migrations', 'apply', 'DB', '--local'], { label: 'migrate', env: { CI: 'true' } }).exited;
+  if (shuttingDown) return;
   if (error) throw new StartError(`Could not run wrangler: ${error.message}`);
   if (code !== 0) throw new StartError(`\`wrangler d1 migrations apply DB --local\` failed (${signal ?? `exit ${code}`}); see its output above.`);
 }
 
-function startWrangler() {
+async function startWrangler() {
   log(`Starting wrangler dev on ${BASE} (local bindings only)…`);
   // The demo import settles within seconds: its drain need not wait the production minute.
   const vars = ['--var', 'DRAIN_SETTLE_SECONDS:2'];
-  return spawnWrangler(['dev', '--local', '--ip', HOST, '--port', String(PORT), ...vars, '--show-interactive-dev-session=false'], {
-    env: wranglerEnv(),
-    label: 'wrangler',
-  });
-}
-
-async function waitForReady(child) {
-  const why = (e) => (e.error ? e.error.message : e.signal ?? `exit code ${e.code}`);
+  const proc = run(['dev', '--local', '--ip', HOST, '--port', String(PORT), ...vars, '--show-interactive-dev-session=false'], { label: 'wrangler' });
   try {
-    await waitForDev(BASE, child.exited, { timeoutMs: READY_TIMEOUT_MS, why });
+    await waitForReady(BASE, proc.exited, { timeoutMs: READY_TIMEOUT_MS, why: exitText });
   } catch (err) {
     throw new StartError(`${err.message}; see its output above.`);
   }
+  return proc;
 }
-
-// ---------------------------------------------------------------------------------------
-// Step 6: banner
 
 function banner(state) {
   const line = paint('90', '─'.repeat(72));
@@ -101,8 +115,6 @@ function banner(state) {
   console.log(out.join('\n'));
 }
 
-// ---------------------------------------------------------------------------------------
-
 async function main() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -110,22 +122,28 @@ async function main() {
 
   if (!fs.existsSync(WRANGLER_JS)) throw new StartError(`wrangler is not installed (${rel(WRANGLER_JS)} is missing): run \`npm ci\` first.`);
 
-  const adminToken = ensureAdminToken();
-  await assertPortFree();
+  ensureSecret('SESSION_SECRET'); // signs dashboard sessions; never derived from ADMIN_TOKEN
+  const adminToken = ensureSecret('ADMIN_TOKEN');
+  await assertPortFree(PORT).catch((err) => {
+    throw new StartError(
+      err.code === 'EADDRINUSE'
+        ? `Port ${PORT} on ${HOST} is already in use (another \`npm start\` or \`wrangler dev\`?). Stop it and run \`npm start\` again.`
+        : `Cannot listen on ${HOST}:${PORT}: ${err.message}`,
+    );
+  });
   await applyMigrations();
-  if (run.shuttingDown) return;
+  if (shuttingDown) return;
 
-  const wrangler = startWrangler();
-  await waitForReady(wrangler);
+  const wrangler = await startWrangler();
   log(`Server is up (${seconds(Date.now() - startedAt)} since start).`);
 
-  const { state } = await ensureDemoWorkspace(adminToken);
-  if (run.shuttingDown) return;
+  const state = await ensureDemoWorkspace(createApi(BASE, { stopping }), adminToken, stopping);
+  if (shuttingDown) return;
   banner(state);
 
-  const { code, signal, error } = await wrangler.exited;
-  if (run.shuttingDown) return;
-  throw new StartError(`wrangler dev stopped unexpectedly (${error ? error.message : signal ?? `exit code ${code}`}); see its output above.`);
+  const exit = await wrangler.exited;
+  if (shuttingDown) return;
+  throw new StartError(`wrangler dev stopped unexpectedly (${exitText(exit)}); see its output above.`);
 }
 
 main().catch(fail);

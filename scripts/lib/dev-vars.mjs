@@ -1,11 +1,13 @@
-// .dev.vars: the local secrets wrangler dev reads (git-ignored), written once by npm start.
+// `.dev.vars`: the git-ignored file wrangler dev reads local secrets from.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { log, rel, ROOT, StartError, warn } from './output.mjs';
+import { ROOT } from './wrangler-dev.mjs';
+import { StartError, log, warn } from './output.mjs';
 
 export const DEV_VARS = path.join(ROOT, '.dev.vars');
+export const rel = (p) => path.relative(ROOT, p);
 
 export function parseDotenv(text) {
   const vars = {};
@@ -26,7 +28,7 @@ export function warnIfNotIgnored(file) {
 }
 
 /** A random secret `name` in .dev.vars, written once (the Worker refuses weak or missing ones). */
-function ensureSecret(name) {
+export function ensureSecret(name) {
   let text = '';
   try {
     text = fs.readFileSync(DEV_VARS, 'utf8');
@@ -48,9 +50,4 @@ function ensureSecret(name) {
   }
   warnIfNotIgnored(DEV_VARS);
   return existing || parseDotenv(fs.readFileSync(DEV_VARS, 'utf8'))[name];
-}
-
-export function ensureAdminToken() {
-  ensureSecret('SESSION_SECRET'); // signs dashboard sessions; never derived from ADMIN_TOKEN
-  return ensureSecret('ADMIN_TOKEN');
 }
