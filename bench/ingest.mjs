@@ -95,7 +95,7 @@ async function jsSteps(pool, size, rounds = 40) {
     'zod IngestBody.safeParse': (o) => IngestBody.safeParse(o),
     'sizeErrors (scans the bytes sent)': (o) => sizeErrors(o, bytes),
     'toRow (localDay via Intl.formatToParts) + JSON.stringify': (o) => JSON.stringify(o.batch.map((e) => toRow(e, TIMEZONE, now))),
-    'baseline: rowValues + localDay (Intl.format)': (o) =>
+    'baseline: rowValues (toRow, then column order)': (o) =>
       o.batch.map((e) => rowValues(e, 'ws', Date.parse(e.timestamp), localDay(Date.parse(e.timestamp), TIMEZONE), now)),
   };
   const parsed = JSON.parse(body);
