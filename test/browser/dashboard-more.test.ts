@@ -1,5 +1,5 @@
 // The dashboard in a real browser (part 2 of 2: escaping, languages, layouts, insights, sign-out):
-// `wrangler dev` (see global-setup.ts). Screenshots land in test-results/.
+// Debian's Chromium driven by playwright-core against `wrangler dev` (global-setup.ts).
 import { describe, expect, it } from 'vitest';
 import { DESKTOP, HEADLINE, PHONE, type Summary, WORDS, cards, desktop, drawing, expectHeadlineMatches, newPage, report, seeded, shot, signedIn, squash, submitKey, useBrowser } from './page.ts';
 import { EVIL_KEY, EVIL_NAME, EVIL_OWNER } from './seed.ts';

@@ -1,7 +1,7 @@
 // The dashboard in a real browser: Debian's Chromium driven by playwright-core against
 // `wrangler dev` (see global-setup.ts). Screenshots land in test-results/.
 import { describe, expect, it } from 'vitest';
-import { HEADLINE, Metrics, type Summary, WORDS, desktop, drawing, expectHeadlineMatches, fmt, newPage, report, seeded, shot, squash, submitKey, useBrowser } from './page.ts';
+import { HEADLINE, type Metrics, type Summary, WORDS, desktop, drawing, expectHeadlineMatches, fmt, newPage, report, seeded, shot, squash, submitKey, useBrowser } from './page.ts';
 import { EVIL_KEY, EVIL_NAME } from './seed.ts';
 
 useBrowser();

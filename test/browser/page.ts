@@ -1,5 +1,5 @@
 // Shared by the dashboard's browser specs: Chromium, pages, the words and formats the page uses.
-// `wrangler dev` (see global-setup.ts). Screenshots land in test-results/.
+// the running `wrangler dev` comes from global-setup.ts; screenshots land in test-results/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
