@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { database } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { requireScope } from '../workspace/auth.ts';
+import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { bearer, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
 import { words } from '../insights/matching.ts';
 import { deleteTheme, listThemes, putTheme, THEME_LIMITS } from '../insights/themes.ts';
 
@@ -37,16 +37,16 @@ const Theme = z
   })
   .openapi('Theme');
 const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
-const tags = { tags: ['Themes'], security: bearer };
+const tags = { tags: ['Themes'] };
 
 export const themesRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...tags,
       method: 'put',
       path: '/{key}',
       summary: 'Create or update a theme: words to look for in survey comments (accent- and case-insensitive, whole words)',
-      middleware: [requireScope('admin'), jsonBody],
+      middleware: [jsonBody],
       request: { params, body: jsonRequest(ThemeInput) },
       responses: { 200: json(Theme, 'The theme as stored'), ...problems(400, 401, 403, 409, 413, 415) },
     }),
@@ -58,23 +58,21 @@ export const themesRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    readRoute({
       ...tags,
       method: 'get',
       path: '/',
       summary: 'List themes',
-      middleware: [requireScope('read')],
       responses: { 200: json(z.object({ themes: z.array(Theme) }), 'Themes by key'), ...problems(401, 403) },
     }),
     async (c) => c.json({ themes: await listThemes(database(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...tags,
       method: 'delete',
       path: '/{key}',
       summary: 'Delete a theme',
-      middleware: [requireScope('admin')],
       request: { params },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
     }),
