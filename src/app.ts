@@ -19,6 +19,7 @@ import { rollupsRoutes } from './routes/rollups.ts';
 import { segmentRoutes } from './routes/segment.ts';
 import { sourcesRoutes } from './routes/sources.ts';
 import { stagesRoutes } from './routes/stages.ts';
+import { themesRoutes } from './routes/themes.ts';
 import { touchpointsRoutes } from './routes/touchpoints.ts';
 import { webhookRoutes } from './routes/webhook.ts';
 import { whoamiRoutes } from './routes/whoami.ts';
@@ -49,6 +50,7 @@ export function createApp() {
 
   app.route('/v1/workspaces', workspacesRoutes);
   app.route('/v1/stages', stagesRoutes);
+  app.route('/v1/themes', themesRoutes);
   app.route('/v1/touchpoints', touchpointsRoutes);
   app.route('/v1/keys', keysRoutes);
   app.route('/v1/events', eventsRoutes);

@@ -478,3 +478,21 @@ export const segmentSources = sqliteTable(
   },
   (t) => [uniqueIndex('segment_sources_source').on(t.sourceId)],
 );
+
+// ---- Voice of the customer ----
+
+// Themes a workspace looks for in survey comments. Terms are matched on words (see
+// src/insights/matching.ts); polarity says which quadrant of the empathy map a theme feeds.
+export const themes = sqliteTable(
+  'themes',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    // JSON {es: string[], en: string[]}, validated and bounded by the route.
+    terms: text('terms').notNull(),
+    polarity: text('polarity', { enum: ['negative', 'positive', 'neutral'] }).notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
