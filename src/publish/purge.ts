@@ -1,0 +1,29 @@
+// Reports hold counts and configuration keys; the one customer-supplied text they can hold is
+// a segment name (segment breakdowns, segment journeys). An erasure moves the report generation
+// on, but older generations stay in KV until they expire (8 days), so their segment-bearing keys
+// are deleted at once. There are about three such keys per generation (plus ad-hoc segment
+// journeys), and listing is bounded by the keys one workspace makes within the TTL.
+
+const carriesSegments = (name: string) => name === 'breakdown-segment' || name.startsWith('journey-segment-');
+
+/** Deletes the segment-bearing report keys of generations before the current one; how many. */
+export async function purgeSegmentReports(d1: D1Database, kv: KVNamespace, ws: string): Promise<number> {
+  const row = await d1.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ report_gen: number }>();
+  const current = row?.report_gen ?? 0;
+  const prefix = `report/${ws}/`;
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list({ prefix, cursor });
+    const old = page.keys
+      .map((k) => k.name)
+      .filter((key) => {
+        const [gen, name] = key.slice(prefix.length).split('/');
+        return Number(gen) < current && carriesSegments(name ?? '');
+      });
+    await Promise.all(old.map((key) => kv.delete(key)));
+    deleted += old.length;
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return deleted;
+}
