@@ -112,10 +112,15 @@ describe('ingest starts the drain', () => {
     expect(r.metrics.nps.promoters).toBe(1);
   });
 
-  it('events of today start nothing and leave reports complete', async () => {
+  it('events of today start nothing, on ingest or at the next tick once the workspace is rolled up, and leave reports complete', async () => {
     const ws = await newWorkspace('UTC');
     await send(ws, { type: 'response', messageId: 'now', customerId: 'c1', survey: 'nps', score: 10 });
     expect(await drainState(ws.id)).toEqual({ seq: 0, open: 0 });
+    await tickAndDrain(ws); // the workspace's first look (rolled_through is set)
+    const { seq } = await drainState(ws.id);
+    await send(ws, { type: 'response', messageId: 'now-2', customerId: 'c2', survey: 'nps', score: 9 });
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '5 * * * *' }), env);
+    expect(await drainState(ws.id)).toEqual({ seq, open: 0 });
     expect((await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read })).body).toMatchObject({ complete: true, pendingDays: 0 });
   });
 });

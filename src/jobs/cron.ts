@@ -1,6 +1,6 @@
 // The hourly safety net: every workspace with work and no live drain gets one. Work: a day
-// completed since the last rollup (rolled_through behind yesterday), marks, a late lifecycle
-// day, or identify/lifecycle/ticket events the cascade has not seen. A drain whose heartbeat
+// completed since the last rollup (rolled_through behind yesterday), marks of complete days, a
+// late lifecycle day, or identify/lifecycle/ticket events the cascade has not seen. A drain whose heartbeat
 // stopped (its instance errored or vanished) is replaced.
 import type { Env } from '../env.ts';
 import { addDays, localDay } from '../platform/time.ts';
@@ -14,14 +14,23 @@ const STALE_MS = 15 * 60_000;
 const CANDIDATES = `
 SELECT w.id, w.timezone, s.rolled_through, coalesce(s.drain_open, 0) AS drain_open, coalesce(s.drain_seq, 0) AS drain_seq,
   coalesce(s.drain_started_at, 0) AS drain_started_at,
+  (SELECT MIN(d.day) FROM dirty_days d WHERE d.workspace_id = w.id) AS first_marked,
   (s.people_from IS NOT NULL
-    OR EXISTS (SELECT 1 FROM dirty_days d WHERE d.workspace_id = w.id)
     OR EXISTS (SELECT 1 FROM events e WHERE e.workspace_id = w.id AND e.seq > coalesce(s.people_seq, 0)
-      AND e.type IN ('identify', 'lifecycle', 'ticket'))) AS marked
+      AND e.type IN ('identify', 'lifecycle', 'ticket'))) AS people
 FROM workspaces w LEFT JOIN rollup_state s ON s.workspace_id = w.id
 ORDER BY coalesce(s.drain_started_at, 0), w.id`;
 
-type Candidate = { id: string; timezone: string; rolled_through: string | null; drain_open: number; drain_seq: number; drain_started_at: number; marked: number };
+type Candidate = {
+  id: string;
+  timezone: string;
+  rolled_through: string | null;
+  drain_open: number;
+  drain_seq: number;
+  drain_started_at: number;
+  first_marked: string | null;
+  people: number;
+};
 
 async function isDead(env: Env, c: Candidate, now: number): Promise<boolean> {
   if (now - c.drain_started_at < STALE_MS) return false;
@@ -39,7 +48,9 @@ export async function scheduledDrains(env: Env, d1: D1Database, now: number): Pr
   for (const c of results) {
     if (started >= STARTS_PER_TICK) break;
     const yesterday = addDays(localDay(now, c.timezone), -1);
-    const work = c.marked || !c.rolled_through || c.rolled_through < yesterday;
+    // Marks of today alone are not work yet: today rolls up once it is complete.
+    const marked = c.first_marked !== null && c.first_marked <= yesterday;
+    const work = marked || c.people || !c.rolled_through || c.rolled_through < yesterday;
     if (!work) continue;
     try {
       if (c.drain_open) {

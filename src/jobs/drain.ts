@@ -43,9 +43,10 @@ export function heartbeat(d1: D1Database, ws: string, now: number) {
 }
 
 /** The drain's last word: reports rebuilt from the rolled days, and the runs they complete done. */
-export async function publish(env: Env, d1: D1Database, ws: string, tz: string, now: number): Promise<number> {
-  const gen = await rebuildReports(d1, env.REPORTS, ws, tz, now);
-  await checkMetricAlerts(env, d1, ws, tz, now);
+export async function publish(env: Env, d1: D1Database, ws: string, tz: string, now: number, changed = true): Promise<number | null> {
+  // Nothing rolled up this round (say a tick for a day's own events): the reports stand as built.
+  const gen = changed ? await rebuildReports(d1, env.REPORTS, ws, tz, now) : null;
+  if (changed) await checkMetricAlerts(env, d1, ws, tz, now);
   await finishRuns(d1, ws, now);
   return gen;
 }

@@ -29,15 +29,17 @@ export class RollupWorkflow extends WorkflowEntrypoint<Env, DrainParams> {
     try {
       for (let round = 1; round <= ROUNDS; round++) {
         await step.do(`round ${round}: start runs`, RETRY, async () => void (await startRuns(d1, ws, Date.now())));
+        let changed = false;
         for (let i = 1; i <= STEPS_PER_ROUND; i++) {
           const r = await step.do(`round ${round}: step ${i}`, RETRY, async () => {
             await heartbeat(d1, ws, Date.now());
             return drainStep(d1, ws, tz, Date.now());
           });
           days += r.rolledUp.length;
+          changed ||= r.rolledUp.length > 0 || r.lifecycleDays > 0;
           if (r.done) break;
         }
-        await step.do(`round ${round}: reports`, RETRY, () => publish(env, d1, ws, tz, Date.now()));
+        await step.do(`round ${round}: reports`, RETRY, () => publish(env, d1, ws, tz, Date.now(), changed));
         if (await step.do(`round ${round}: close`, RETRY, () => closeDrain(d1, ws, tz, Date.now()))) return { rounds: round, days };
       }
       // Work keeps arriving: hand over to a fresh instance rather than grow this one's history.
