@@ -1,5 +1,5 @@
 import { addDays, localDay } from '../platform/time.ts';
-import { markDaysStatement } from '../rollup/dirty-days.ts';
+import { markDaysStatement, ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 
 /**
  * Right to erasure: deletes the customer's profile, every event and every rollup row naming
@@ -59,8 +59,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     markDaysStatement(d1, ws, days),
     d1
       .prepare(
-        `INSERT INTO rollup_state (workspace_id, report_gen, people_from) VALUES (?1, 1, ?2) ON CONFLICT (workspace_id) DO UPDATE SET
-           report_gen = report_gen + 1, people_from = CASE WHEN ?2 IS NULL THEN people_from ELSE min(coalesce(people_from, ?2), ?2) END`,
+        `INSERT INTO rollup_state (workspace_id, report_gen, people_from) VALUES (?1, 1, ?2) ${ON_LATE_CONFLICT}`,
       )
       .bind(ws, firstLifecycle && firstLifecycle <= yesterday ? firstLifecycle : null),
   ]);

@@ -3,7 +3,7 @@ import { localDay } from '../platform/time.ts';
 import { caseStatements } from '../loop/cases.ts';
 import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
 import type { Row } from '../env.ts';
-import { markDaysSql } from '../rollup/dirty-days.ts';
+import { markDaysSql, ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 import { batchElementSizes } from './raw-size.ts';
 
 export type { Row };
@@ -118,9 +118,7 @@ const NOTE_LATE = `
 INSERT INTO rollup_state (workspace_id, report_gen, people_from)
 SELECT ?1, 1, (SELECT min(j.value->>'d') FROM json_each(?2) j WHERE j.value->>'l' = 1 AND j.value->>'t' = 'lifecycle')
 WHERE EXISTS (SELECT 1 FROM json_each(?2) j WHERE j.value->>'l' = 1)
-ON CONFLICT (workspace_id) DO UPDATE SET report_gen = report_gen + 1,
-  people_from = CASE WHEN excluded.people_from IS NULL THEN people_from
-    ELSE min(coalesce(people_from, excluded.people_from), excluded.people_from) END
+${ON_LATE_CONFLICT}
 RETURNING drain_open`;
 
 export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE };

@@ -30,6 +30,14 @@ export function markDaysStatement(d1: D1Database, ws: string, days: string[], ki
   return d1.prepare(kind === 'full' ? MARK_FULL : MARK_PEOPLE).bind(ws, JSON.stringify(days));
 }
 
+/**
+ * The end of a rollup_state upsert for late changes (ingest, erasure): the report generation
+ * moves on, and the late-lifecycle watermark comes down to the new day, if one is given.
+ */
+export const ON_LATE_CONFLICT = `ON CONFLICT (workspace_id) DO UPDATE SET report_gen = report_gen + 1,
+  people_from = CASE WHEN excluded.people_from IS NULL THEN people_from
+    ELSE min(coalesce(people_from, excluded.people_from), excluded.people_from) END`;
+
 export type State = {
   people_seq: number;
   rolled_through: string | null;
