@@ -12,8 +12,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { COLUMNS, addDays, dayStart, rowValues } from './rows.mjs';
 
 const INSERT = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
-const UPSERT_CUSTOMER = `INSERT INTO customers (workspace_id, customer_id, segment, traits, identified_at, first_seen_at)
-  VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+// rolled_segment = segment: as if the cascade had seen every identify (nothing to move).
+const UPSERT_CUSTOMER = `INSERT INTO customers (workspace_id, customer_id, segment, traits, identified_at, first_seen_at, rolled_segment)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3) ON CONFLICT DO NOTHING`;
 
 export function bulkLoad(file, { ws, tz, day, n, pool }) {
   const { activity, profiles } = pool;

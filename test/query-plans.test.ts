@@ -5,6 +5,7 @@ import { INGEST_SQL } from '../src/ingest/store.ts';
 import { DAY_CHANGES, LIFECYCLE_CTES } from '../src/rollup/lifecycle.ts';
 import { PRIORITY_SQL } from '../src/journey/priorities.ts';
 import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
+import { SEGMENT_MOVE_SQL } from '../src/rollup/segment-moves.ts';
 import { ESCALATION_SQL } from '../src/loop/escalation.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
@@ -40,6 +41,24 @@ describe('rollup and report query plans', () => {
       const joined = steps.filter((s) => /^SEARCH e /.test(s));
       expect(joined.length, steps.join('\n')).toBeGreaterThan(0);
       expect(joined.filter((s) => !/(customer_id|ticket_id)=\?/.test(s)), steps.join('\n')).toEqual([]);
+    });
+  }
+});
+
+// A segment move reads the moved customers' events through the customer index and writes the
+// rolled-up rows by their keys: its cost is that customer's, whatever the day's or workspace's size.
+describe('segment move query plans', () => {
+  for (const [name, sql] of Object.entries(SEGMENT_MOVE_SQL)) {
+    it(`${name} reaches only the moved customers' rows`, async () => {
+      const steps = await plan(sql);
+      const scans = steps.filter((s) => /^SCAN /.test(s) && !/^SCAN (j|s|d|json_each|fine|signed|dims)\b/.test(s));
+      expect(scans, steps.join('\n')).toEqual([]);
+      const byWorkspaceOnly = steps.filter((s) => /\(workspace_id=\?\)$/.test(s));
+      expect(byWorkspaceOnly, steps.join('\n')).toEqual([]);
+      if (sql.includes('UPDATE daily_customers')) {
+        expect(steps.some((s) => /daily_customers USING PRIMARY KEY \(workspace_id=\? AND day=\? AND touchpoint=\? AND channel=\? AND customer_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+      }
+      if (sql.includes('CROSS JOIN events e')) expect(steps.some((s) => /^SEARCH e USING INDEX events_customer \(workspace_id=\? AND customer_id=\?/.test(s)), steps.join('\n')).toBe(true);
     });
   }
 });

@@ -67,6 +67,10 @@ export const customers = sqliteTable(
     workspaceId: text('workspace_id').notNull(),
     customerId: text('customer_id').notNull(),
     segment: text('segment'),
+    // The segment the rolled-up days count this customer under. Only the rollup's cascade
+    // changes it, together with moving the customer's counts (src/rollup/segment-moves.ts), so
+    // that a segment change moves that customer's contribution and re-reads no one else's.
+    rolledSegment: text('rolled_segment'),
     traits: text('traits'),
     // Timestamp (ms) of the identify that set segment/traits: a late, older identify
     // must not overwrite a newer one.

@@ -1,6 +1,19 @@
 import { addDays, localDay } from '../platform/time.ts';
 import { markDaysStatement, ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 
+// A segment name only this customer had is customer-supplied text: its rows go now, not when
+// the drain re-rolls the days (reports read meanwhile say they are incomplete, and must not name it).
+const DROP_LONE_SEGMENT = `
+WITH mine AS (
+  SELECT rolled_segment AS s FROM customers WHERE workspace_id = ?1 AND customer_id = ?2
+  UNION SELECT segment FROM customers WHERE workspace_id = ?1 AND customer_id = ?2
+), lone AS (
+  SELECT s FROM mine WHERE s IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM customers o WHERE o.workspace_id = ?1 AND o.customer_id <> ?2 AND (o.segment = mine.s OR o.rolled_segment = mine.s))
+)
+DELETE FROM daily_metrics WHERE workspace_id = ?1 AND dim IN ('segment', 'seg_tp', 'seg_tp_emo')
+  AND (CASE dim WHEN 'segment' THEN "key" ELSE "key"->>0 END) IN (SELECT s FROM lone)`;
+
 /**
  * Right to erasure: deletes the customer's profile, every event and every rollup row naming
  * them, marks the complete days their events touched for a new rollup and, for lifecycle
@@ -31,6 +44,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
   // Who was active changes from the customer's first lifecycle event on: the lifecycle pass.
   const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
   await d1.batch([
+    d1.prepare(DROP_LONE_SEGMENT).bind(ws, customerId),
     d1.prepare('DELETE FROM events WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),

@@ -2,20 +2,22 @@
 // batch deletes the day's rows, inserts the new ones and turns the day's `full` mark into a
 // `people` mark (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
 import { dayStart, addDays } from '../platform/time.ts';
-import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, type Additive, type Dim } from '../metrics/definitions.ts';
+import type { Dim } from '../metrics/definitions.ts';
+import { COUNTS } from './counts.ts';
 import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 
 // The day's events with their dimension values ('' = none): channel falls back to the
-// touchpoint's, stage comes through the touchpoint, segment is the customer's current one.
+// touchpoint's, stage comes through the touchpoint, segment is the customer's rolled_segment:
+// their current one once the cascade has moved them (src/rollup/segment-moves.ts).
 const dayEvents = (types: string, where = '') => `
 ev AS (
   SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.value, e.customer_id,
     coalesce(e.touchpoint, '') AS k_touchpoint,
     coalesce(e.channel, tp.channel, '') AS k_channel,
     coalesce(tp.stage, '') AS k_stage,
-    coalesce(c.segment, '') AS k_segment
+    coalesce(c.rolled_segment, '') AS k_segment
   FROM events e
   LEFT JOIN touchpoints tp ON tp.workspace_id = e.workspace_id AND tp.key = e.touchpoint
   LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
@@ -35,28 +37,6 @@ const DIM_KEYS: Record<string, string> = {
 };
 const DIM_NAMES = Object.keys(DIM_KEYS);
 
-// How the day's events make each additive count (ADDITIVE_COLUMNS names its column).
-const COUNT_OF: Record<keyof Additive, string> = {
-  npsPromoters: "count(CASE WHEN type = 'response' AND survey = 'nps' AND score >= 9 THEN 1 END)",
-  npsPassives: "count(CASE WHEN type = 'response' AND survey = 'nps' AND score BETWEEN 7 AND 8 THEN 1 END)",
-  npsDetractors: "count(CASE WHEN type = 'response' AND survey = 'nps' AND score <= 6 THEN 1 END)",
-  csatResponses: "count(CASE WHEN type = 'response' AND survey = 'csat' THEN 1 END)",
-  csatSatisfied: "count(CASE WHEN type = 'response' AND survey = 'csat' AND score >= 4 THEN 1 END)",
-  cesResponses: "count(CASE WHEN type = 'response' AND survey = 'ces' THEN 1 END)",
-  cesSum: "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score END), 0)",
-  cesEasy: "count(CASE WHEN type = 'response' AND survey = 'ces' AND score >= 5 THEN 1 END)",
-  cesSq: "coalesce(SUM(CASE WHEN type = 'response' AND survey = 'ces' THEN score * score END), 0)",
-  intCount: "count(CASE WHEN type = 'interaction' THEN 1 END)",
-  intSuccess: "count(CASE WHEN type = 'interaction' AND outcome = 'success' THEN 1 END)",
-  intFailure: "count(CASE WHEN type = 'interaction' AND outcome = 'failure' THEN 1 END)",
-  intAbandoned: "count(CASE WHEN type = 'interaction' AND outcome = 'abandoned' THEN 1 END)",
-  intNegative: "count(CASE WHEN type = 'interaction' AND (outcome IN ('failure', 'abandoned') OR sentiment < 0) THEN 1 END)",
-  sentSum: "coalesce(SUM(CASE WHEN type = 'interaction' THEN sentiment END), 0)",
-  sentCount: "count(CASE WHEN type = 'interaction' THEN sentiment END)",
-  valueCount: "count(CASE WHEN type = 'interaction' THEN value END)",
-  valueSum: "coalesce(SUM(CASE WHEN type = 'interaction' THEN value END), 0)",
-};
-const COUNTS = ADDITIVE_FIELDS.map((f): [string, string] => [ADDITIVE_COLUMNS[f], COUNT_OF[f]]);
 
 // Two levels: the day's events are counted once per finest group (touchpoint, channel, stage,
 // segment, emotion: a few hundred groups), and only those groups fan out to the dimensions

@@ -3,6 +3,7 @@
 // cascade below turns identify, lifecycle and ticket events into the other days they reach; no
 // mark is ever set before the workspace's history floor, so no single event can mark years.
 import { addDays, daysBetween, localDay } from '../platform/time.ts';
+import { segmentMoveStatements, type SegmentMove } from './segment-moves.ts';
 
 export type MarkKind = 'full' | 'people';
 
@@ -97,26 +98,35 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
   return (await d1.prepare(STATE).bind(ws).first<State>())!;
 }
 
-// Identify, lifecycle and ticket events reach beyond their own day: a segment change moves
-// every day of that customer, a lifecycle change shifts who is active on every later day,
-// and an earlier `opened` moves a ticket's day of receipt. Turn the new ones into marks:
+// Identify, lifecycle and ticket events reach beyond their own day: a lifecycle change shifts
+// who is active on every later day, an earlier `opened` moves a ticket's day of receipt, and a
+// segment change moves that customer between segments (`move` rows: segment-moves.ts; their
+// lifecycle from their first lifecycle day, the days their tickets and cases were received in full). An identify that leaves
+// the segment as the rolled-up days have it reaches nothing. Turn the new ones into marks:
 // 'from' rows start a `people` range to yesterday, 'day' rows are `full` days.
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
-// so a chunk costs the same however large the workspace's history is.
+// so a chunk costs the same however large the workspace's history is. (D1 allows five terms in
+// a compound SELECT, hence the nested one.)
 export const PEOPLE_DAYS = `
 WITH fresh AS (
   SELECT seq, type, customer_id, ticket_id, day FROM events
   WHERE workspace_id = ?1 AND seq > ?2 AND type IN ('identify', 'lifecycle', 'ticket')
   ORDER BY seq LIMIT ${PEOPLE_CHUNK}
+), moved AS (
+  SELECT c.customer_id, coalesce(c.rolled_segment, '') AS o, coalesce(c.segment, '') AS n
+  FROM (SELECT DISTINCT customer_id FROM fresh WHERE type = 'identify') f
+  CROSS JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = f.customer_id
+  WHERE coalesce(c.rolled_segment, '') <> coalesce(c.segment, '')
 )
 SELECT 'max' AS kind, MAX(seq) AS day FROM fresh
-UNION ALL SELECT 'from', MIN(day) FROM fresh WHERE type = 'lifecycle'
-UNION ALL SELECT 'from', MIN(e.day)
-  FROM (SELECT DISTINCT customer_id FROM fresh WHERE type = 'identify') f
-  CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = f.customer_id AND e.type = 'lifecycle'
-UNION ALL SELECT DISTINCT 'day', e.day FROM events e
-  WHERE e.workspace_id = ?1 AND e.type IN ('interaction', 'response', 'ticket')
-    AND e.customer_id IN (SELECT customer_id FROM fresh WHERE type = 'identify')
+UNION ALL SELECT 'move', json_object('c', customer_id, 'o', o, 'n', n) FROM moved
+UNION ALL SELECT 'from', MIN(day) FROM (
+  SELECT day FROM fresh WHERE type = 'lifecycle'
+  UNION ALL SELECT e.day
+  FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'lifecycle')
+UNION ALL SELECT DISTINCT 'day', e.day
+  FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'ticket'
+  WHERE e.status = 'opened'
 UNION ALL SELECT DISTINCT 'day', e.day FROM events e
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened'
     AND e.ticket_id IN (SELECT ticket_id FROM fresh WHERE type = 'ticket')`;
@@ -132,14 +142,17 @@ async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday:
   const maxSeq = results.find((r) => r.kind === 'max')?.day;
   if (maxSeq === null || maxSeq === undefined) return false;
   const full = new Set<string>();
+  const moves: SegmentMove[] = [];
   let from: string | null = null;
   for (const r of results) {
+    if (r.kind === 'move') moves.push(JSON.parse(String(r.day)));
     if (r.kind === 'day' && r.day) full.add(String(r.day));
     if (r.kind === 'from' && r.day && (from === null || String(r.day) < from)) from = String(r.day);
   }
   const start = from && (from < state.floor ? state.floor : from);
   await d1.batch([
     markDaysStatement(d1, ws, clip(full, state.floor, yesterday)),
+    ...segmentMoveStatements(d1, ws, moves, state.floor, yesterday),
     markDaysStatement(d1, ws, start && start <= yesterday ? dayRange(start, yesterday) : [], 'people'),
     d1.prepare('UPDATE rollup_state SET people_seq = ?2 WHERE workspace_id = ?1 AND people_seq < ?2').bind(ws, Number(maxSeq)),
   ]);

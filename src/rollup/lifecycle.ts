@@ -1,6 +1,7 @@
 // Who was active when is not additive across days, so churn and retention are computed for
 // the exact period [start, end) from the raw lifecycle events, through a covering index.
 import type { Lifecycle } from '../metrics/definitions.ts';
+import { EMPTY_ROW } from './counts.ts';
 
 // Each lifecycle event with the time of the customer's next one (ties in time go by arrival):
 // the event is the customer's latest before instant t exactly when ts < t <= next_ts (or it
@@ -136,6 +137,10 @@ FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
   cust_start = excluded.cust_start, cust_end = excluded.cust_end, cust_churned = excluded.cust_churned, cust_new = excluded.cust_new`;
 // (A new `all` row says 0 tickets, as a day's rollup would; `z` is 0 there, null elsewhere.)
+// A segment row that only said who was active goes once nobody of that segment is.
+const PRUNE_SEGMENTS = `
+DELETE FROM daily_metrics WHERE workspace_id = ?1 AND dim = 'segment' AND day IN (SELECT value FROM json_each(?2))
+  AND ${EMPTY_ROW}`;
 // A mark is cleared only if nothing marked the day again since it was read.
 const CLEAR_MARKS = `
 DELETE FROM dirty_days WHERE workspace_id = ?1 AND kind = 'people'
@@ -167,6 +172,7 @@ export async function lifecyclePass(d1: D1Database, ws: string, today: string): 
     await d1.batch([
       d1.prepare(CLEAR_PEOPLE).bind(ws, JSON.stringify(part.map((m) => m.day))),
       d1.prepare(UPSERT_LIFECYCLE).bind(ws, JSON.stringify(rows)),
+      d1.prepare(PRUNE_SEGMENTS).bind(ws, JSON.stringify(part.map((m) => m.day))),
       d1.prepare(CLEAR_MARKS).bind(ws, JSON.stringify(part.map((m) => [m.day, m.version]))),
     ]);
   }

@@ -1,0 +1,68 @@
+// A segment change (an identify) moves only that customer's contribution. Rolled-up days count
+// each customer under customers.rolled_segment; when the cascade meets a customer whose segment
+// differs from it, one batch takes the customer's counts out of the old segment's rows and adds
+// them to the new one's, on every rolled-up day with their interactions or responses, re-points
+// their distinct-customer rows, and sets rolled_segment. Nobody else's events are read.
+// Days marked `full` are skipped (their rollup will count the customer anew), and so are the
+// customer's ticket days, which the cascade marks `full` first: a median of first responses
+// cannot be moved by difference.
+import { COUNTS, EMPTY_ROW } from './counts.ts';
+
+/** One customer to move: id, the segment their days were rolled under, the current one ('' = none). */
+export type SegmentMove = { c: string; o: string; n: string };
+
+// Binds ?1 workspace, ?2 the moves (JSON), ?3 the floor, ?4 yesterday. (The unary + keeps SQLite
+// from walking the workspace's days instead of the customer's events.)
+const MOVED_EVENTS = `
+mv AS (SELECT j.value->>'c' AS c, j.value->>'o' AS o, j.value->>'n' AS n FROM json_each(?2) j),
+ev AS (
+  SELECT e.day, e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.value, e.customer_id, mv.o, mv.n,
+    coalesce(e.touchpoint, '') AS k_touchpoint, coalesce(e.channel, tp.channel, '') AS k_channel
+  FROM mv CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = mv.c
+  LEFT JOIN touchpoints tp ON tp.workspace_id = e.workspace_id AND tp.key = e.touchpoint
+  WHERE e.type IN ('interaction', 'response') AND +e.day BETWEEN ?3 AND ?4
+    AND NOT EXISTS (SELECT 1 FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day = e.day AND d.kind = 'full')
+)`;
+
+// The segment-led dimensions of day.ts, keyed alike (json_array of the same values).
+const MOVE_ADDITIVE = `WITH ${MOVED_EVENTS}, fine AS (
+  SELECT day, k_touchpoint, CASE WHEN type = 'interaction' THEN emotion END AS emotion, o, n,
+    ${COUNTS.map(([col, expr]) => `${expr} AS ${col}`).join(',\n    ')}
+  FROM ev GROUP BY day, k_touchpoint, 3, o, n
+), signed AS (
+  SELECT fine.*, s.value AS sign, CASE WHEN s.value < 0 THEN fine.o ELSE fine.n END AS seg
+  FROM fine, json_each('[-1, 1]') s
+), dims AS (
+  SELECT d.value AS dim, CASE d.value WHEN 'segment' THEN seg WHEN 'seg_tp' THEN json_array(seg, k_touchpoint)
+    ELSE json_array(seg, k_touchpoint, emotion) END AS k, signed.*
+  FROM signed, json_each('["segment", "seg_tp", "seg_tp_emo"]') d
+  WHERE d.value <> 'seg_tp_emo' OR signed.emotion IS NOT NULL
+)
+INSERT INTO daily_metrics (workspace_id, day, dim, "key", ${COUNTS.map(([col]) => col).join(', ')})
+SELECT ?1, day, dim, k, ${COUNTS.map(([col]) => `SUM(sign * ${col})`).join(', ')}
+FROM dims WHERE true GROUP BY day, dim, k
+ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
+  ${COUNTS.map(([col]) => `${col} = daily_metrics.${col} + excluded.${col}`).join(',\n  ')}`;
+
+const PRUNE = `WITH ${MOVED_EVENTS}
+DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day IN (SELECT day FROM ev)
+  AND dim IN ('segment', 'seg_tp', 'seg_tp_emo') AND ${EMPTY_ROW}`;
+
+// Reached by the table's whole key, so a day's other customers are never walked.
+const MOVE_DISTINCT = `WITH ${MOVED_EVENTS}
+UPDATE daily_customers SET segment = (SELECT j.value->>'n' FROM json_each(?2) j WHERE j.value->>'c' = daily_customers.customer_id)
+WHERE workspace_id = ?1 AND (day, touchpoint, channel, customer_id) IN (SELECT day, k_touchpoint, k_channel, customer_id FROM ev WHERE type = 'interaction')`;
+
+// The segment moved to, not the current one: a newer identify is still ahead in the cascade.
+const SET_ROLLED = `
+UPDATE customers SET rolled_segment = (SELECT nullif(j.value->>'n', '') FROM json_each(?2) j WHERE j.value->>'c' = customers.customer_id)
+WHERE workspace_id = ?1 AND customer_id IN (SELECT value->>'c' FROM json_each(?2))`;
+
+export const SEGMENT_MOVE_SQL = { MOVE_ADDITIVE, PRUNE, MOVE_DISTINCT, SET_ROLLED };
+
+/** Statements that move `moves` (one D1 batch with the cascade's marks, after the `full` ones). */
+export function segmentMoveStatements(d1: D1Database, ws: string, moves: SegmentMove[], floor: string, yesterday: string): D1PreparedStatement[] {
+  if (!moves.length) return [];
+  const json = JSON.stringify(moves);
+  return [MOVE_ADDITIVE, PRUNE, MOVE_DISTINCT].map((sql) => d1.prepare(sql).bind(ws, json, floor, yesterday)).concat(d1.prepare(SET_ROLLED).bind(ws, json));
+}
