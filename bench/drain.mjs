@@ -78,7 +78,7 @@ async function drained(rt, ws, sinceSeq, timeoutMs) {
 export async function benchDrain(rt, { quick, pool, log }) {
   const tz = TIMEZONE;
   const sizes = quick ? [1_000] : (process.env.BENCH_DRAIN_SIZES || '10000').split(',').map(Number);
-  const days = quick ? 90 : 365;
+  const days = Number(process.env.BENCH_DRAIN_DAYS) || (quick ? 90 : 365);
   const out = { days, timezone: tz, sizes: {} };
   for (const perDay of sizes) {
     const engine = await createWorkspace(rt, ADMIN_TOKEN, `Bench drain ${perDay}`);
