@@ -15,6 +15,7 @@ import { eventsRoutes } from './routes/events.ts';
 import { keysRoutes } from './routes/keys.ts';
 import { mappingsRoutes } from './routes/mappings.ts';
 import { reportsRoutes } from './routes/reports.ts';
+import { voiceReportsRoutes } from './routes/voice-reports.ts';
 import { rollupsRoutes } from './routes/rollups.ts';
 import { segmentRoutes } from './routes/segment.ts';
 import { sourcesRoutes } from './routes/sources.ts';
@@ -57,6 +58,7 @@ export function createApp() {
   app.route('/v1/rollups', rollupsRoutes);
   app.route('/v1/customers', customersRoutes);
   app.route('/v1/reports', reportsRoutes);
+  app.route('/v1/reports', voiceReportsRoutes);
   app.route('/v1/workspace', settingsRoutes);
   app.route('/v1/whoami', whoamiRoutes);
   app.route('/v1/alert-rules', alertRulesRoutes);

@@ -500,3 +500,54 @@ export const themes = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
 );
+
+// ---- What customers say, per rolled-up day (src/insights/theme-counts.ts) ----
+// WITHOUT ROWID (migration 0015, by hand: drizzle-kit cannot express it). Keys lead with
+// (workspace, day): the rollup replaces a day's rows and the reports read a range of days.
+
+/** Comments mentioning a theme per touchpoint × segment × NPS group; theme '' counts every comment. */
+export const dailyThemes = sqliteTable(
+  'daily_themes',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: text('day').notNull(),
+    theme: text('theme').notNull(),
+    touchpoint: text('touchpoint').notNull(),
+    segment: text('segment').notNull(),
+    // promoter | passive | detractor, '' for csat and ces responses.
+    npsGroup: text('nps_group').notNull(),
+    mentions: integer('mentions').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.theme, t.touchpoint, t.segment, t.npsGroup] })],
+);
+
+/** The newest comments per theme (and, for theme '', per segment × touchpoint), masked. */
+export const dailyThemeQuotes = sqliteTable(
+  'daily_theme_quotes',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: text('day').notNull(),
+    theme: text('theme').notNull(),
+    // The response event's seq: erasure deletes a customer's quotes by it.
+    seq: integer('seq').notNull(),
+    ts: integer('ts').notNull(),
+    segment: text('segment').notNull(),
+    touchpoint: text('touchpoint').notNull(),
+    survey: text('survey').notNull(),
+    score: integer('score').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.theme, t.seq] })],
+);
+
+/** The day's most frequent words that no theme covers (comments containing each). */
+export const dailyTerms = sqliteTable(
+  'daily_terms',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: text('day').notNull(),
+    term: text('term').notNull(),
+    mentions: integer('mentions').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.term] })],
+);

@@ -45,6 +45,14 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
   const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
   await d1.batch([
     d1.prepare(DROP_LONE_SEGMENT).bind(ws, customerId),
+    // Quotes of the customer's comments go before the events that name them (and at once: the
+    // re-rolled days would drop them only when the drain gets there).
+    d1
+      .prepare(
+        `DELETE FROM daily_theme_quotes WHERE workspace_id = ?1
+         AND seq IN (SELECT seq FROM events WHERE workspace_id = ?1 AND customer_id = ?2 AND type = 'response')`,
+      )
+      .bind(ws, customerId),
     d1.prepare('DELETE FROM events WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),

@@ -7,6 +7,8 @@ import { addDays, localDay, periodBounds, PERIODS, standardRange } from '../plat
 import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
+import { empathyReport } from '../journey/empathy.ts';
+import { themesReport } from '../reports/themes-report.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
 import { trendReport } from '../reports/trend.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports.ts';
@@ -102,6 +104,9 @@ export function standardReports(d1: D1Database, ws: string, tz: string, range: R
     ['priorities', () => prioritiesFor(d1, ws, tz, range, facts)],
     // The dashboard's trend chart: one daily_metrics read per period.
     ['trend-week-nps', () => trendReport(d1, ws, tz, range, 'week', 'nps')],
+    // What customers say, and the empathy map unfiltered (a filtered one is computed on a miss).
+    ['themes', () => themesReport(d1, ws, tz, range)],
+    ['empathy', () => empathyReport(d1, ws, tz, range, { segment: null, stage: null })],
   ];
 }
 

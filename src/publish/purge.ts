@@ -1,10 +1,12 @@
-// Reports hold counts and configuration keys; the one customer-supplied text they can hold is
-// a segment name (segment breakdowns, segment journeys). An erasure moves the report generation
+// Reports hold counts and configuration keys; the customer-supplied text they can hold is a
+// segment name (segment breakdowns, segment journeys, the empathy map) and customers' own words
+// (the quotes of the themes report and the empathy map). An erasure moves the report generation
 // on, but older generations stay in KV until they expire (8 days), so their segment-bearing keys
 // are deleted at once. There are about three such keys per generation (plus ad-hoc segment
 // journeys), and listing is bounded by the keys one workspace makes within the TTL.
 
-const carriesSegments = (name: string) => name === 'breakdown-segment' || name.startsWith('journey-segment-');
+const carriesSegments = (name: string) =>
+  name === 'breakdown-segment' || name.startsWith('journey-segment-') || name === 'themes' || name.startsWith('empathy');
 
 /** Deletes the segment-bearing report keys of generations before the current one; how many. */
 export async function purgeSegmentReports(d1: D1Database, kv: KVNamespace, ws: string): Promise<number> {

@@ -1,10 +1,12 @@
-// Rolls up one workspace × local day into daily_metrics / daily_customers, atomically: one D1
-// batch deletes the day's rows, inserts the new ones and turns the day's `full` mark into a
-// `people` mark (only if no ingest re-marked it meanwhile). Running it twice gives the same rows.
+// Rolls up one workspace × local day into daily_metrics / daily_customers and the day's voice
+// rows (src/insights/theme-counts.ts), atomically: one D1 batch deletes the day's rows, inserts
+// the new ones and turns the day's `full` mark into a `people` mark (only if no ingest re-marked
+// it meanwhile). Running it twice gives the same rows.
 import { dayStart, addDays } from '../platform/time.ts';
 import type { Dim } from '../metrics/definitions.ts';
 import { COUNTS } from './counts.ts';
 import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
+import { voiceStatements } from '../insights/theme-counts.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 
@@ -159,12 +161,15 @@ export async function rollupDay(d1: D1Database, ws: string, tz: string, day: str
   const end = dayStart(addDays(day, 1), tz);
   const people = JSON.stringify(await peopleRows(d1, ws, start, end));
   const slices = await customerSlices(d1, ws, day, slice);
+  // What customers say (themes, quotes, unthemed terms) is replaced in the same batch.
+  const voice = await voiceStatements(d1, ws, day);
   await d1.batch([
     d1.prepare('DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
     d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
     d1.prepare(INSERT_ADDITIVE).bind(ws, day),
     ...slices.map(([from, to]) => d1.prepare(INSERT_CUSTOMERS).bind(ws, day, from, to)),
     d1.prepare(UPSERT_PEOPLE).bind(ws, day, people),
+    ...voice,
     d1.prepare(TO_PEOPLE).bind(ws, day, version),
   ]);
 }

@@ -16,7 +16,7 @@ import { CHANGE_RATES } from '../metrics/changes.ts';
 import { INTERVALS } from '../reports/intervals.ts';
 import { TREND_METRICS, trendReport } from '../reports/trend.ts';
 
-const RangeQuery = z.object({
+export const RangeQuery = z.object({
   period: z.enum(PERIODS as [Period, ...Period[]]).optional().openapi({ description: 'The last 7/30/90 complete local days, ending yesterday' }),
   from: Day.optional().openapi({ description: 'First local day (with `to`)' }),
   to: Day.optional().openapi({ description: 'Last local day, at most yesterday' }),
@@ -35,7 +35,7 @@ export function resolveRange(q: z.infer<typeof RangeQuery>, tz: string, now = Da
 
 /** `Cache-Control: max-age` of a report whose days are not all rolled up yet. */
 const INCOMPLETE_MAX_AGE = 5;
-const Envelope = {
+export const Envelope = {
   from: z.string(),
   to: z.string(),
   timezone: z.string(),
@@ -72,14 +72,14 @@ const TrendPoint = z
       .openapi({ description: 'Against the point before (null for the first)' }),
   })
   .openapi('TrendPoint');
-const reportResponse = (schema: z.ZodType, description: string) => ({
+export const reportResponse = (schema: z.ZodType, description: string) => ({
   200: { description, content: { 'application/json': { schema } }, headers: { ETag: { schema: { type: 'string' as const } } } },
   304: { description: 'Not modified (If-None-Match)' },
   ...problems(400, 401, 403),
 });
 const read = { tags: ['Reports'] };
 
-async function answer(c: Context<AppEnv>, name: string, range: Range, compute: () => Promise<unknown>) {
+export async function answer(c: Context<AppEnv>, name: string, range: Range, compute: () => Promise<unknown>) {
   const { workspaceId, timezone, reportGen } = c.get('auth');
   const { body, etag, complete } = await cachedReport(c.env.DB, c.env.REPORTS, workspaceId, timezone, name, range, compute, reportGen, c.env.COMPUTE_LIMITER);
   // An incomplete report changes as the drain goes on: clients re-ask within seconds.

@@ -6,7 +6,8 @@ import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
 import { words } from '../insights/matching.ts';
-import { deleteTheme, listThemes, putTheme, THEME_LIMITS } from '../insights/themes.ts';
+import { deleteTheme, listThemes, putTheme, themesChanged, THEME_LIMITS } from '../insights/themes.ts';
+import { ensureDrain } from '../jobs/drain.ts';
 
 // A term must fold to at least one word, or it could never match anything.
 const Term = z
@@ -52,8 +53,14 @@ export const themesRoutes = createRouter()
     }),
     async (c) => {
       const { key } = c.req.valid('param');
-      const saved = await putTheme(database(c.env.DB), c.get('auth').workspaceId, key, c.req.valid('json'));
+      const { workspaceId, timezone } = c.get('auth');
+      const db = database(c.env.DB);
+      const before = (await listThemes(db, workspaceId)).find((t) => t.key === key);
+      const saved = await putTheme(db, workspaceId, key, c.req.valid('json'));
       if (saved === 'too-many') throw new ApiError(409, 'too-many-themes', `A workspace keeps at most ${THEME_LIMITS.themes} themes; delete one first.`);
+      // New words: the days with comments are counted again by the drain.
+      const reroll = !before || JSON.stringify(before.terms) !== JSON.stringify(saved.terms);
+      if (await themesChanged(c.env.DB, workspaceId, timezone, reroll)) await ensureDrain(c.env, c.env.DB, workspaceId, Date.now());
       return c.json(saved, 200);
     },
   )
@@ -78,9 +85,12 @@ export const themesRoutes = createRouter()
     }),
     async (c) => {
       const { key } = c.req.valid('param');
-      if (!(await deleteTheme(database(c.env.DB), c.get('auth').workspaceId, key))) {
+      const { workspaceId, timezone } = c.get('auth');
+      if (!(await deleteTheme(database(c.env.DB), workspaceId, key))) {
         throw new ApiError(404, 'not-found', `No theme \`${key}\` in this workspace.`);
       }
+      // Its words count as unthemed terms again: the days with comments are counted again.
+      if (await themesChanged(c.env.DB, workspaceId, timezone, true)) await ensureDrain(c.env, c.env.DB, workspaceId, Date.now());
       return c.body(null, 204);
     },
   );

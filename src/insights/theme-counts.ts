@@ -1,0 +1,136 @@
+// What customers say, counted once per rolled-up day: the day's survey comments are read once,
+// matched against the workspace's themes, and turned into three small sets of rows that the
+// day's rollup batch writes with the rest (src/rollup/day.ts):
+//   daily_themes       comments per theme × touchpoint × segment × NPS group (theme '' = every
+//                      comment: the denominators of shares);
+//   daily_theme_quotes the newest 3 comments per theme, and per segment × touchpoint for theme
+//                      '' (the empathy map's "says"), masked and cut to QUOTE_CHARS;
+//   daily_terms        the day's TERMS_PER_DAY most frequent words no theme covers.
+import { chunkBySize } from '../platform/chunk.ts';
+import { containsTerm, words, type ThemeTerms } from './matching.ts';
+import { maskContacts, quoteText } from './mask.ts';
+import { isTermCandidate } from './stop-words.ts';
+
+/** Unthemed words kept per day: a word outside a day's top N is not counted for that day. */
+export const TERMS_PER_DAY = 50;
+export const QUOTES_KEPT = 3;
+/** Comments read per query, so that a day of long comments never sits in memory at once. */
+const COMMENT_PAGE = 2_000;
+
+export type NpsGroup = 'promoter' | 'passive' | 'detractor' | '';
+export const npsGroup = (survey: string, score: number): NpsGroup =>
+  survey !== 'nps' ? '' : score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
+
+export type DayComment = { seq: number; ts: number; survey: string; score: number; comment: string; touchpoint: string; segment: string };
+export type ThemeRow = { t: string; p: string; s: string; g: NpsGroup; n: number };
+export type QuoteRow = { t: string; q: number; ts: number; s: string; p: string; v: string; sc: number; x: string };
+export type TermRow = { w: string; n: number };
+
+type Compiled = { key: string; terms: string[][] };
+
+/** Folds every term once, and the set of words (with their plural forms) some theme covers. */
+export function compileThemes(themes: readonly ThemeTerms[]) {
+  const compiled: Compiled[] = themes.map((t) => ({ key: t.key, terms: [...t.terms.es, ...t.terms.en].map(words).filter((w) => w.length) }));
+  const covered = new Set<string>();
+  for (const t of compiled) for (const term of t.terms) for (const w of term) for (const form of [w, `${w}s`, `${w}es`]) covered.add(form);
+  return { compiled, covered };
+}
+
+const newestFirst = (a: QuoteRow, b: QuoteRow) => b.ts - a.ts || b.q - a.q;
+
+/** Accumulates one day's comments (in any order, any number of pages) into its rows. Pure. */
+export class DayVoice {
+  private readonly themes: ReturnType<typeof compileThemes>;
+  private readonly counts = new Map<string, ThemeRow>();
+  private readonly quotes = new Map<string, QuoteRow[]>();
+  private readonly terms = new Map<string, number>();
+
+  constructor(themes: readonly ThemeTerms[]) {
+    this.themes = compileThemes(themes);
+  }
+
+  add(c: DayComment): void {
+    const textWords = words(c.comment);
+    const g = npsGroup(c.survey, c.score);
+    const matched = this.themes.compiled.filter((t) => t.terms.some((term) => containsTerm(textWords, term))).map((t) => t.key);
+    const quote = (t: string): QuoteRow => ({ t, q: c.seq, ts: c.ts, s: c.segment, p: c.touchpoint, v: c.survey, sc: c.score, x: '' });
+    for (const t of ['', ...matched]) {
+      const id = `${t}\u0000${c.touchpoint}\u0000${c.segment}\u0000${g}`;
+      const row = this.counts.get(id);
+      if (row) row.n++;
+      else this.counts.set(id, { t, p: c.touchpoint, s: c.segment, g, n: 1 });
+      this.keepQuote(t === '' ? `\u0000${c.segment}\u0000${c.touchpoint}` : t, quote(t), c.comment);
+    }
+    // Unthemed terms come from the text without its emails and phones: "gmail" or "x.co" are no topic.
+    for (const w of new Set(words(maskContacts(c.comment, ' ', ' ')))) {
+      if (!this.themes.covered.has(w) && isTermCandidate(w)) this.terms.set(w, (this.terms.get(w) ?? 0) + 1);
+    }
+  }
+
+  private keepQuote(group: string, row: QuoteRow, comment: string): void {
+    const kept = this.quotes.get(group) ?? [];
+    if (kept.length >= QUOTES_KEPT && newestFirst(row, kept[kept.length - 1]) > 0) return;
+    // Masked only once kept: most comments of a busy day never become quotes.
+    kept.push({ ...row, x: quoteText(comment) });
+    kept.sort(newestFirst);
+    this.quotes.set(group, kept.slice(0, QUOTES_KEPT));
+  }
+
+  rows(): { themes: ThemeRow[]; quotes: QuoteRow[]; terms: TermRow[] } {
+    const terms = [...this.terms]
+      .map(([w, n]) => ({ w, n }))
+      .sort((a, b) => b.n - a.n || (a.w < b.w ? -1 : a.w > b.w ? 1 : 0))
+      .slice(0, TERMS_PER_DAY);
+    return { themes: [...this.counts.values()], quotes: [...this.quotes.values()].flat(), terms };
+  }
+}
+
+// The day's comments in seq order from `after` on; the events_day index holds them in seq
+// order (seq is the rowid), so each page is a range of the index.
+const DAY_COMMENTS = `
+SELECT e.seq, e.ts, e.survey, e.score, e.comment, coalesce(e.touchpoint, '') AS touchpoint, coalesce(c.segment, '') AS segment
+FROM events e LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
+WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 AND trim(e.comment) <> ''
+ORDER BY e.seq LIMIT ?4`;
+
+/** Reads the day's comments page by page and counts them against the workspace's themes. */
+export async function countDayVoice(d1: D1Database, ws: string, day: string) {
+  const { results: themes } = await d1.prepare('SELECT "key", terms FROM themes WHERE workspace_id = ?1').bind(ws).all<{ key: string; terms: string }>();
+  const voice = new DayVoice(themes.map((t) => ({ key: t.key, terms: JSON.parse(t.terms) })));
+  for (let after = -1; ; ) {
+    const { results } = await d1.prepare(DAY_COMMENTS).bind(ws, day, after, COMMENT_PAGE).all<DayComment>();
+    for (const c of results) voice.add(c);
+    if (results.length < COMMENT_PAGE) break;
+    after = results[results.length - 1].seq;
+  }
+  return voice.rows();
+}
+
+const INSERT = {
+  themes: `INSERT INTO daily_themes (workspace_id, day, theme, touchpoint, segment, nps_group, mentions)
+    SELECT ?1, ?2, j.value->>'t', j.value->>'p', j.value->>'s', j.value->>'g', j.value->>'n' FROM json_each(?3) j`,
+  quotes: `INSERT INTO daily_theme_quotes (workspace_id, day, theme, seq, ts, segment, touchpoint, survey, score, text)
+    SELECT ?1, ?2, j.value->>'t', j.value->>'q', j.value->>'ts', j.value->>'s', j.value->>'p', j.value->>'v', j.value->>'sc', j.value->>'x'
+    FROM json_each(?3) j`,
+  terms: `INSERT INTO daily_terms (workspace_id, day, term, mentions) SELECT ?1, ?2, j.value->>'w', j.value->>'n' FROM json_each(?3) j`,
+} as const;
+export const VOICE_TABLES = ['daily_themes', 'daily_theme_quotes', 'daily_terms'] as const;
+
+/** Rows travel as one JSON parameter per statement, in chunks of at most this many bytes. */
+const CHUNK_BYTES = 50_000;
+
+/**
+ * The statements that replace the day's voice rows, for the rollup's batch: three deletes, then
+ * the inserts in chunks (three bound parameters each, whatever the number of rows).
+ */
+export async function voiceStatements(d1: D1Database, ws: string, day: string): Promise<D1PreparedStatement[]> {
+  const rows = await countDayVoice(d1, ws, day);
+  const inserts = (sql: string, list: object[]) =>
+    chunkBySize(list.map((r) => JSON.stringify(r)), (s) => s.length, CHUNK_BYTES).map((c) => d1.prepare(sql).bind(ws, day, `[${c.join(',')}]`));
+  return [
+    ...VOICE_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE workspace_id = ?1 AND day = ?2`).bind(ws, day)),
+    ...inserts(INSERT.themes, rows.themes),
+    ...inserts(INSERT.quotes, rows.quotes),
+    ...inserts(INSERT.terms, rows.terms),
+  ];
+}
