@@ -7,6 +7,10 @@ import { PRIORITY_SQL } from '../src/journey/priorities.ts';
 import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
 import { SEGMENT_MOVE_SQL } from '../src/rollup/segment-moves.ts';
 import { ESCALATION_SQL } from '../src/loop/escalation.ts';
+import { DAY_COMMENTS } from '../src/insights/theme-counts.ts';
+import { COMMENT_DAYS } from '../src/insights/themes.ts';
+import { SQL as THEME_SQL } from '../src/reports/themes-report.ts';
+import { CELL_COUNTS, CELL_QUOTES, CELL_SUMS } from '../src/journey/empathy.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by
@@ -97,4 +101,32 @@ describe('escalation query plans', () => {
       expect(steps.filter((s) => /^SCAN (c|cases)\b/.test(s)), steps.join('\n')).toEqual([]);
     });
   }
+});
+
+// What customers say: the rollup pages through a day's comments along events_day (in seq
+// order, no sort), and every voice report reads a range of days through the tables' keys,
+// which lead with (workspace, day); a theme change finds the days with comments by index seeks.
+describe('voice query plans', () => {
+  it("the day's comments are read in pages along events_day, without a sort", async () => {
+    const steps = await plan(DAY_COMMENTS);
+    expect(steps.some((s) => /^SEARCH e USING INDEX events_day \(workspace_id=\? AND day=\? AND type=\? AND rowid>\?\)/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.filter((s) => /TEMP B-TREE/.test(s)), steps.join('\n')).toEqual([]);
+  });
+
+  const reads = { ...THEME_SQL, CELL_COUNTS, CELL_QUOTES, CELL_SUMS };
+  for (const [name, sql] of Object.entries(reads).filter(([n]) => !['themes', 'stages'].includes(n))) {
+    it(`${name} reads a range of days through the table's key`, async () => {
+      const steps = await plan(sql);
+      expect(steps.some((s) => /^SEARCH \w+ USING (PRIMARY KEY|INDEX sqlite_autoindex_daily_metrics_1) \(workspace_id=\? AND day>\? AND day<\?\)/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.filter((s) => /^SCAN (daily_|q\b)/.test(s)), steps.join('\n')).toEqual([]);
+    });
+  }
+
+  it('a theme change finds the days with comments one index seek per day', async () => {
+    const steps = await plan(COMMENT_DAYS);
+    const seeks = steps.filter((s) => /daily_themes/.test(s));
+    expect(seeks.length, steps.join('\n')).toBeGreaterThan(1);
+    expect(seeks.every((s) => /^SEARCH daily_themes USING PRIMARY KEY \(workspace_id=\?( AND day>\?)?\)/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.filter((s) => /^SCAN daily_themes/.test(s)), steps.join('\n')).toEqual([]);
+  });
 });

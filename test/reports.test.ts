@@ -65,7 +65,7 @@ describe('reports over HTTP', () => {
     await tickAndDrain(ws);
     const { keys } = await env.REPORTS.list({ prefix: `report/${ws.id}/` });
     const names = keys.map((k) => k.name.split('/').slice(3, 4)[0]);
-    for (const n of ['summary', 'daily', 'breakdown-touchpoint', 'breakdown-channel', 'breakdown-stage', 'breakdown-segment']) {
+    for (const n of ['summary', 'daily', 'breakdown-touchpoint', 'breakdown-channel', 'breakdown-stage', 'breakdown-segment', 'themes', 'empathy']) {
       expect(names.filter((x) => x === n)).toHaveLength(3); // 7d, 30d, 90d
     }
     const r = await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read });
@@ -97,7 +97,7 @@ describe('reports over HTTP', () => {
         compared++;
       }
     }
-    expect(compared).toBe(27);
+    expect(compared).toBe(33); // 11 reports (with themes and empathy) × 3 periods
     // The 90-day period holds the scenario: the comparison is not between empty reports.
     const summary = await apiJson('/v1/reports/summary?period=90d', { key: ws.keys.read });
     expect(summary.body.metrics.nps.responses).toBeGreaterThan(0);

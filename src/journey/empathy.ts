@@ -14,7 +14,7 @@ export const EMOTIONS_LISTED = 5;
 const QUOTES_LISTED = 3;
 
 // The newest quotes of every comment (theme '') per segment × current stage of the touchpoint.
-const CELL_QUOTES = `SELECT segment, stage, day, survey, score, touchpoint, text FROM (
+export const CELL_QUOTES = `SELECT segment, stage, day, survey, score, touchpoint, text FROM (
     SELECT q.*, coalesce(tp.stage, '') AS stage,
       ROW_NUMBER() OVER (PARTITION BY q.segment, coalesce(tp.stage, '') ORDER BY q.ts DESC, q.seq DESC) AS rn
     FROM daily_theme_quotes q LEFT JOIN touchpoints tp ON tp.workspace_id = q.workspace_id AND tp.key = q.touchpoint
@@ -22,10 +22,10 @@ const CELL_QUOTES = `SELECT segment, stage, day, survey, score, touchpoint, text
   WHERE rn <= ${QUOTES_LISTED} ORDER BY segment, stage, rn`;
 
 // Keys of dims seg_tp and seg_tp_emo are JSON arrays [segment, touchpoint(, emotion)].
-const CELL_SUMS = `SELECT "key" AS k, ${ADDITIVE_SUMS} FROM daily_metrics
+export const CELL_SUMS = `SELECT "key" AS k, ${ADDITIVE_SUMS} FROM daily_metrics
   WHERE workspace_id = ?1 AND dim = ?5 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR json_extract("key", '$[0]') = ?4) GROUP BY "key"`;
 
-const CELL_COUNTS = `SELECT theme, touchpoint, segment, nps_group AS g, SUM(mentions) AS n FROM daily_themes
+export const CELL_COUNTS = `SELECT theme, touchpoint, segment, nps_group AS g, SUM(mentions) AS n FROM daily_themes
   WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment = ?4) GROUP BY theme, touchpoint, segment, nps_group`;
 
 type Filters = { segment: string | null; stage: string | null };
