@@ -86,11 +86,12 @@ export class DayVoice {
 }
 
 // The day's comments in seq order from `after` on; the events_day index holds them in seq
-// order (seq is the rowid), so each page is a range of the index.
+// order (seq is the rowid), so each page is a range of the index. A comment of spaces, tabs and
+// line breaks only is no comment.
 export const DAY_COMMENTS = `
 SELECT e.seq, e.ts, e.survey, e.score, e.comment, coalesce(e.touchpoint, '') AS touchpoint, coalesce(c.segment, '') AS segment
 FROM events e LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
-WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 AND trim(e.comment) <> ''
+WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 AND trim(e.comment, ' ' || char(9, 10, 13)) <> ''
 ORDER BY e.seq LIMIT ?4`;
 
 /** Reads the day's comments page by page and counts them against the workspace's themes. */
