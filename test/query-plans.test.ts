@@ -8,7 +8,7 @@ import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
 import { SEGMENT_MOVE_SQL } from '../src/rollup/segment-moves.ts';
 import { ESCALATION_SQL } from '../src/loop/escalation.ts';
 import { DAY_COMMENTS } from '../src/insights/theme-counts.ts';
-import { COMMENT_DAYS } from '../src/insights/themes.ts';
+import { COMMENT_DAYS } from '../src/rollup/theme-days.ts';
 import { SQL as THEME_SQL } from '../src/reports/themes-report.ts';
 import { CELL_COUNTS, CELL_QUOTES, CELL_SUMS } from '../src/journey/empathy.ts';
 

@@ -2,7 +2,7 @@ import { introspectWorkflowInstance } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { drainId } from '../src/jobs/drain.ts';
-import { themesChanged } from '../src/insights/themes.ts';
+import { themesChanged } from '../src/rollup/theme-days.ts';
 import type { EmpathyReport, ThemesReport } from '../src/reports/voice-types.ts';
 import { api, apiJson, countRows, expectProblem, send, type TestWorkspace } from './helpers.ts';
 import { drainState } from './drain.ts';

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { themesReport } from '../src/reports/themes-report.ts';
 import { rollupDay } from '../src/rollup/day.ts';
+import { countDayVoice } from '../src/insights/theme-counts.ts';
 import type { ThemesReport } from '../src/reports/voice-types.ts';
 import { apiJson } from './helpers.ts';
 import { d1, shop, VOICE_RANGE } from './voice.ts';
@@ -77,6 +78,15 @@ describe('themes report, worked by hand (test/voice.ts)', () => {
       await rollupDay(d1(), ws.id, 'UTC', day, null);
       await rollupDay(d1(), ws.id, 'UTC', day, null);
       expect(await rowsOf(ws.id, day)).toEqual(before);
+    }
+  });
+
+  it('reads comments in pages: pages of one comment count the same as one page', async () => {
+    const ws = await shop();
+    for (const day of ['2026-11-10', '2026-11-11']) {
+      const whole = await countDayVoice(d1(), ws.id, day);
+      expect(whole.themes.length).toBeGreaterThan(0);
+      expect(await countDayVoice(d1(), ws.id, day, 1)).toEqual(whole);
     }
   });
 

@@ -95,13 +95,13 @@ WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 
 ORDER BY e.seq LIMIT ?4`;
 
 /** Reads the day's comments page by page and counts them against the workspace's themes. */
-export async function countDayVoice(d1: D1Database, ws: string, day: string) {
+export async function countDayVoice(d1: D1Database, ws: string, day: string, page = COMMENT_PAGE) {
   const { results: themes } = await d1.prepare('SELECT "key", terms FROM themes WHERE workspace_id = ?1').bind(ws).all<{ key: string; terms: string }>();
   const voice = new DayVoice(themes.map((t) => ({ key: t.key, terms: JSON.parse(t.terms) })));
   for (let after = -1; ; ) {
-    const { results } = await d1.prepare(DAY_COMMENTS).bind(ws, day, after, COMMENT_PAGE).all<DayComment>();
+    const { results } = await d1.prepare(DAY_COMMENTS).bind(ws, day, after, page).all<DayComment>();
     for (const c of results) voice.add(c);
-    if (results.length < COMMENT_PAGE) break;
+    if (results.length < page) break;
     after = results[results.length - 1].seq;
   }
   return voice.rows();

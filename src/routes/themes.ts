@@ -6,7 +6,8 @@ import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
 import { words } from '../insights/matching.ts';
-import { deleteTheme, listThemes, putTheme, themesChanged, THEME_LIMITS } from '../insights/themes.ts';
+import { deleteTheme, listThemes, putTheme, THEME_LIMITS } from '../insights/themes.ts';
+import { themesChanged } from '../rollup/theme-days.ts';
 import { ensureDrain } from '../jobs/drain.ts';
 
 // A term must fold to at least one word, or it could never match anything.
