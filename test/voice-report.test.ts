@@ -72,6 +72,10 @@ describe('themes report, worked by hand (test/voice.ts)', () => {
 
   it('rolling a day up twice writes the same rows', async () => {
     const ws = await shop();
+    // 11-10 (README "Cost"): theme rows ('' × checkout × gold × detractor: 2; '' × store-till × gold: 1;
+    // price and delivery at checkout), quotes (c1 c2 c9 as every comment, c1 c2 for price, c2 for
+    // delivery), terms (llamadme, slow, mail, nadie, caja).
+    expect((await rowsOf(ws.id, '2026-11-10')).map((t) => t.length)).toEqual([4, 6, 5]);
     for (const day of ['2026-11-10', '2026-11-11']) {
       const before = await rowsOf(ws.id, day);
       expect(before[0].length).toBeGreaterThan(0);

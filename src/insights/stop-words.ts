@@ -11,7 +11,7 @@ cuando de del desde donde dos el ella ellas ello ellos en entre era eran eres es
 estado estamos estan estar estas este esto estos estoy fue fueron fui ha habia han hasta hay he hemos la las le les lo
 los mas me mi mis mucho muchos muy nada ni no nos nosotros o os otra otras otro otros para pero poco por porque que
 quien se sea ser si sido sin sobre solo son su sus tambien tan tanto te tener tengo tiene tienen todo todos tu tus un
-una uno unos usted ustedes vez y ya yo hace hacer hizo puede pueden cosa cosas vale pues luego entonces siempre nunca
+una uno unos usted ustedes vez y ya yo hace hacer hizo puede pueden cosa cosas vale pues luego entonces siempre
 `;
 
 const EN = `
@@ -19,7 +19,7 @@ a about after again all also am an and any are as at be because been before bein
 doing done for from get got had has have having he her here him his how i if in into is it its just me more most my
 no not now of off on once only or other our out over own same she should so some such than that the their them then
 there these they this those through to too under until up very was we were what when where which while who why will
-with would you your yours really much many one ever never still even
+with would you your yours really much many one ever still even
 `;
 
 const list = (s: string) => s.split(/\s+/).filter(Boolean);
