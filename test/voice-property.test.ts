@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskContacts, quoteText } from '../src/insights/mask.ts';
+import { compileThemes, themesIn } from '../src/insights/theme-counts.ts';
 import { matchThemes, words } from '../src/insights/matching.ts';
 import { isTermCandidate } from '../src/insights/stop-words.ts';
 import { npsChange } from '../src/metrics/significance.ts';
@@ -80,6 +81,21 @@ function expected(rs: R[]) {
   }
   return { comments: said.length, themes: themes.sort((a, b) => b.mentions - a.mentions || (a.key < b.key ? -1 : 1)), unthemed, cells };
 }
+
+describe('the rollup\'s indexed matcher', () => {
+  it('finds exactly the themes matchThemes finds, for random themes and comments', () => {
+    const term = fc.array(fc.constantFrom(...VOCAB.slice(0, 33)), { minLength: 1, maxLength: 2 }).map((ws) => ws.join(' '));
+    const theme = fc.record({ es: fc.array(term, { maxLength: 3 }), en: fc.array(term, { maxLength: 3 }) });
+    const text = fc.array(fc.tuple(fc.constantFrom(...VOCAB), fc.constantFrom(...SEPS)), { maxLength: 12 }).map((ws) => ws.flat().join(''));
+    fc.assert(
+      fc.property(fc.array(theme, { minLength: 1, maxLength: 5 }), text, (terms, t) => {
+        const themes = terms.map((x, i) => ({ key: `t${i}`, terms: x }));
+        expect([...themesIn(words(t), compileThemes(themes))].sort()).toEqual(matchThemes(t, themes).sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
 
 describe('voice reports against the raw events', () => {
   it('the rolled-up themes report and empathy map equal the figures computed in JavaScript', async () => {

@@ -26,14 +26,38 @@ export type ThemeRow = { t: string; p: string; s: string; g: NpsGroup; n: number
 export type QuoteRow = { t: string; q: number; ts: number; s: string; p: string; v: string; sc: number; x: string };
 export type TermRow = { w: string; n: number };
 
-type Compiled = { key: string; terms: string[][] };
+type Candidate = { key: string; term: string[] };
 
-/** Folds every term once, and the set of words (with their plural forms) some theme covers. */
+/**
+ * Folds every term once and indexes it by the forms its first word matches (itself, + s, + es),
+ * so that a comment's words meet only the terms that can start at them: a day of comments costs
+ * comments × words lookups, not comments × every term of up to 100 themes. `covered`: the words
+ * (with their plural forms) some theme names, which are never unthemed terms.
+ */
 export function compileThemes(themes: readonly ThemeTerms[]) {
-  const compiled: Compiled[] = themes.map((t) => ({ key: t.key, terms: [...t.terms.es, ...t.terms.en].map(words).filter((w) => w.length) }));
+  const byFirst = new Map<string, Candidate[]>();
   const covered = new Set<string>();
-  for (const t of compiled) for (const term of t.terms) for (const w of term) for (const form of [w, `${w}s`, `${w}es`]) covered.add(form);
-  return { compiled, covered };
+  for (const t of themes) {
+    for (const term of [...t.terms.es, ...t.terms.en].map(words).filter((w) => w.length)) {
+      for (const form of [term[0], `${term[0]}s`, `${term[0]}es`]) {
+        if (!byFirst.has(form)) byFirst.set(form, []);
+        byFirst.get(form)!.push({ key: t.key, term });
+      }
+      for (const w of term) for (const form of [w, `${w}s`, `${w}es`]) covered.add(form);
+    }
+  }
+  return { byFirst, covered };
+}
+
+/** Keys of the themes with a term in these words: the same answer as matchThemes (matching.ts). */
+export function themesIn(textWords: readonly string[], compiled: ReturnType<typeof compileThemes>): Set<string> {
+  const found = new Set<string>();
+  textWords.forEach((w, i) => {
+    for (const c of compiled.byFirst.get(w) ?? []) {
+      if (!found.has(c.key) && containsTerm(textWords.slice(i, i + c.term.length), c.term)) found.add(c.key);
+    }
+  });
+  return found;
 }
 
 const newestFirst = (a: QuoteRow, b: QuoteRow) => b.ts - a.ts || b.q - a.q;
@@ -52,7 +76,7 @@ export class DayVoice {
   add(c: DayComment): void {
     const textWords = words(c.comment);
     const g = npsGroup(c.survey, c.score);
-    const matched = this.themes.compiled.filter((t) => t.terms.some((term) => containsTerm(textWords, term))).map((t) => t.key);
+    const matched = themesIn(textWords, this.themes);
     const quote = (t: string): QuoteRow => ({ t, q: c.seq, ts: c.ts, s: c.segment, p: c.touchpoint, v: c.survey, sc: c.score, x: '' });
     for (const t of ['', ...matched]) {
       const id = `${t}\u0000${c.touchpoint}\u0000${c.segment}\u0000${g}`;
