@@ -74,10 +74,18 @@ function expected(rs: R[]) {
   const df = new Map<string, number>();
   for (const r of said) for (const w of new Set(words(maskContacts(r.comment!, ' ', ' ')))) if (!covered.has(w) && isTermCandidate(w)) df.set(w, (df.get(w) ?? 0) + 1);
   const unthemed = [...df].map(([term, mentions]) => ({ term, mentions })).sort((a, b) => b.mentions - a.mentions || (a.term < b.term ? -1 : 1)).slice(0, 20);
-  const cells = new Map<string, number>();
+  // Per segment × stage: comments, negative themes' mentions, positive themes' mentions among promoters.
+  const cells = new Map<string, { comments: number; frustrations: Record<string, number>; motivations: Record<string, number> }>();
   for (const r of said) {
     const id = `${r.segment}/${(r.touchpoint && STAGE[r.touchpoint]) || null}`;
-    cells.set(id, (cells.get(id) ?? 0) + 1);
+    const cell = cells.get(id) ?? { comments: 0, frustrations: {}, motivations: {} };
+    cells.set(id, cell);
+    cell.comments++;
+    for (const key of matchThemes(r.comment!, TERMS)) {
+      const polarity = THEMES[key as keyof typeof THEMES].polarity;
+      if (polarity === 'negative') cell.frustrations[key] = (cell.frustrations[key] ?? 0) + 1;
+      if (polarity === 'positive' && group(r) === 'promoter') cell.motivations[key] = (cell.motivations[key] ?? 0) + 1;
+    }
   }
   return { comments: said.length, themes: themes.sort((a, b) => b.mentions - a.mentions || (a.key < b.key ? -1 : 1)), unthemed, cells };
 }
@@ -119,8 +127,11 @@ describe('voice reports against the raw events', () => {
         expect(got.themes).toEqual(want.themes);
         expect(got.unthemed).toEqual(want.unthemed);
         const map = (await empathyReport(d1(), ws.id, 'UTC', VOICE_RANGE, { segment: null, stage: null })) as EmpathyReport;
-        const says = new Map(map.cells.filter((c) => c.says.comments).map((c) => [`${c.segment}/${c.stage}`, c.says.comments]));
-        expect(says).toEqual(want.cells);
+        const mentions = (ts: { key: string; mentions: number }[]) => Object.fromEntries(ts.map((t) => [t.key, t.mentions]));
+        const got2 = map.cells
+          .filter((c) => c.says.comments)
+          .map((c): [string, unknown] => [`${c.segment}/${c.stage}`, { comments: c.says.comments, frustrations: mentions(c.frustrations.themes), motivations: mentions(c.motivations.themes) }]);
+        expect(new Map(got2)).toEqual(want.cells);
         expect(map.cells.every((c) => c.says.empty === (c.says.comments === 0) && c.says.quotes.length <= 3)).toBe(true);
       }),
       { numRuns: 15 },
