@@ -141,7 +141,7 @@ const INSERT = {
 } as const;
 export const VOICE_TABLES = ['daily_themes', 'daily_theme_quotes', 'daily_terms'] as const;
 
-/** Rows travel as one JSON parameter per statement, in chunks of at most this many bytes. */
+/** Rows travel as one JSON parameter per statement, in chunks of at most this many characters. */
 const CHUNK_BYTES = 50_000;
 
 /**
