@@ -3,7 +3,7 @@ import { markDaysStatement, ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 
 // A segment name only this customer had is customer-supplied text: its rows go now, not when
 // the drain re-rolls the days (reports read meanwhile say they are incomplete, and must not name it).
-const DROP_LONE_SEGMENT = `
+const LONE_SEGMENT = `
 WITH mine AS (
   SELECT rolled_segment AS s FROM customers WHERE workspace_id = ?1 AND customer_id = ?2
   UNION SELECT segment FROM customers WHERE workspace_id = ?1 AND customer_id = ?2
@@ -11,8 +11,13 @@ WITH mine AS (
   SELECT s FROM mine WHERE s IS NOT NULL AND NOT EXISTS (
     SELECT 1 FROM customers o WHERE o.workspace_id = ?1 AND o.customer_id <> ?2 AND (o.segment = mine.s OR o.rolled_segment = mine.s))
 )
+`;
+const DROP_LONE_SEGMENT = `${LONE_SEGMENT}
 DELETE FROM daily_metrics WHERE workspace_id = ?1 AND dim IN ('segment', 'seg_tp', 'seg_tp_emo')
   AND (CASE dim WHEN 'segment' THEN "key" ELSE "key"->>0 END) IN (SELECT s FROM lone)`;
+// Theme counts carry the segment too (their quotes go with the customer's events, by seq).
+const DROP_LONE_SEGMENT_THEMES = `${LONE_SEGMENT}
+DELETE FROM daily_themes WHERE workspace_id = ?1 AND segment IN (SELECT s FROM lone)`;
 
 /**
  * Right to erasure: deletes the customer's profile, every event and every rollup row naming
@@ -45,6 +50,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
   const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
   await d1.batch([
     d1.prepare(DROP_LONE_SEGMENT).bind(ws, customerId),
+    d1.prepare(DROP_LONE_SEGMENT_THEMES).bind(ws, customerId),
     // Quotes of the customer's comments go before the events that name them (and at once: the
     // re-rolled days would drop them only when the drain gets there).
     d1

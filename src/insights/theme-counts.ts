@@ -111,9 +111,10 @@ export class DayVoice {
 
 // The day's comments in seq order from `after` on; the events_day index holds them in seq
 // order (seq is the rowid), so each page is a range of the index. A comment of spaces, tabs and
-// line breaks only is no comment.
+// line breaks only is no comment. The segment is the one the day's other rows count the customer
+// under (rolled_segment, as in day.ts); a segment change marks the customer's comment days `full`.
 export const DAY_COMMENTS = `
-SELECT e.seq, e.ts, e.survey, e.score, e.comment, coalesce(e.touchpoint, '') AS touchpoint, coalesce(c.segment, '') AS segment
+SELECT e.seq, e.ts, e.survey, e.score, e.comment, coalesce(e.touchpoint, '') AS touchpoint, coalesce(c.rolled_segment, '') AS segment
 FROM events e LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
 WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 AND trim(e.comment, ' ' || char(9, 10, 13)) <> ''
 ORDER BY e.seq LIMIT ?4`;

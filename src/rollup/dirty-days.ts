@@ -101,7 +101,9 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // Identify, lifecycle and ticket events reach beyond their own day: a lifecycle change shifts
 // who is active on every later day, an earlier `opened` moves a ticket's day of receipt, and a
 // segment change moves that customer between segments (`move` rows: segment-moves.ts; their
-// lifecycle from their first lifecycle day, the days their tickets and cases were received in full). An identify that leaves
+// lifecycle from their first lifecycle day, the days their tickets and cases were received in full,
+// and the days of their survey comments in full too: theme counts come from matching words in
+// JavaScript (src/insights/theme-counts.ts), so they cannot be moved by difference). An identify that leaves
 // the segment as the rolled-up days have it reaches nothing. Turn the new ones into marks:
 // 'from' rows start a `people` range to yesterday, 'day' rows are `full` days.
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
@@ -125,8 +127,8 @@ UNION ALL SELECT 'from', MIN(day) FROM (
   UNION ALL SELECT e.day
   FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'lifecycle')
 UNION ALL SELECT DISTINCT 'day', e.day
-  FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'ticket'
-  WHERE e.status = 'opened'
+  FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type IN ('ticket', 'response')
+  WHERE CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE trim(e.comment, ' ' || char(9, 10, 13)) <> '' END
 UNION ALL SELECT DISTINCT 'day', e.day FROM events e
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened'
     AND e.ticket_id IN (SELECT ticket_id FROM fresh WHERE type = 'ticket')`;
