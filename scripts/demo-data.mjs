@@ -11,9 +11,11 @@ import { chunkBySize } from '../src/platform/chunk.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
 import { simulate } from './lib/demo-person.mjs';
 import { createRng } from './lib/rng.mjs';
-import { BASE_CUSTOMERS, CLOSE, COMMENTS, DEFAULT_DAYS, DEFAULT_SEED, DEMO_WORKSPACE, NEW_PER_DAY, OPEN, PROSPECTS, SEGMENTS, UNCONFIGURED_TOUCHPOINTS } from './lib/demo-world.mjs';
+import { makeCommenter } from './lib/demo-voice.mjs';
+import { BASE_CUSTOMERS, CLOSE, DEFAULT_DAYS, DEFAULT_SEED, DEMO_WORKSPACE, NEW_PER_DAY, OPEN, PROSPECTS, SEGMENTS, UNCONFIGURED_TOUCHPOINTS } from './lib/demo-world.mjs';
 
 export { DEFAULT_DAYS, DEFAULT_SEED, DEMO_WORKSPACE, STAGES, TOUCHPOINTS, UNCONFIGURED_TOUCHPOINTS } from './lib/demo-world.mjs';
+export { THEMES } from './lib/demo-voice.mjs';
 export { createRng };
 
 // ---------------------------------------------------------------------------------------
@@ -69,6 +71,8 @@ export function demoEvents({ days = DEFAULT_DAYS, endDay, seed = DEFAULT_SEED, t
   checkDay(endDay);
   if (!Number.isInteger(days) || days < 1 || days > 365) throw new RangeError('days must be an integer from 1 to 365');
   const rng = createRng(`trayecto-demo:${seed}`);
+  // Comments draw from their own stream: what customers write never changes what they do.
+  const voice = createRng(`trayecto-demo-voice:${seed}`);
   const { from: importDay } = demoRange({ days, endDay });
   const lastIdx = days; // day index 0 is the import day; 1..days are activity days
   const dayOf = (i) => addDays(importDay, i);
@@ -101,12 +105,6 @@ export function demoEvents({ days = DEFAULT_DAYS, endDay, seed = DEFAULT_SEED, t
   };
   const at = (idx, fromMin = OPEN, toMin = CLOSE - 60) => idx * 1440 + rng.range(fromMin, toMin);
 
-  const comment = (score, max) => {
-    if (!rng.chance(0.3)) return undefined;
-    const r = score / max;
-    return rng.pick(r < 0.55 ? COMMENTS.bad : r < 0.8 ? COMMENTS.mid : COMMENTS.good);
-  };
-
   const weekdayFactor = (idx) => [1.1, 0.95, 0.95, 1, 1, 1.1, 1.25][new Date(`${dayOf(idx)}T12:00:00Z`).getUTCDay()];
 
   // --- population ------------------------------------------------------------------------
@@ -119,7 +117,7 @@ export function demoEvents({ days = DEFAULT_DAYS, endDay, seed = DEFAULT_SEED, t
     for (let j = 0; j < joins; j++) customers.push({ id: `cus-${String(++n).padStart(5, '0')}`, kind: 'new', segment: pickSegment(), joinIdx: idx });
   }
   for (let i = 0; i < PROSPECTS; i++) customers.push({ id: `anon-${String(i + 1).padStart(5, '0')}`, kind: 'prospect' });
-  const ctx = { rng, emit, later, at, comment, weekdayFactor, incident, lastIdx, ticketSeq: 0 };
+  const ctx = { rng, voice, emit, later, at, comment: makeCommenter(voice), weekdayFactor, incident, lastIdx, ticketSeq: 0 };
   for (const c of customers) simulate(ctx, c);
 
   // Two reviews on a marketplace the inventory does not list.

@@ -82,6 +82,8 @@ export function online(p, idx) {
     interaction(t, 'checkout-online', {
       ...(mobile ? { channel: 'mobile' } : {}),
       outcome: o,
+      // A sale is worth its amount (in the workspace's currency, EUR); a failed one nothing.
+      ...(o === 'success' ? { value: amount } : {}),
       sentiment: sentimentOf(o === 'success' ? rng.normal(0.45, 0.25) : o === 'failure' ? rng.normal(-0.65, 0.2) : rng.normal(-0.25, 0.2)),
       emotion: o === 'success' ? rng.pick(['satisfacción', 'alegría']) : o === 'failure' ? rng.pick(['frustración', 'enfado']) : rng.pick(['duda', 'frustración']),
       properties:
@@ -144,11 +146,13 @@ export function store(p, idx) {
   }
   if (!rng.chance(0.8)) return;
   const ok = rng.chance(0.95);
+  const amount = round2(rng.range(10, 180));
   interaction(t, 'store-till', {
     outcome: ok ? 'success' : 'failure',
+    ...(ok ? { value: amount } : {}),
     sentiment: sentimentOf(ok ? rng.normal(0.5, 0.2) : rng.normal(-0.4, 0.2)),
     emotion: ok ? rng.pick(['satisfacción', 'alegría']) : 'frustración',
-    properties: ok ? { amount: round2(rng.range(10, 180)) } : { amount: round2(rng.range(10, 180)), error: 'card_terminal_down' },
+    properties: ok ? { amount } : { amount, error: 'card_terminal_down' },
   });
   if (ok) good(0.1);
   else bad(idx, 0.15);

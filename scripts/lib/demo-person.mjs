@@ -2,12 +2,14 @@
 // the generator's (scripts/demo-data.mjs: random stream, emit, time helpers, window).
 import { CITIES, CLOSE, COMPANY_SIZES, LOCALES, OPEN, SEGMENTS, clamp, sentimentOf } from './demo-world.mjs';
 import * as journeys from './demo-journeys.mjs';
+import { commentLanguage } from './demo-voice.mjs';
 
 export function simulate(ctx, c) {
-  const { rng, emit, later, at, comment, weekdayFactor, incident, lastIdx } = ctx;
+  const { rng, voice, emit, later, at, comment, weekdayFactor, incident, lastIdx } = ctx;
   const seg = SEGMENTS[c.segment ?? 'retail'];
   const s = { active: false, mood: seg.mood + rng.normal(0, 0.15), lastBad: -999, lastTouchpoint: null, winBackIdx: -1, upgradeIdx: -1 };
   const id = c.id;
+  const language = c.kind === 'prospect' ? 'es' : commentLanguage(voice, c.segment);
   const bad = (idx, amount) => {
     s.mood = clamp(s.mood - amount, -1.5, 1);
     s.lastBad = idx;
@@ -19,8 +21,8 @@ export function simulate(ctx, c) {
     if (emit(t, { type: 'interaction', customerId: id, touchpoint, ...fields })) s.lastTouchpoint = touchpoint;
   };
   const respond = (t, survey, score, touchpoint) => {
-    const max = { nps: 10, csat: 5, ces: 7 }[survey];
-    const text = comment(score, max);
+    // An answer about no touchpoint in particular speaks of the last one the customer used.
+    const text = comment(survey, score, touchpoint ?? s.lastTouchpoint, language);
     emit(t, { type: 'response', customerId: id, survey, score, ...(touchpoint ? { touchpoint } : {}), ...(text ? { comment: text } : {}) });
   };
   const identify = (t, segment, traits) => emit(t, { type: 'identify', customerId: id, segment, traits });

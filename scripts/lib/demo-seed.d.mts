@@ -1,6 +1,6 @@
 import type { Api } from './api.mjs';
 
-export function configureDemo(api: Api, adminKey: string, options?: { touchpoints?: { key: string }[] }): Promise<{ stages: number; touchpoints: number }>;
+export function configureDemo(api: Api, adminKey: string, options?: { touchpoints?: { key: string }[] }): Promise<{ stages: number; touchpoints: number; themes: number }>;
 export function sendBatches(
   api: Api,
   ingestKey: string,

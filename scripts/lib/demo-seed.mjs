@@ -1,13 +1,14 @@
 // Filling a workspace with the demo through the public API: what `npm start` and the
 // browser suite's seed share (the inventory, the events in concurrent batches).
-import { STAGES, TOUCHPOINTS } from '../demo-data.mjs';
+import { STAGES, THEMES, TOUCHPOINTS } from '../demo-data.mjs';
 import { expectStatus, sendBatch } from './api.mjs';
 
-/** PUT every journey stage, then every touchpoint (the demo's, or `touchpoints`). */
+/** PUT every journey stage, every touchpoint (the demo's, or `touchpoints`), then the themes of the comments. */
 export async function configureDemo(api, adminKey, { touchpoints = TOUCHPOINTS } = {}) {
   for (const { key, ...body } of STAGES) expectStatus(await api('PUT', `/v1/stages/${key}`, { key: adminKey, body }), 200, `PUT /v1/stages/${key}`);
   for (const { key, ...body } of touchpoints) expectStatus(await api('PUT', `/v1/touchpoints/${key}`, { key: adminKey, body }), 200, `PUT /v1/touchpoints/${key}`);
-  return { stages: STAGES.length, touchpoints: touchpoints.length };
+  for (const { key, ...body } of THEMES) expectStatus(await api('PUT', `/v1/themes/${key}`, { key: adminKey, body }), 200, `PUT /v1/themes/${key}`);
+  return { stages: STAGES.length, touchpoints: touchpoints.length, themes: THEMES.length };
 }
 
 /**

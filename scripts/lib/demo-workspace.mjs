@@ -150,7 +150,7 @@ export async function ensureDemoWorkspace(api, adminToken, stopping) {
   }
   state ??= await createWorkspace(api, adminToken);
   const configured = await configureDemo(api, state.keys.admin);
-  log(`Configured ${configured.stages} journey stages and ${configured.touchpoints} touchpoints.`);
+  log(`Configured ${configured.stages} journey stages, ${configured.touchpoints} touchpoints and ${configured.themes} themes.`);
   await loadEvents(api, state, stopping);
   if (stopping()) return state;
   state.loaded = true;

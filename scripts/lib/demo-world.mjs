@@ -13,6 +13,8 @@
 // - Some churned members are won back by an email campaign (lifecycle `started` again).
 // - `social-mention` is an unintentional touchpoint (what people post about the brand).
 // - Two events name `marketplace-review`, which is not in the inventory (unconfigured).
+// - Survey answers carry comments in Spanish and English about what went well or wrong where
+//   (scripts/lib/demo-voice.mjs, with the themes that find them); sales carry their `value`.
 
 export const DEMO_WORKSPACE = { name: 'Demo — Tienda Aurora', timezone: 'Europe/Madrid' };
 
@@ -69,22 +71,3 @@ export const PROSPECTS = 350;
 /** Local business hours within which events happen (minutes from midnight). */
 export const OPEN = 7 * 60 + 30;
 export const CLOSE = 23 * 60;
-
-export const COMMENTS = {
-  bad: [
-    'Estuve más de media hora esperando al teléfono.',
-    'El pago con tarjeta falló dos veces y no sé si me han cobrado.',
-    'Nadie me devolvió la llamada.',
-    'La web se quedó colgada al pagar.',
-    'El pedido llegó tarde y sin avisar.',
-    'Too long on hold, I gave up.',
-  ],
-  mid: ['Correcto, sin más.', 'Bien, aunque podría ser más rápido.', 'OK overall.'],
-  good: [
-    'Muy amables en tienda, volveré.',
-    'Rápido y sin complicaciones.',
-    'El chat me lo resolvió en cinco minutos.',
-    'Me encanta la app, todo muy claro.',
-    'Great service, thanks!',
-  ],
-};
