@@ -1,3 +1,5 @@
+import { voiceEn, voiceEs } from './i18n-voice.ts';
+
 export type Lang = 'es' | 'en';
 
 const en = {
@@ -64,8 +66,8 @@ const es: typeof en = {
   promoters: 'Promotores', passives: 'Pasivos', detractors: 'Detractores', customersShort: 'clientes',
 };
 
-export const texts = { en, es };
-export type Texts = typeof en;
+export const texts = { en: { ...en, ...voiceEn }, es: { ...es, ...voiceEs } };
+export type Texts = typeof texts.en;
 
 /** `?lang=` wins; then the first of es/en in Accept-Language; then English. */
 export function pickLang(query: string | undefined, acceptLanguage: string | undefined): Lang {

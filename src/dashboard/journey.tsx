@@ -51,10 +51,16 @@ export const Journey: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang }) => (
   </ol>
 );
 
+/** Touchpoint key → its inventory name, from a journey report. */
+export function touchpointNamesOf(journey: { stages: { touchpoints: { key: string; name?: string | null }[] }[] }): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const s of journey.stages) for (const tp of s.touchpoints) if (tp.name) names.set(tp.key, tp.name);
+  return names;
+}
+
 /** Touchpoint key → its inventory name, from the reports the page already read. */
 export function touchpointNames(d: DashboardData): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const r of d.priorities.rows) if (r.name) names.set(r.touchpoint, r.name);
-  for (const s of d.journey.stages) for (const tp of s.touchpoints) if (tp.name) names.set(tp.key, tp.name);
+  const names = touchpointNamesOf(d.journey);
+  for (const r of d.priorities.rows) if (r.name && !names.has(r.touchpoint)) names.set(r.touchpoint, r.name);
   return names;
 }

@@ -7,7 +7,8 @@ import { TrendChart } from './trend-chart.tsx';
 import { Value } from './value.tsx';
 import { Headline } from './headline.tsx';
 import type { Lang } from './i18n.ts';
-import { Journey } from './journey.tsx';
+import { Journey, touchpointNames } from './journey.tsx';
+import { Themes } from './themes.tsx';
 import { Layout } from './layout.tsx';
 import type { Bounds } from './scale.ts';
 import type { Ctx, DashboardData } from './types.ts';
@@ -74,6 +75,7 @@ export const DashboardPage: FC<{ d: DashboardData } & Ctx> = ({ d, t, f, lang })
           <TrendChart id="chart-nps-weekly" label={t.weeklyNps} points={d.trend.points} t={t} f={f} />
         </div>
         <Value d={d} t={t} f={f} lang={lang} />
+        <Themes report={d.themes} names={touchpointNames(d)} query={`period=${d.period}&lang=${lang}`} t={t} f={f} lang={lang} />
         <h2>{t.journey}</h2>
         <Journey d={d} t={t} f={f} lang={lang} />
         <h2>{t.priorities}</h2>

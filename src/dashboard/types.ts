@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics/definitions.ts';
 import type { Formatters, Lang, Texts } from './i18n.ts';
 import type { Change } from '../metrics/changes.ts';
 import type { TrendPoint } from './trend-chart.tsx';
+import type { ThemesReport } from '../reports/voice-types.ts';
 
 export type DashboardData = {
   workspace: string;
@@ -24,6 +25,8 @@ export type DashboardData = {
   daily: { days: { day: string; metrics: Metrics }[] };
   journey: { stages: any[]; unconfigured: any[] };
   priorities: { rows: any[] };
+  /** What customers say (GET /v1/reports/themes). */
+  themes: ThemesReport;
   cases: { id: string; customerId: string; touchpoint: string | null; owner: string; rule: string; openedAt: string; dueAt: string | null; overdue: boolean }[];
   csrf: string;
 };

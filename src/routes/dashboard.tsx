@@ -10,10 +10,13 @@ import { grants } from '../workspace/auth.ts';
 import { cachedReport, standardReports } from '../publish/cache.ts';
 import { trendReport } from '../reports/trend.ts';
 import { getSettings } from '../workspace/settings.ts';
-import { PERIODS, standardRange, type Period } from '../platform/time.ts';
+import { PERIODS, standardRange, type Period, type Range } from '../platform/time.ts';
 import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf, sessionsConfigured } from '../dashboard/session.ts';
 import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
 import { formatters, pickLang, texts } from '../dashboard/i18n.ts';
+import { asPick, choose, EmpathyPage, type EmpathyData } from '../dashboard/empathy.tsx';
+import { touchpointNamesOf } from '../dashboard/journey.tsx';
+import type { EmpathyReport, ThemesReport } from '../reports/voice-types.ts';
 
 
 function language(c: Context<AppEnv>) {
@@ -43,27 +46,39 @@ async function sessionWorkspace(c: Context<AppEnv>) {
   return ws ? { ...ws, token } : null;
 }
 
+/** A standard period from `?period=` (30 days unless it names another). */
+function periodOf(c: Context<AppEnv>): Period {
+  const asked = c.req.query('period') as Period | undefined;
+  return asked && PERIODS.includes(asked) ? asked : '30d';
+}
+
+type SessionWorkspace = NonNullable<Awaited<ReturnType<typeof sessionWorkspace>>>;
+
+/** The same cached report JSON the API serves, for a standard period (prebuilt after each rollup). */
+function reportReader(c: Context<AppEnv>, ws: SessionWorkspace, range: Range) {
+  const d1 = c.env.DB;
+  const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));
+  return async <T = any,>(name: string): Promise<T> => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, name, range, builders.get(name)!, ws.reportGen)).body);
+}
+
 export const dashboardRoutes = new Hono<AppEnv>()
   .get('/dashboard', async (c) => {
     const { lang, t, f } = language(c);
     const ws = await sessionWorkspace(c);
     if (!ws) return html(c, <SignInPage error={false} t={t} f={f} lang={lang} />);
-    const asked = c.req.query('period') as Period | undefined;
-    const period: Period = asked && PERIODS.includes(asked) ? asked : '30d';
+    const period = periodOf(c);
     const d1 = c.env.DB;
-    const range = standardRange(period, ws.timezone);
-    const builders = new Map(standardReports(d1, ws.id, ws.timezone, range));
-    // The same cached report JSON the API serves.
-    const read = async (name: string) => JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, name, range, builders.get(name)!, ws.reportGen)).body);
+    const read = reportReader(c, ws, standardRange(period, ws.timezone));
     // The weekly trend always spans 90 days (prebuilt): a week is too coarse for 7 or 30 days alone.
     const r90 = standardRange('90d', ws.timezone);
     const readTrend = async () =>
       JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, 'trend-week-nps', r90, () => trendReport(d1, ws.id, ws.timezone, r90, 'week', 'nps'), ws.reportGen)).body);
-    const [summary, daily, journey, priorities, cases, trend, settings] = await Promise.all([
+    const [summary, daily, journey, priorities, themes, cases, trend, settings] = await Promise.all([
       read('summary'),
       read('daily'),
       read('journey'),
       read('priorities'),
+      read<ThemesReport>('themes'),
       openCasesOverdueFirst(d1, ws.id, Date.now(), 20),
       readTrend(),
       getSettings(d1, ws.id),
@@ -77,11 +92,25 @@ export const dashboardRoutes = new Hono<AppEnv>()
       daily,
       journey,
       priorities,
+      themes,
       cases,
       trend,
       csrf: await csrfToken(c.env, ws.token),
     };
     return html(c, <DashboardPage d={data} t={t} f={f} lang={lang} />);
+  })
+  .get('/dashboard/empathy', async (c) => {
+    const { lang, t, f } = language(c);
+    const ws = await sessionWorkspace(c);
+    if (!ws) return html(c, <SignInPage error={false} t={t} f={f} lang={lang} />);
+    const period = periodOf(c);
+    const read = reportReader(c, ws, standardRange(period, ws.timezone));
+    // Every cell of the period is in the prebuilt report: the page picks one, nothing is computed per click.
+    const [report, journey] = await Promise.all([read<EmpathyReport>('empathy'), read('journey')]);
+    const chosen = choose(report, c.req.query('segment'), c.req.query('stage'));
+    const cell = report.cells.find((x) => asPick(x).segment === chosen.segment && asPick(x).stage === chosen.stage) ?? null;
+    const data: EmpathyData = { workspace: ws.name, period, report, chosen, cell, names: touchpointNamesOf(journey) };
+    return html(c, <EmpathyPage d={data} t={t} f={f} lang={lang} />);
   })
   .post('/dashboard/session', bodyLimit({ maxSize: 4096, onError: (c) => problemResponse(413, 'body-too-large', 'Form too large.') }), async (c) => {
     const { lang, t, f } = language(c);

@@ -141,8 +141,8 @@ describe('dashboard in Chromium: escaping, languages, layouts, insights, sign-ou
     expect(drawn.bands.length).toBeGreaterThan(0);
     for (const area of drawn.bands) expect(area).toBeGreaterThan(0);
     expect(await page.locator('#chart-nps-weekly tbody tr').count()).toBe(trend.points.length);
-    // The seeded interactions carry no value: no value panel.
-    expect(await page.locator('#value').count()).toBe(0);
+    // The seeded sales carry a value: the value panel shows each NPS group (its figures: expectHeadlineMatches).
+    expect(await page.locator('#value li.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')))).toEqual(['promoters', 'passives', 'detractors']);
     await shot(page, 'dashboard-weekly-nps-en.png');
   });
 

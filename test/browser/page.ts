@@ -20,8 +20,8 @@ export type Summary = { from: string; to: string; timezone: string; metrics: Met
 
 /** The words the page uses (src/views/i18n.ts), written out here so that a change there shows. */
 export const WORDS = {
-  en: { title: 'Customer experience', signIn: 'Sign in to the dashboard', badKey: 'That key is unknown, revoked, or cannot read reports.', vsPrevious: 'vs previous period', noPrevious: 'no previous data', responses: 'responses', customers: 'customers at start', tickets: 'tickets', last: (n: number) => `Last ${n} days`, signOut: 'Sign out', critical: 'Critical moment', trends: 'Daily trends', unconfigured: 'Not in the inventory', unassigned: 'unassigned', interactions: (n: string) => `${n} interactions` },
-  es: { title: 'Experiencia de cliente', signIn: 'Entrar al panel', badKey: 'Esa clave no existe, está revocada o no puede leer informes.', vsPrevious: 'frente al periodo anterior', noPrevious: 'sin datos previos', responses: 'respuestas', customers: 'clientes al inicio', tickets: 'tickets', last: (n: number) => `Últimos ${n} días`, signOut: 'Salir', critical: 'Momento crítico', trends: 'Tendencias diarias', unconfigured: 'Fuera del inventario', unassigned: 'sin asignar', interactions: (n: string) => `${n} interacciones` },
+  en: { title: 'Customer experience', signIn: 'Sign in to the dashboard', badKey: 'That key is unknown, revoked, or cannot read reports.', vsPrevious: 'vs previous period', noPrevious: 'no previous data', responses: 'responses', customers: 'customers at start', tickets: 'tickets', last: (n: number) => `Last ${n} days`, signOut: 'Sign out', critical: 'Critical moment', trends: 'Daily trends', unconfigured: 'Not in the inventory', unassigned: 'unassigned', interactions: (n: string) => `${n} interactions`, customersShort: 'customers', lowSample: 'small sample (under 30)' },
+  es: { title: 'Experiencia de cliente', signIn: 'Entrar al panel', badKey: 'Esa clave no existe, está revocada o no puede leer informes.', vsPrevious: 'frente al periodo anterior', noPrevious: 'sin datos previos', responses: 'respuestas', customers: 'clientes al inicio', tickets: 'tickets', last: (n: number) => `Últimos ${n} días`, signOut: 'Salir', critical: 'Momento crítico', trends: 'Tendencias diarias', unconfigured: 'Fuera del inventario', unassigned: 'sin asignar', interactions: (n: string) => `${n} interacciones`, customersShort: 'clientes', lowSample: 'muestra pequeña (menos de 30)' },
 };
 
 /** Number formatting as a reader of that language expects it (computed here, not by the app). */
@@ -32,6 +32,7 @@ export function fmt(lang: Lang) {
   const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   // Cases were opened at an instant: shown as the workspace's clock read then.
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIMEZONE });
+  const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 2 });
   return {
     num: (x: number | null | undefined) => (x === null || x === undefined ? '—' : num.format(x)),
     // "82.45%" in English, "82,45 %" in Spanish.
@@ -39,6 +40,7 @@ export function fmt(lang: Lang) {
     delta: (x: number | null) => (x === null ? '—' : signed.format(x)),
     day: (d: string) => day.format(new Date(`${d}T00:00:00Z`)),
     when: (iso: string) => when.format(new Date(iso)),
+    money: (x: number) => money.format(x),
   };
 }
 
@@ -144,12 +146,17 @@ export async function drawing(svg: ReturnType<Page['locator']>) {
   });
 }
 
-/** The headline cards as the page shows them. */
+/** Where interactions carry a value, the cards after the headline: value per customer by NPS group. */
+export const VALUE_GROUPS = ['promoters', 'passives', 'detractors'] as const;
+type ValueFigures = { byNpsGroup: Record<(typeof VALUE_GROUPS)[number], { customers: number; perCustomer: number | null }> | null } | null;
+
+/** The figure cards as the page shows them: the headline, then the value ones (not the themes panel's). */
 export async function cards(page: Page) {
-  return page.locator('li.card').evaluateAll((els) =>
+  return page.locator('li.card:not(.theme)').evaluateAll((els) =>
     els.map((el) => ({
       metric: el.getAttribute('data-metric'),
-      value: el.querySelector('.v')?.getAttribute('data-value') ?? null,
+      group: el.getAttribute('data-group'),
+      value: (el.hasAttribute('data-group') ? el : el.querySelector('.v'))?.getAttribute('data-value') ?? null,
       shown: el.querySelector('.v')?.textContent ?? '',
       detail: el.querySelector('.d')?.textContent ?? '',
     })),
@@ -160,7 +167,9 @@ export async function expectHeadlineMatches(page: Page, summary: Summary, lang: 
   const f = fmt(lang);
   const w = WORDS[lang];
   const shown = await cards(page);
-  expect(shown.map((c) => c.metric)).toEqual(HEADLINE.map(([k]) => k));
+  const value = (summary.metrics as unknown as { value?: ValueFigures }).value ?? null;
+  const groups = value?.byNpsGroup ? VALUE_GROUPS : [];
+  expect(shown.map((c) => c.metric ?? `value:${c.group}`)).toEqual([...HEADLINE.map(([k]) => k), ...groups.map((g) => `value:${g}`)]);
   for (const [k, value, sample, unit, percent] of HEADLINE) {
     const card = shown.find((c) => c.metric === k)!;
     const v = value(summary.metrics);
@@ -171,6 +180,14 @@ export async function expectHeadlineMatches(page: Page, summary: Summary, lang: 
     // No bare dash when the previous period had nothing to compare with.
     const change = prev === null ? w.noPrevious : `${f.delta(delta)} ${w.vsPrevious}`;
     expect(squash(card.detail), `${k} change`).toBe(`${change} · ${f.num(sample(summary.metrics))} ${w[unit]}`);
+  }
+  // Value per customer of each NPS group, in euros (the seeded workspace's currency).
+  for (const g of groups) {
+    const card = shown.find((c) => c.group === g)!;
+    const x = value!.byNpsGroup![g];
+    expect(card.value, `value ${g} data-value`).toBe(x.perCustomer === null ? '' : String(x.perCustomer));
+    expect(squash(card.shown), `value ${g} figure`).toBe(x.perCustomer === null ? '—' : squash(f.money(x.perCustomer)));
+    expect(squash(card.detail), `value ${g} customers`).toBe(`${f.num(x.customers)} ${w.customersShort}${x.customers > 0 && x.customers < 30 ? ` · ⚠ ${w.lowSample}` : ''}`);
   }
   // The period the page covers is the report's.
   expect(squash(await page.locator('header p').textContent())).toContain(`${f.day(summary.from)} – ${f.day(summary.to)} (${summary.timezone})`);

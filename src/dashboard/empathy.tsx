@@ -1,0 +1,154 @@
+import type { Child, FC } from 'hono/jsx';
+import { PERIODS, type Period } from '../platform/time.ts';
+import type { EmpathyCell, EmpathyReport, EmpathyTheme } from '../reports/voice-types.ts';
+import type { Lang } from './i18n.ts';
+import { Layout } from './layout.tsx';
+import { QuoteView } from './themes.tsx';
+import type { Ctx } from './types.ts';
+
+/** A segment or stage as the page's links carry it: '' for none (segments and stage keys are never empty). */
+export type Pick = { segment: string; stage: string };
+
+export type EmpathyData = {
+  workspace: string;
+  period: Period;
+  report: EmpathyReport;
+  chosen: Pick;
+  /** The chosen cell, or null when that segment had no activity at that stage. */
+  cell: EmpathyCell | null;
+  names: Map<string, string>;
+};
+
+export const asPick = (c: { segment: string | null; stage: string | null }): Pick => ({ segment: c.segment ?? '', stage: c.stage ?? '' });
+
+/**
+ * The segment × stage to show: what the query names; a missing one is taken from the cell with the
+ * most comments (then interactions) among those that fit, so the first view has something to read.
+ */
+export function choose(report: EmpathyReport, segment: string | undefined, stage: string | undefined): Pick {
+  const fits = report.cells.filter((c) => (segment === undefined || (c.segment ?? '') === segment) && (stage === undefined || (c.stage ?? '') === stage));
+  const best = [...fits].sort((a, b) => b.says.comments - a.says.comments || b.does.interactions.count - a.does.interactions.count)[0];
+  return { segment: segment ?? best?.segment ?? '', stage: stage ?? best?.stage ?? '' };
+}
+
+const href = (p: Pick, period: Period, lang: Lang) => `/dashboard/empathy?${new URLSearchParams({ segment: p.segment, stage: p.stage, period, lang })}`;
+
+const Quadrant: FC<{ id: string; title: string; help: string; empty: boolean; note: string; children?: Child }> = ({ id, title, help, empty, note, children }) => (
+  <section class={`quadrant ${id}`} data-quadrant={id} data-empty={empty ? 'true' : 'false'} aria-labelledby={`q-${id}`}>
+    <h2 id={`q-${id}`}>
+      {title} <span class="help">· {help}</span>
+    </h2>
+    {empty ? <p class="none-here">{note}</p> : children}
+  </section>
+);
+
+const ThemeList: FC<{ themes: EmpathyTheme[] } & Ctx> = ({ themes, t, f }) => (
+  <ul class="words">
+    {themes.map((th) => (
+      <li data-theme={th.key} class={th.polarity}>
+        {th.name} <span class="n">{t.mentions(f.num(th.mentions))}</span>
+      </li>
+    ))}
+  </ul>
+);
+
+/** The five parts of the seeds' empathy map for one cell; every empty one says so. */
+const EmpathyMap: FC<{ cell: EmpathyCell | null; names: Map<string, string> } & Ctx> = ({ cell, names, t, f, lang }) => {
+  const ctx = { t, f, lang };
+  const says = cell?.says, does = cell?.does, feels = cell?.feels, fr = cell?.frustrations, mo = cell?.motivations;
+  return (
+    <div class="empathy" id="empathy-map">
+      <Quadrant id="says" title={t.says} help={t.saysHelp} empty={!says || says.empty} note={t.emptySays}>
+        <p>{f.num(says?.comments)} {t.comments}</p>
+        <ThemeList themes={says?.themes ?? []} {...ctx} />
+        {(says?.quotes ?? []).map((q) => <QuoteView q={q} names={names} {...ctx} />)}
+      </Quadrant>
+      <Quadrant id="does" title={t.does} help={t.doesHelp} empty={!does || does.empty} note={t.emptyDoes}>
+        <p class="big">{t.interactionCount(does?.interactions.count ?? 0, f.num(does?.interactions.count))}</p>
+        <p>
+          {f.num(does?.interactions.success)} {t.successes} · {f.num(does?.interactions.failure)} {t.failures} · {f.num(does?.interactions.abandoned)} {t.abandoned}
+        </p>
+        <p>
+          {t.answers}: NPS {f.num(does?.responses.nps)} · CSAT {f.num(does?.responses.csat)} · CES {f.num(does?.responses.ces)}
+        </p>
+      </Quadrant>
+      <Quadrant id="feels" title={t.feels} help={t.feelsHelp} empty={!feels || feels.empty} note={t.emptyFeels}>
+        <ul class="words">
+          {(feels?.emotions ?? []).map((e) => (
+            <li data-emotion={e.emotion}>
+              {e.emotion} <span class="n">{f.num(e.count)}</span>
+            </li>
+          ))}
+        </ul>
+        <p>
+          {t.meanSentiment}: <strong data-sentiment="">{f.num(feels?.meanSentiment)}</strong>
+        </p>
+      </Quadrant>
+      <Quadrant id="frustrations" title={t.frustrations} help={t.frustrationsHelp} empty={!fr || fr.empty} note={t.emptyFrustrations}>
+        <ThemeList themes={fr?.themes ?? []} {...ctx} />
+        <p>
+          {t.failureRate}: {f.pct(fr?.failureRate)} · {t.abandonmentRate}: {f.pct(fr?.abandonmentRate)}
+        </p>
+      </Quadrant>
+      <Quadrant id="motivations" title={t.motivations} help={t.motivationsHelp} empty={!mo || mo.empty} note={t.emptyMotivations}>
+        <ThemeList themes={mo?.themes ?? []} {...ctx} />
+        <p>{t.promoterComments(f.num(mo?.promoterComments))}</p>
+      </Quadrant>
+    </div>
+  );
+};
+
+/** Links that pick a segment or a stage (no JavaScript): the current one marked. */
+const Picker: FC<{ id: string; label: string; options: [string, string][]; current: string; to: (v: string) => string }> = ({ id, label, options, current, to }) => (
+  <nav id={id} aria-label={label}>
+    <strong>{label}:</strong>
+    {options.map(([v, name]) => (
+      <a href={to(v)} data-value={v} aria-current={v === current ? 'page' : undefined}>
+        {name}
+      </a>
+    ))}
+  </nav>
+);
+
+export const EmpathyPage: FC<{ d: EmpathyData } & Ctx> = ({ d, t, f, lang }) => {
+  const { report, chosen, period } = d;
+  const other: Lang = lang === 'es' ? 'en' : 'es';
+  const segmentName = (s: string) => (s === '' ? t.noSegment : s);
+  const stages = new Map<string, string>();
+  for (const c of report.cells) stages.set(c.stage ?? '', c.stageName ?? c.stage ?? t.noStage);
+  const segments = [...new Set(report.cells.map((c) => c.segment ?? ''))].sort();
+  const stageName = (s: string) => stages.get(s) ?? s;
+  return (
+    <Layout lang={lang} title={`${t.empathy} · ${d.workspace}`}>
+      <header>
+        <h1>{t.empathy}</h1>
+        <p>
+          {d.workspace} · {f.day(report.from)} – {f.day(report.to)} ({report.timezone})
+        </p>
+        <div class="tools">
+          <nav aria-label={t.period}>
+            <a href={`/dashboard?period=${period}&lang=${lang}`}>{t.backToDashboard}</a>
+            {PERIODS.map((p) => (
+              <a href={href(chosen, p, lang)} aria-current={p === period ? 'page' : undefined}>
+                {t.last(Number.parseInt(p))}
+              </a>
+            ))}
+            <a href={href(chosen, period, other)} hreflang={other} lang={other}>
+              {t.language}
+            </a>
+          </nav>
+        </div>
+      </header>
+      <main>
+        <p>{t.empathyHelp}</p>
+        <Picker id="pick-segment" label={t.segment} options={segments.map((s) => [s, segmentName(s)])} current={chosen.segment} to={(s) => href({ ...chosen, segment: s }, period, lang)} />
+        <Picker id="pick-stage" label={t.stage} options={[...stages]} current={chosen.stage} to={(s) => href({ ...chosen, stage: s }, period, lang)} />
+        <h2 id="cell-title" data-segment={chosen.segment} data-stage={chosen.stage}>
+          {segmentName(chosen.segment)} × {chosen.stage === '' ? t.noStage : stageName(chosen.stage)}
+        </h2>
+        {d.cell ? null : <p class="empty" id="no-cell">{t.noCell}</p>}
+        <EmpathyMap cell={d.cell} names={d.names} t={t} f={f} lang={lang} />
+      </main>
+    </Layout>
+  );
+};
