@@ -174,6 +174,11 @@ describe('dashboard: the empathy map page', () => {
     expect(stages).toContain('href="/dashboard/empathy?segment=gold&amp;stage=after-sales&amp;period=7d&amp;lang=en"');
     expect(stages).toContain('>After-sales</a>');
     expect(html).toContain('href="/dashboard?period=7d&amp;lang=en"');
+    // The overview: one row per segment, one column per stage seen, comments linking to each cell; a dash where nothing happened.
+    const overview = part(html, '<table id="overview"', 'table');
+    expect(overview).toContain('<th scope="col">Purchase</th><th scope="col">After-sales</th></tr>');
+    expect(overview).toContain('<th scope="row">basic</th><td><a href="/dashboard/empathy?segment=basic&amp;stage=purchase&amp;period=7d&amp;lang=en" title="0 interactions">1 comment</a></td><td><a href="/dashboard/empathy?segment=basic&amp;stage=after-sales&amp;period=7d&amp;lang=en" title="2 interactions">2 comments</a></td></tr>');
+    expect(overview).toMatch(/<th scope="row">gold<\/th><td><a [^>]*aria-current="page" title="1 interaction">2 comments<\/a><\/td><td>—<\/td><\/tr>/);
     // Without a choice: the cell with the most comments, then interactions (basic × after-sales: 2 and 2; gold × purchase: 2 and 1).
     const first = (await get(session, '/dashboard/empathy?period=7d&lang=en')).html;
     expect(first).toContain('<h2 id="cell-title" data-segment="basic" data-stage="after-sales">');

@@ -23,9 +23,12 @@ const SAY = {
       ['Estuve más de media hora esperando al teléfono.', 'I was on hold for over half an hour.'],
       ['Demasiada espera, al final colgué.', 'Too long a wait, I gave up and hung up.'],
       ['Nadie me devolvió la llamada y sigo esperando.', 'Nobody called me back and I am still waiting.'],
-      ['Una cola enorme en caja para pagar dos cosas.', 'A huge queue at the till for two items.'],
     ],
     good: [['Me atendieron sin esperar nada.', 'No waiting at all, they picked up at once.']],
+  },
+  queue: {
+    bad: [['Una cola enorme en caja para dos cosas.', 'A huge queue at the till for two items.'], ['Solo una persona atendiendo y mucha espera.', 'Only one person serving and a long wait.']],
+    good: [['Sin nada de cola, entré y salí.', 'No queue at all, in and out.']],
   },
   payment: {
     bad: [
@@ -88,24 +91,25 @@ const MID = [
 /** What each touchpoint's comments are about, by tone. */
 const TOPICS = {
   'phone-support': { bad: ['waiting', 'waiting', 'waiting', 'agent'], good: ['agent', 'agent', 'waiting'] },
-  'live-chat': { bad: ['waiting', 'agent'], good: ['speed', 'speed', 'agent'] },
-  'returns-desk': { bad: ['returns', 'waiting'], good: ['returns', 'staff'] },
+  'live-chat': { bad: ['agent', 'speed'], good: ['speed', 'speed', 'agent'] },
+  'returns-desk': { bad: ['returns', 'queue'], good: ['returns', 'staff'] },
   'checkout-online': { bad: ['payment', 'payment', 'payment', 'price'], good: ['speed', 'payment', 'price'] },
   'delivery-email': { bad: ['delivery'], good: ['delivery', 'speed'] },
   'order-tracking': { bad: ['delivery', 'app'], good: ['app', 'delivery'] },
   'app-catalog': { bad: ['app', 'price'], good: ['app'] },
-  'store-till': { bad: ['waiting', 'payment', 'staff'], good: ['staff', 'staff', 'price'] },
+  'store-till': { bad: ['queue', 'queue', 'payment', 'staff'], good: ['staff', 'staff', 'queue', 'price'] },
   'store-visit': { bad: ['staff', 'price'], good: ['staff'] },
 };
-const GENERAL = { bad: ['price', 'delivery', 'waiting', 'payment'], good: ['agent', 'price', 'speed', 'app'] };
+const GENERAL = { bad: ['price', 'delivery', 'queue', 'payment'], good: ['agent', 'price', 'speed', 'app'] };
 
-// Words no theme covers, so that the report's unthemed terms have something to show.
+// Words no theme covers, so that the report's unthemed terms have something to show: sizes above all
+// (a theme the demo workspace has not made yet).
 const ASIDES = [
-  ['No encontré mi talla.', 'Could not find my size.'],
-  ['Necesito la factura con el CIF de la empresa.', 'I need the invoice with our VAT number.'],
-  ['El embalaje llegó roto.', 'The packaging was damaged.'],
-  ['El probador siempre está lleno.', 'The fitting rooms are always full.'],
-  ['Echo de menos más colores en la talla grande.', 'I wish there were more colours in my size.'],
+  [['No encontré mi talla.', 'Could not find my size.'], 3],
+  [['Echo de menos más colores en mi talla.', 'I wish there were more colours in my size.'], 2],
+  [['Necesito la factura con el CIF de la empresa.', 'I need the invoice with our VAT number.'], 1],
+  [['El embalaje llegó roto.', 'The packaging was damaged.'], 1],
+  [['El probador siempre está lleno.', 'The fitting rooms are always full.'], 1],
 ];
 
 const NAMES = ['laura.garcia', 'j.martin', 'ana_ruiz', 'pmoreno', 'sarah.jones', 'tom.b'];
@@ -134,7 +138,7 @@ export function makeCommenter(voice) {
     const parts = [];
     if (t === 'mid') parts.push(voice.pick(MID)[i]);
     else parts.push(voice.pick(SAY[voice.pick(topics[t])][t])[i]);
-    if (voice.chance(0.2)) parts.push(voice.pick(ASIDES)[i]);
+    if (voice.chance(0.3)) parts.push(voice.weighted(ASIDES)[i]);
     if (t === 'bad' && voice.chance(0.12)) parts.push(contact(voice, lang));
     return parts.join(' ');
   };

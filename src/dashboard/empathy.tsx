@@ -4,10 +4,8 @@ import type { EmpathyCell, EmpathyReport, EmpathyTheme } from '../reports/voice-
 import type { Lang } from './i18n.ts';
 import { Layout } from './layout.tsx';
 import { QuoteView } from './themes.tsx';
+import { href, Overview, Picker, type Pick } from './empathy-pick.tsx';
 import type { Ctx } from './types.ts';
-
-/** A segment or stage as the page's links carry it: '' for none (segments and stage keys are never empty). */
-export type Pick = { segment: string; stage: string };
 
 export type EmpathyData = {
   workspace: string;
@@ -18,20 +16,6 @@ export type EmpathyData = {
   cell: EmpathyCell | null;
   names: Map<string, string>;
 };
-
-export const asPick = (c: { segment: string | null; stage: string | null }): Pick => ({ segment: c.segment ?? '', stage: c.stage ?? '' });
-
-/**
- * The segment × stage to show: what the query names; a missing one is taken from the cell with the
- * most comments (then interactions) among those that fit, so the first view has something to read.
- */
-export function choose(report: EmpathyReport, segment: string | undefined, stage: string | undefined): Pick {
-  const fits = report.cells.filter((c) => (segment === undefined || (c.segment ?? '') === segment) && (stage === undefined || (c.stage ?? '') === stage));
-  const best = [...fits].sort((a, b) => b.says.comments - a.says.comments || b.does.interactions.count - a.does.interactions.count)[0];
-  return { segment: segment ?? best?.segment ?? '', stage: stage ?? best?.stage ?? '' };
-}
-
-const href = (p: Pick, period: Period, lang: Lang) => `/dashboard/empathy?${new URLSearchParams({ segment: p.segment, stage: p.stage, period, lang })}`;
 
 const Quadrant: FC<{ id: string; title: string; help: string; empty: boolean; note: string; children?: Child }> = ({ id, title, help, empty, note, children }) => (
   <section class={`quadrant ${id}`} data-quadrant={id} data-empty={empty ? 'true' : 'false'} aria-labelledby={`q-${id}`}>
@@ -46,7 +30,7 @@ const ThemeList: FC<{ themes: EmpathyTheme[] } & Ctx> = ({ themes, t, f }) => (
   <ul class="words">
     {themes.map((th) => (
       <li data-theme={th.key} class={th.polarity}>
-        {th.name} <span class="n">{t.mentions(f.num(th.mentions))}</span>
+        {th.name} <span class="n">{t.mentions(th.mentions, f.num(th.mentions))}</span>
       </li>
     ))}
   </ul>
@@ -59,7 +43,7 @@ const EmpathyMap: FC<{ cell: EmpathyCell | null; names: Map<string, string> } & 
   return (
     <div class="empathy" id="empathy-map">
       <Quadrant id="says" title={t.says} help={t.saysHelp} empty={!says || says.empty} note={t.emptySays}>
-        <p>{f.num(says?.comments)} {t.comments}</p>
+        <p>{t.commentCount(says?.comments ?? 0, f.num(says?.comments))}</p>
         <ThemeList themes={says?.themes ?? []} {...ctx} />
         {(says?.quotes ?? []).map((q) => <QuoteView q={q} names={names} {...ctx} />)}
       </Quadrant>
@@ -97,18 +81,6 @@ const EmpathyMap: FC<{ cell: EmpathyCell | null; names: Map<string, string> } & 
     </div>
   );
 };
-
-/** Links that pick a segment or a stage (no JavaScript): the current one marked. */
-const Picker: FC<{ id: string; label: string; options: [string, string][]; current: string; to: (v: string) => string }> = ({ id, label, options, current, to }) => (
-  <nav id={id} aria-label={label}>
-    <strong>{label}:</strong>
-    {options.map(([v, name]) => (
-      <a href={to(v)} data-value={v} aria-current={v === current ? 'page' : undefined}>
-        {name}
-      </a>
-    ))}
-  </nav>
-);
 
 export const EmpathyPage: FC<{ d: EmpathyData } & Ctx> = ({ d, t, f, lang }) => {
   const { report, chosen, period } = d;
@@ -148,6 +120,7 @@ export const EmpathyPage: FC<{ d: EmpathyData } & Ctx> = ({ d, t, f, lang }) => 
         </h2>
         {d.cell ? null : <p class="empty" id="no-cell">{t.noCell}</p>}
         <EmpathyMap cell={d.cell} names={d.names} t={t} f={f} lang={lang} />
+        <Overview report={report} chosen={chosen} segments={segments} stages={[...stages]} segmentName={segmentName} period={period} t={t} f={f} lang={lang} />
       </main>
     </Layout>
   );

@@ -2,9 +2,9 @@
 
 export const voiceEn = {
   voice: 'What customers say',
-  voiceHelp: (n: string) => `${n} survey comments in the period, read for the workspace's themes (words in Spanish and English).`,
+  voiceHelp: (n: number, shown: string) => `${shown} survey ${n === 1 ? 'comment' : 'comments'} in the period, read for the workspace's themes (words in Spanish and English).`,
   noComments: 'No survey comments in this period yet: the themes appear when answers carry a comment.',
-  mentions: (n: string) => `${n} ${n === '1' ? 'mention' : 'mentions'}`,
+  mentions: (n: number, shown: string) => `${shown} ${n === 1 ? 'mention' : 'mentions'}`,
   ofComments: 'of comments',
   negative: 'negative', positive: 'positive', neutral: 'neutral',
   npsMentioners: 'NPS of those who mention it', npsRest: 'the rest', difference: 'difference',
@@ -27,16 +27,16 @@ export const voiceEn = {
   emptyFrustrations: 'No frustrations found: no negative theme, failure or abandonment for this segment and stage.',
   emptyMotivations: 'No motivations found: no promoter mentioned a positive theme for this segment and stage.',
   noCell: 'No customer of this segment had any activity at this stage in the period.',
-  comments: 'comments', successes: 'successful', failures: 'failed', abandoned: 'abandoned',
+  commentCount: (n: number, shown: string) => `${shown} ${n === 1 ? 'comment' : 'comments'}`, successes: 'successful', failures: 'failed', abandoned: 'abandoned',
   answers: 'Survey answers', meanSentiment: 'Mean sentiment (−1 to 1)', failureRate: 'Failure rate', abandonmentRate: 'Abandonment rate',
   promoterComments: (n: string) => `among ${n} promoters who left a comment`,
 };
 
 export const voiceEs: typeof voiceEn = {
   voice: 'Lo que dicen los clientes',
-  voiceHelp: (n: string) => `${n} comentarios de encuestas en el periodo, leídos según los temas del espacio (palabras en español e inglés).`,
+  voiceHelp: (n: number, shown: string) => `${shown} ${n === 1 ? 'comentario' : 'comentarios'} de encuestas en el periodo, leídos según los temas del espacio (palabras en español e inglés).`,
   noComments: 'Aún no hay comentarios de encuestas en este periodo: los temas aparecen cuando las respuestas traen un comentario.',
-  mentions: (n: string) => `${n} ${n === '1' ? 'mención' : 'menciones'}`,
+  mentions: (n: number, shown: string) => `${shown} ${n === 1 ? 'mención' : 'menciones'}`,
   ofComments: 'de los comentarios',
   negative: 'negativo', positive: 'positivo', neutral: 'neutro',
   npsMentioners: 'NPS de quienes lo mencionan', npsRest: 'el resto', difference: 'diferencia',
@@ -59,7 +59,7 @@ export const voiceEs: typeof voiceEn = {
   emptyFrustrations: 'No se encuentran frustraciones: ningún tema negativo, fallo ni abandono de este segmento en esta etapa.',
   emptyMotivations: 'No se encuentran motivaciones: ningún promotor mencionó un tema positivo en este segmento y etapa.',
   noCell: 'Ningún cliente de este segmento tuvo actividad en esta etapa en el periodo.',
-  comments: 'comentarios', successes: 'con éxito', failures: 'fallidas', abandoned: 'abandonadas',
+  commentCount: (n: number, shown: string) => `${shown} ${n === 1 ? 'comentario' : 'comentarios'}`, successes: 'con éxito', failures: 'fallidas', abandoned: 'abandonadas',
   answers: 'Respuestas a encuestas', meanSentiment: 'Sentimiento medio (−1 a 1)', failureRate: 'Tasa de fallos', abandonmentRate: 'Tasa de abandono',
   promoterComments: (n: string) => `entre ${n} promotores que dejaron un comentario`,
 };

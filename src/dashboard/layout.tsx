@@ -36,7 +36,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid
 .hint{display:none;margin:0 0 .25rem;font-size:.85rem;color:var(--muted)}@media (max-width:40rem){.hint{display:block}#cases{font-size:.9rem}}
 form.signin{max-width:28rem;margin:3rem auto;background:#fff;border:1px solid var(--line);border-radius:8px;padding:1.5rem}
 input[type=password]{width:100%;padding:.5rem;font:inherit;margin:.5rem 0 1rem}button{font:inherit;padding:.45rem 1rem;cursor:pointer}
-.theme h3 .pol{font-weight:400;font-size:.8rem;border-radius:4px;padding:0 .3rem}.negative .pol{background:#ffd7d5;color:#7a1212}.positive .pol{background:#d1f4dc;color:#0b4d1e}.neutral .pol{background:#eceff3;color:#333}
+.cards.themes{grid-template-columns:repeat(auto-fill,minmax(min(100%,17rem),1fr))}.card.theme .v{font-size:1.35rem}.theme h3 .pol{font-weight:400;font-size:.8rem;border-radius:4px;padding:0 .3rem}.negative .pol{background:#ffd7d5;color:#7a1212}.positive .pol{background:#d1f4dc;color:#0b4d1e}.neutral .pol{background:#eceff3;color:#333}
 .theme p{margin:.4rem 0;font-size:.9rem}.quote{margin:.5rem 0 0;padding:.4rem .6rem;border-left:3px solid var(--line);background:#f6f8fa}
 .quote blockquote{margin:0;font-style:italic;overflow-wrap:anywhere}.quote figcaption{font-size:.8rem;color:var(--muted)}
 .words{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0;margin:.25rem 0}.words li{background:#fff;border:1px solid var(--line);border-radius:999px;padding:.1rem .6rem;overflow-wrap:anywhere}
@@ -44,7 +44,7 @@ input[type=password]{width:100%;padding:.5rem;font:inherit;margin:.5rem 0 1rem}b
 .empathy{display:grid;gap:.75rem;grid-template-columns:minmax(0,1fr)}@media (min-width:48rem){.empathy{grid-template-columns:repeat(6,minmax(0,1fr))}.quadrant{grid-column:span 2}.frustrations,.motivations{grid-column:span 3}}
 .quadrant{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.75rem}.quadrant h2{margin:0 0 .5rem;font-size:1.05rem}.quadrant .help{font-weight:400;font-size:.85rem;color:var(--muted)}
 .quadrant.frustrations{border-top:4px solid #c2410c}.quadrant.motivations{border-top:4px solid #15803d}.big{font-size:1.4rem;font-weight:700;margin:.25rem 0}
-main nav{margin:.5rem 0}
+main nav{margin:.5rem 0}table.overview td,table.overview th{text-align:right}table.overview th[scope=row],table.overview thead th:first-child{text-align:left}table.overview [aria-current]{font-weight:700;color:var(--fg)}
 .error{color:#7a1212;font-weight:600}.pending{background:#fff4d6;border:1px solid #e0b84a;padding:.75rem 1rem;border-radius:8px;font-weight:600}.empty{background:#fff;border:1px dashed var(--line);padding:1.5rem;border-radius:8px}
 `;
 

@@ -32,7 +32,7 @@ const Theme: FC<{ th: ThemeFigures; names: Map<string, string> } & Ctx> = ({ th,
       <h3>
         {th.name} <span class="pol">{t[th.polarity]}</span>
       </h3>
-      <div class="v">{t.mentions(f.num(th.mentions))}</div>
+      <div class="v">{t.mentions(th.mentions, f.num(th.mentions))}</div>
       <div class="d">
         {f.pct(th.share)} {t.ofComments}
       </div>
@@ -80,7 +80,7 @@ export const Themes: FC<{ report: ThemesReport; names: Map<string, string>; quer
         </p>
       ) : (
         <>
-          <p>{t.voiceHelp(f.num(report.comments))}</p>
+          <p>{t.voiceHelp(report.comments, f.num(report.comments))}</p>
           <ul class="cards themes">
             {mentioned.map((th) => (
               <Theme th={th} names={names} t={t} f={f} lang={lang} />

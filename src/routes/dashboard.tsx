@@ -14,7 +14,8 @@ import { PERIODS, standardRange, type Period, type Range } from '../platform/tim
 import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf, sessionsConfigured } from '../dashboard/session.ts';
 import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
 import { formatters, pickLang, texts } from '../dashboard/i18n.ts';
-import { asPick, choose, EmpathyPage, type EmpathyData } from '../dashboard/empathy.tsx';
+import { EmpathyPage, type EmpathyData } from '../dashboard/empathy.tsx';
+import { asPick, choose } from '../dashboard/empathy-pick.tsx';
 import { touchpointNamesOf } from '../dashboard/journey.tsx';
 import type { EmpathyReport, ThemesReport } from '../reports/voice-types.ts';
 

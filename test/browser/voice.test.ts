@@ -130,7 +130,16 @@ describe('what customers say, in Chromium', () => {
       expect(new URL(page.url()).searchParams.get('stage')).toBe(st);
       await visit(segment, st!);
     }
-    await shot(page, 'empathy-en.png');
+    // The overview table links every cell of the period: its richest one opens that cell.
+    const to = `/dashboard/empathy?${new URLSearchParams({ segment: richest.segment ?? '', stage: richest.stage ?? '', period: '30d', lang: 'en' })}`;
+    const link = page.locator(`#overview a[href="${to}"]`);
+    expect(await link.textContent()).toBe(`${fmt('en').num(richest.says.comments)} comments`);
+    await link.click();
+    await page.waitForLoadState('load');
+    expect(`${await title.getAttribute('data-segment')}|${await title.getAttribute('data-stage')}`).toBe(key(richest));
+    await visit(richest.segment ?? '', richest.stage ?? '');
+    expect(await page.locator('#overview a').count()).toBe(r.cells.length);
+    await shot(page, 'empathy-walk-en.png');
   });
 
   it('shows the same cell in Spanish, an empty quadrant saying so in each language, and fits a phone', async () => {
