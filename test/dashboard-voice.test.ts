@@ -1,4 +1,5 @@
 // The dashboard's themes panel and the empathy-map page, rendered from a rolled-up workspace.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, localDay } from '../src/platform/time.ts';
 import { api, configureInventory, ev, newWorkspace, send, type TestWorkspace } from './helpers.ts';
@@ -161,6 +162,29 @@ describe('dashboard: the empathy map page', () => {
       expect(quadrant(html, q)).toContain('data-empty="true"');
       expect(quadrant(html, q), q).toContain(words);
     }
+  });
+
+  it('any segment, stage, period or language in the query is a 200 page that shows the choice as text', async () => {
+    const ws = await withVoice();
+    const session = await signedIn(ws);
+    const escaped = (x: string) => x.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    const anything = fc.string({ unit: 'grapheme', maxLength: 300 });
+    await fc.assert(
+      fc.asyncProperty(anything, anything, fc.constantFrom('7d', '30d', 'x', ''), fc.constantFrom('es', 'en', '<b>'), async (segment, stage, period, lang) => {
+        const { res, html } = await get(session, `/dashboard/empathy?${new URLSearchParams({ segment, stage, period, lang })}`);
+        expect(res.status).toBe(200);
+        expect(html).toContain('data-quadrant="motivations"');
+        // The choice is echoed only as escaped text: the title carries both, then the quadrants follow.
+        const title = part(html, '<h2 id="cell-title"', 'h2');
+        expect(title).toContain(`data-segment="${escaped(segment)}" data-stage="${escaped(stage)}"`);
+        expect(html.match(/<script|<img|<b>/g)).toBeNull();
+      }),
+      { numRuns: 40 },
+    );
+    // A new workspace has no cells at all: the page still stands, every part empty.
+    const { html } = await get(await signedIn(await newWorkspace('UTC')), '/dashboard/empathy?lang=es');
+    expect(html).toContain('id="no-cell"');
+    expect(html.match(/data-empty="true"/g)).toHaveLength(5);
   });
 
   it('selector links keep the other choice, the period and the language; with no choice it opens the richest cell', async () => {
