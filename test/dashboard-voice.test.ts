@@ -182,9 +182,15 @@ describe('dashboard: the empathy map page', () => {
       { numRuns: 40 },
     );
     // A new workspace has no cells at all: the page still stands, every part empty.
-    const { html } = await get(await signedIn(await newWorkspace('UTC')), '/dashboard/empathy?lang=es');
+    const fresh = await newWorkspace('UTC');
+    const s2 = await signedIn(fresh);
+    const { html } = await get(s2, '/dashboard/empathy?lang=es');
     expect(html).toContain('id="no-cell"');
     expect(html.match(/data-empty="true"/g)).toHaveLength(5);
+    expect(html).not.toContain('id="pending"');
+    // An answer not rolled up yet: the page says its figures are not final.
+    expect((await send(fresh, ev.response({ customerId: 'x', comment: 'espera', timestamp: `${Y}T10:00:00Z` }))).status).toBe(202);
+    expect(part((await get(s2, '/dashboard/empathy?lang=en')).html, '<p class="pending" id="pending"', 'p')).toContain('1 day is still being processed');
   });
 
   it('selector links keep the other choice, the period and the language; with no choice it opens the richest cell', async () => {

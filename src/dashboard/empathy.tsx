@@ -112,6 +112,11 @@ export const EmpathyPage: FC<{ d: EmpathyData } & Ctx> = ({ d, t, f, lang }) => 
         </div>
       </header>
       <main>
+        {report.complete === false ? (
+          <p class="pending" id="pending" role="status">
+            {t.pending(report.pendingDays)}
+          </p>
+        ) : null}
         <p>{t.empathyHelp}</p>
         <Picker id="pick-segment" label={t.segment} options={segments.map((s) => [s, segmentName(s)])} current={chosen.segment} to={(s) => href({ ...chosen, segment: s }, period, lang)} />
         <Picker id="pick-stage" label={t.stage} options={[...stages]} current={chosen.stage} to={(s) => href({ ...chosen, stage: s }, period, lang)} />
