@@ -139,7 +139,7 @@ export function makeCommenter(voice) {
     if (t === 'mid') parts.push(voice.pick(MID)[i]);
     else parts.push(voice.pick(SAY[voice.pick(topics[t])][t])[i]);
     if (voice.chance(0.3)) parts.push(voice.weighted(ASIDES)[i]);
-    if (t === 'bad' && voice.chance(0.12)) parts.push(contact(voice, lang));
+    if (t === 'bad' && voice.chance(0.2)) parts.push(contact(voice, lang));
     return parts.join(' ');
   };
 }
