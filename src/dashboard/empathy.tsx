@@ -98,8 +98,10 @@ export const EmpathyPage: FC<{ d: EmpathyData } & Ctx> = ({ d, t, f, lang }) => 
           {d.workspace} · {f.day(report.from)} – {f.day(report.to)} ({report.timezone})
         </p>
         <div class="tools">
+          <a id="back" href={`/dashboard?period=${period}&lang=${lang}`}>
+            {t.backToDashboard}
+          </a>
           <nav aria-label={t.period}>
-            <a href={`/dashboard?period=${period}&lang=${lang}`}>{t.backToDashboard}</a>
             {PERIODS.map((p) => (
               <a href={href(chosen, p, lang)} aria-current={p === period ? 'page' : undefined}>
                 {t.last(Number.parseInt(p))}

@@ -140,6 +140,10 @@ describe('what customers say, in Chromium', () => {
     await visit(richest.segment ?? '', richest.stage ?? '');
     expect(await page.locator('#overview a').count()).toBe(r.cells.length);
     await shot(page, 'empathy-walk-en.png');
+    // And back to the dashboard, same period and language.
+    await page.locator('#back').click();
+    await page.waitForURL(`${base}/dashboard?period=30d&lang=en`);
+    expect(await page.locator('#themes').count()).toBe(1);
   });
 
   it('shows the same cell in Spanish, an empty quadrant saying so in each language, and fits a phone', async () => {
