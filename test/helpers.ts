@@ -129,3 +129,13 @@ export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boo
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Waits for the next window of a rate limit of `periodS` seconds when fewer than `needS` seconds
+ * are left in the current one: local rate limits count in windows aligned to the wall clock, so a
+ * test that spends a budget must not straddle two windows.
+ */
+export async function roomInRateWindow(periodS: number, needS: number): Promise<void> {
+  const left = periodS * 1000 - (Date.now() % (periodS * 1000));
+  if (left < needS * 1000) await new Promise((r) => setTimeout(r, left + 50));
+}
