@@ -4,8 +4,9 @@
 //    (meta.duration), so the bench can say which statement dominates. Kept out of the timed
 //    runs: those go to the unwrapped Worker.
 //  - other bindings overridden (e.g. INGEST_MODE=queue) to measure a mode side by side.
-// POST <prefix>/__drain {ws, tz} rolls up every marked day of the workspace in one loop, without
-// the Workflow engine (drainAll, then one report rebuild), and answers how long each part took.
+// POST <prefix>/__drain {ws, tz, now?} rolls up every marked day of the workspace in one loop, without
+// the Workflow engine (drainAll, then one report rebuild), and answers how long each part took;
+// `now` (ms, default the clock) lets `npm run storage` roll up today's events as tomorrow would.
 // GET <prefix>/__profile returns what was recorded; DELETE clears it. Each statement is also
 // logged as it completes (`[bench-sql] {…}`), so a run cut short still tells how far it got
 // (a long SQLite query blocks workerd's thread: nothing else is answered meanwhile).
@@ -98,11 +99,11 @@ export default {
     }
     const e = env.BENCH_PROFILE === '1' ? { ...env, DB: wrapDatabase(env.DB) } : env;
     if (url.pathname === `${prefix}/__drain` && request.method === 'POST') {
-      const { ws, tz } = await request.json();
+      const { ws, tz, now } = await request.json();
       const t0 = Date.now();
-      const { rolledUp } = await drainAll(e.DB, ws, tz, Date.now());
+      const { rolledUp } = await drainAll(e.DB, ws, tz, now ?? Date.now());
       const t1 = Date.now();
-      await rebuildReports(e.DB, e.REPORTS, ws, tz, Date.now());
+      await rebuildReports(e.DB, e.REPORTS, ws, tz, now ?? Date.now());
       return Response.json({ rolledUp, rollupMs: t1 - t0, reportsMs: Date.now() - t1 });
     }
     url.pathname = url.pathname.slice(prefix.length) || '/';

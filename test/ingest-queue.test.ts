@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import { toRows } from '../src/ingest/store.ts';
 import { INGEST_QUEUE } from '../src/ingest/queue.ts';
+import { claimMarks } from '../src/rollup/dirty-days.ts';
 import type { IngestMessage } from '../src/env.ts';
 import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers.ts';
 
@@ -47,8 +48,11 @@ describe('queue-buffered ingestion', () => {
     expect(first).toEqual({ status: 202, body: { accepted: 3, duplicates: null, queued: true } });
     const stored = await eventually(() => ingestCounts(ws.id), (c) => c.events === 3);
     expect(stored).toMatchObject({ events: 3, customers: 1, dirtyDays: 1 });
-    // The same batch again (a client retry) is queued, and written as duplicates.
+    // The same batch again (a client retry) is queued, and written as duplicates. Its mark of
+    // the day is what shows the consumer ran: a mark rewrites a day only once a rollup has
+    // claimed it, so the day is claimed first, as a rollup reading it would.
     const versionOf = async () => (await env.DB.prepare('SELECT version FROM dirty_days WHERE workspace_id = ?1').bind(ws.id).first<{ version: number }>())!.version;
+    await claimMarks(env.DB, ws.id, 'true');
     const before = await versionOf();
     expect((await sendQueued(ws, { batch })).status).toBe(202);
     expect(await eventually(versionOf, (v) => v > before)).toBeGreaterThan(before);

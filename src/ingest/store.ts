@@ -91,6 +91,16 @@ ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 // content cannot change the customer. The newest identify (by timestamp) wins.
 // CROSS JOIN keeps json_each as the outer loop: with a plain JOIN SQLite scans every event of
 // the workspace and re-walks the request's JSON for each, so ingest slowed with the history.
+// A known customer's row is rewritten only when a value changes (an identify, an earlier
+// event): D1 bills every row an UPDATE writes, even one that changes nothing.
+const CUSTOMER_UPDATE: [column: string, value: string][] = [
+  ['segment', `CASE WHEN excluded.identified_at >= coalesce(customers.identified_at, -1e15)
+    THEN coalesce(excluded.segment, customers.segment) ELSE coalesce(customers.segment, excluded.segment) END`],
+  ['traits', `CASE WHEN excluded.identified_at >= coalesce(customers.identified_at, -1e15)
+    THEN coalesce(excluded.traits, customers.traits) ELSE coalesce(customers.traits, excluded.traits) END`],
+  ['identified_at', 'max(coalesce(customers.identified_at, excluded.identified_at), coalesce(excluded.identified_at, customers.identified_at))'],
+  ['first_seen_at', 'min(customers.first_seen_at, excluded.first_seen_at)'],
+];
 const UPSERT_CUSTOMERS = `
 INSERT INTO customers (workspace_id, customer_id, segment, traits, identified_at, first_seen_at)
 SELECT e.workspace_id, e.customer_id,
@@ -101,12 +111,8 @@ SELECT e.workspace_id, e.customer_id,
 FROM json_each(?2) j CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m'
 WHERE true
 ON CONFLICT (workspace_id, customer_id) DO UPDATE SET
-  segment = CASE WHEN excluded.identified_at >= coalesce(customers.identified_at, -1e15)
-    THEN coalesce(excluded.segment, customers.segment) ELSE coalesce(customers.segment, excluded.segment) END,
-  traits = CASE WHEN excluded.identified_at >= coalesce(customers.identified_at, -1e15)
-    THEN coalesce(excluded.traits, customers.traits) ELSE coalesce(customers.traits, excluded.traits) END,
-  identified_at = max(coalesce(customers.identified_at, excluded.identified_at), coalesce(excluded.identified_at, customers.identified_at)),
-  first_seen_at = min(customers.first_seen_at, excluded.first_seen_at)`;
+  ${CUSTOMER_UPDATE.map(([col, value]) => `${col} = ${value}`).join(',\n  ')}
+WHERE ${CUSTOMER_UPDATE.map(([col, value]) => `(${value}) IS NOT customers.${col}`).join('\n  OR ')}`;
 
 // The days of the rows, `full`: a day already marked `people` must now be re-aggregated too.
 const MARK_DIRTY = markDaysSql('full', "j.value->>'d'");

@@ -146,10 +146,10 @@ async function peopleRows(d1: D1Database, ws: string, start: number, end: number
 }
 
 // After its events are aggregated a day still needs the lifecycle pass: its mark becomes
-// `people`, unless ingest marked it again meanwhile (version moved: it stays `full`). Without a
-// version (a direct call) an existing mark is left alone and a missing one is added.
+// `people`, unless ingest marked it again meanwhile (the claimed version moved: it stays `full`).
+// Without a version (a direct call) an existing mark is left alone and a missing one is added.
 const TO_PEOPLE = `
-INSERT INTO dirty_days (workspace_id, day, kind) VALUES (?1, ?2, 'people')
+INSERT INTO dirty_days (workspace_id, day, kind, version) VALUES (?1, ?2, 'people', 0)
 ON CONFLICT (workspace_id, day) DO UPDATE SET kind = 'people' WHERE dirty_days.version = ?3`;
 
 /**

@@ -4,7 +4,7 @@
 // lifecycle pass), so no step nears D1's limits whatever the backlog.
 import { addDays, localDay } from '../platform/time.ts';
 import { rollupDay } from './day.ts';
-import { advanceMarks } from './dirty-days.ts';
+import { advanceMarks, claimMarks } from './dirty-days.ts';
 import { lifecyclePass } from './lifecycle.ts';
 
 /** Full days rolled up per step: a 100k-event day takes ~3 s, so a step stays well under a minute. */
@@ -26,7 +26,9 @@ export async function drainStep(d1: D1Database, ws: string, tz: string, now: num
   const today = localDay(now, tz);
   if ((await advanceMarks(d1, ws, tz, now)).more) return { rolledUp: [], lifecycleDays: 0, done: false };
   const { results } = await d1.prepare(NEXT_FULL_DAYS).bind(ws, today, days).all<{ day: string; version: number }>();
-  for (const { day, version } of results) await rollupDay(d1, ws, tz, day, version);
+  // Claimed before any of their events are read, so that a mark landing meanwhile keeps them full.
+  const claimed = results.length ? await claimMarks(d1, ws, 'day IN (SELECT value FROM json_each(?2))', JSON.stringify(results.map((r) => r.day))) : new Map();
+  for (const { day, version } of results) await rollupDay(d1, ws, tz, day, claimed.get(day) ?? version);
   if (results.length) return { rolledUp: results.map((r) => r.day), lifecycleDays: 0, done: false };
   const lifecycleDays = await lifecyclePass(d1, ws, today);
   return { rolledUp: [], lifecycleDays, done: true };

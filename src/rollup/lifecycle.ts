@@ -2,6 +2,7 @@
 // the exact period [start, end) from the raw lifecycle events, through a covering index.
 import type { Lifecycle } from '../metrics/definitions.ts';
 import { EMPTY_ROW } from './counts.ts';
+import { claimMarks } from './dirty-days.ts';
 
 // Each lifecycle event with the time of the customer's next one (ties in time go by arrival):
 // the event is the customer's latest before instant t exactly when ts < t <= next_ts (or it
@@ -156,10 +157,8 @@ const PASS_CHUNK = 200;
  * re-aggregation. Returns the number of days written.
  */
 export async function lifecyclePass(d1: D1Database, ws: string, today: string): Promise<number> {
-  const { results: marks } = await d1
-    .prepare(`SELECT day, version FROM dirty_days WHERE workspace_id = ?1 AND kind = 'people' AND day < ?2 ORDER BY day`)
-    .bind(ws, today)
-    .all<{ day: string; version: number }>();
+  const claimed = await claimMarks(d1, ws, "kind = 'people' AND day < ?2", today);
+  const marks = [...claimed].map(([day, version]) => ({ day, version })).sort((a, b) => (a.day < b.day ? -1 : 1));
   const figures = await lifecycleByDays(d1, ws, marks.map((m) => m.day));
   for (let at = 0; at < marks.length; at += PASS_CHUNK) {
     const part = marks.slice(at, at + PASS_CHUNK);
