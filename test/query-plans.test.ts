@@ -11,6 +11,7 @@ import { DAY_COMMENTS } from '../src/insights/theme-counts.ts';
 import { COMMENT_DAYS } from '../src/rollup/theme-days.ts';
 import { SQL as THEME_SQL } from '../src/reports/themes-report.ts';
 import { CELL_COUNTS, CELL_QUOTES, CELL_SUMS } from '../src/journey/empathy.ts';
+import { recordStatements } from './recorded-statements.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by
@@ -128,5 +129,36 @@ describe('voice query plans', () => {
     expect(seeks.length, steps.join('\n')).toBeGreaterThan(1);
     expect(seeks.every((s) => /^SEARCH daily_themes USING PRIMARY KEY \(workspace_id=\?( AND day>\?)?\)/.test(s)), steps.join('\n')).toBe(true);
     expect(steps.filter((s) => /^SCAN daily_themes/.test(s)), steps.join('\n')).toEqual([]);
+  });
+});
+
+// Every index entry is a row D1 bills on each write, so no index stays that no statement needs:
+// each one is in the query plan of a statement the Worker prepares over a workspace's day (its
+// events, rollup, reports, cases, keys, webhook, erasure, Segment source, cron sweeps), or it is
+// the unique key an ON CONFLICT names. An index nothing uses fails here: drop it.
+describe('index use', () => {
+  const columns = (list: string) => list.split(',').map((c) => c.trim().replace(/[`"]/g, '')).join(',');
+  it('every index of the schema is used by a statement the Worker runs', async () => {
+    const statements = await recordStatements();
+    expect(statements.size).toBeGreaterThan(80);
+    const { results: indexes } = await env.DB.prepare(
+      "SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+    ).all<{ name: string; tbl: string; sql: string }>();
+    expect(indexes.length).toBeGreaterThan(15);
+    const used = new Map<string, string>();
+    for (const sql of statements) {
+      const numbered = [...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1]));
+      const count = numbered.length ? Math.max(...numbered) : (sql.match(/\?/g) ?? []).length;
+      const steps = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...Array(count).fill(null)).all<{ detail: string }>().then((r) => r.results, () => []);
+      for (const { detail } of steps) {
+        const m = /USING (?:COVERING )?INDEX (\w+)/.exec(detail);
+        if (m) used.set(m[1], sql);
+      }
+      const conflict = /INSERT INTO (\w+)[\s\S]*ON CONFLICT \(([^)]*)\)/.exec(sql);
+      for (const ix of indexes) {
+        if (conflict && ix.tbl === conflict[1] && /^CREATE UNIQUE/.test(ix.sql) && columns(/\(([^)]*)\)/.exec(ix.sql)![1]) === columns(conflict[2])) used.set(ix.name, sql);
+      }
+    }
+    expect(indexes.map((ix) => ix.name).filter((name) => !used.has(name))).toEqual([]);
   });
 });
