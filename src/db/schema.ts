@@ -61,6 +61,8 @@ export const touchpoints = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
 );
 
+// WITHOUT ROWID (migration 0017, by hand): one B-tree ordered by the key, so a new customer is
+// one row written, not two (the table and its primary-key index).
 export const customers = sqliteTable(
   'customers',
   {
@@ -141,6 +143,7 @@ export const dirtyDays = sqliteTable(
 // ---- Rollup tables (rebuilt per workspace × local day; see services/rollup.ts) ----
 
 /** Additive daily counts per dimension value (dim `all` has key ''; '' also stands for "none"). */
+// WITHOUT ROWID (migration 0017, by hand), like daily_customers: each rollup row is one row written.
 export const dailyMetrics = sqliteTable(
   'daily_metrics',
   {
