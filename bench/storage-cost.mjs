@@ -53,6 +53,8 @@ export function statementLines(run) {
     }
     lines.push(`    ${'total'.padEnd(42)} ${''.padStart(7)} ${(sum(list, 'rowsWritten') / run.events).toFixed(3).padStart(14)} ${(sum(list, 'rowsRead') / run.events).toFixed(2).padStart(11)}`);
   }
+  const reroll = byLabel(run.reroll ?? []).filter((x) => x.rowsWritten > 0);
+  if (reroll.length) lines.push(`  the day rolled up again after 100 more events: ${sum(reroll, 'rowsWritten')} rows written (${reroll.map((x) => `${x.name} ${x.rowsWritten}`).join(', ')})`);
   return lines.join('\n');
 }
 

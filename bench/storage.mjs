@@ -73,7 +73,12 @@ async function measure(rt, pool, size, count) {
   const res = await rt.api('POST', '/__profiled/__drain', { body: { ws: ws.id, tz: ws.timezone, now: now + DAY_MS } });
   if (res.status !== 200 || !res.json.rolledUp.length) throw new Error(`__drain: ${res.status} ${res.text.slice(0, 300)}`);
   const rollupStatements = await profile(rt, 'DELETE');
-  return { size, events: events.length, requests, workerdCpuS: cpu.workerdCpuS, ingest: ingestStatements, rollup: rollupStatements };
+  // The day again after 100 more events (late ones would do the same): what a re-roll writes.
+  await ingest(rt, ws, liveEvents(pool, 100, Date.now(), ws.timezone), 100, `s${size}-more`);
+  await profile(rt, 'DELETE');
+  await rt.api('POST', '/__profiled/__drain', { body: { ws: ws.id, tz: ws.timezone, now: now + DAY_MS } });
+  const rerollStatements = await profile(rt, 'DELETE');
+  return { size, events: events.length, requests, workerdCpuS: cpu.workerdCpuS, ingest: ingestStatements, rollup: rollupStatements, reroll: rerollStatements };
 }
 
 /** Bytes per event of the database left behind (a VACUUMed copy), by table and index. */

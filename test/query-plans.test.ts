@@ -12,6 +12,7 @@ import { COMMENT_DAYS } from '../src/rollup/theme-days.ts';
 import { SQL as THEME_SQL } from '../src/reports/themes-report.ts';
 import { CELL_COUNTS, CELL_QUOTES, CELL_SUMS } from '../src/journey/empathy.ts';
 import { recordStatements } from './recorded-statements.ts';
+import { ROLLUP_SQL } from '../src/rollup/day.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by
@@ -130,6 +131,18 @@ describe('voice query plans', () => {
     expect(seeks.every((s) => /^SEARCH daily_themes USING PRIMARY KEY \(workspace_id=\?( AND day>\?)?\)/.test(s)), steps.join('\n')).toBe(true);
     expect(steps.filter((s) => /^SCAN daily_themes/.test(s)), steps.join('\n')).toEqual([]);
   });
+});
+
+// A day's rollup reads that day's events through events_day and that day's rollup rows by their
+// key; it never scans a table (which would grow with the workspace's history).
+describe('day rollup query plans', () => {
+  for (const [name, sql] of Object.entries(ROLLUP_SQL)) {
+    it(`${name} reads only the day`, async () => {
+      const steps = await plan(sql);
+      expect(steps.some((s) => /^SEARCH e USING INDEX events_day \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.filter((s) => /^SCAN (e|events|daily_customers|daily_metrics|c|tp)\b/.test(s)), steps.join('\n')).toEqual([]);
+    });
+  }
 });
 
 // Every index entry is a row D1 bills on each write, so no index stays that no statement needs:

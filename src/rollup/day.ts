@@ -1,7 +1,7 @@
 // Rolls up one workspace × local day into daily_metrics / daily_customers and the day's voice
-// rows (src/insights/theme-counts.ts), atomically: one D1 batch deletes the day's rows, inserts
-// the new ones and turns the day's `full` mark into a `people` mark (only if no ingest re-marked
-// it meanwhile). Running it twice gives the same rows.
+// rows (src/insights/theme-counts.ts), atomically: one D1 batch replaces the day's rows and turns
+// the day's `full` mark into a `people` mark (only if no ingest re-marked it meanwhile). Running
+// it twice gives the same rows.
 import { dayStart, addDays } from '../platform/time.ts';
 import type { Dim } from '../metrics/definitions.ts';
 import { COUNTS } from './counts.ts';
@@ -60,12 +60,21 @@ FROM dims GROUP BY dim, k`;
 // One row per (touchpoint, channel, customer), produced sorted by the table's key so that the
 // inserts append. One statement per slice of the day's interactions (by seq, ?3 ≤ seq < ?4),
 // so that no statement grows without bound with the day (D1 stops a query at 30 s). Slices
-// may name the same key; the key keeps one row.
+// may name the same key; the key keeps one row. A day rolled up again (a late event) keeps the
+// rows it already has: only new keys and changed stages or segments are written, and only the
+// keys no interaction of the day gives any more are deleted (D1 bills every row written, and
+// deleting and re-inserting the whole day cost two rows per unchanged one).
 const INSERT_CUSTOMERS = `WITH ${dayEvents("'interaction'", ' AND e.seq >= ?3 AND e.seq < ?4')}
 INSERT INTO daily_customers (workspace_id, day, touchpoint, channel, customer_id, stage, segment)
 SELECT ?1, ?2, k_touchpoint, k_channel, customer_id, k_stage, k_segment FROM ev WHERE true
 GROUP BY k_touchpoint, k_channel, customer_id
-ON CONFLICT DO NOTHING`;
+ON CONFLICT (workspace_id, day, touchpoint, channel, customer_id) DO UPDATE SET stage = excluded.stage, segment = excluded.segment
+WHERE daily_customers.stage IS NOT excluded.stage OR daily_customers.segment IS NOT excluded.segment`;
+const DELETE_STALE_CUSTOMERS = `WITH ${dayEvents("'interaction'")}
+DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2
+  AND (touchpoint, channel, customer_id) NOT IN (SELECT k_touchpoint, k_channel, customer_id FROM ev)`;
+
+export const ROLLUP_SQL = { INSERT_ADDITIVE, INSERT_CUSTOMERS, DELETE_STALE_CUSTOMERS };
 
 export const CUSTOMER_SLICE = 250_000;
 
@@ -165,7 +174,7 @@ export async function rollupDay(d1: D1Database, ws: string, tz: string, day: str
   const voice = await voiceStatements(d1, ws, day);
   await d1.batch([
     d1.prepare('DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
-    d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws, day),
+    d1.prepare(DELETE_STALE_CUSTOMERS).bind(ws, day),
     d1.prepare(INSERT_ADDITIVE).bind(ws, day),
     ...slices.map(([from, to]) => d1.prepare(INSERT_CUSTOMERS).bind(ws, day, from, to)),
     d1.prepare(UPSERT_PEOPLE).bind(ws, day, people),
