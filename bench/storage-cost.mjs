@@ -44,7 +44,7 @@ function byLabel(statements) {
 
 /** Rows per event, per statement, of one batch size's ingest and first rollup. */
 export function statementLines(run) {
-  const lines = [`batch ${run.size}: ${run.requests} requests`];
+  const lines = [`${typeof run.size === 'number' ? `batch ${run.size}` : run.size}: ${run.events} events, ${run.requests} requests`];
   for (const phase of ['ingest', 'rollup']) {
     const list = byLabel(run[phase]);
     lines.push(`  ${phase.padEnd(44)} ${'calls'.padStart(7)} ${'written/event'.padStart(14)} ${'read/event'.padStart(11)}`);
@@ -80,8 +80,8 @@ const qty = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : Math.round(x).toLoc
 
 /** The cost table, one column per batch size. */
 export function costTable(runs, bytesPerEvent) {
-  const costs = runs.map((r) => costOf(r, bytesPerEvent));
-  const head = `| Per million events | ${runs.map((r) => `batch ${r.size}`).join(' | ')} |`;
+  const costs = runs.map((r, i) => costOf(r, bytesPerEvent[i]));
+  const head = `| Per million events | ${runs.map((r) => (typeof r.size === 'number' ? `batch ${r.size}` : r.size)).join(' | ')} |`;
   const rows = [head, `|---|${runs.map(() => '---').join('|')}|`];
   for (const name of Object.keys(costs[0].items)) rows.push(`| ${name} | ${costs.map((c) => `${qty(c.items[name][0])}: ${money(c.items[name][1])}`).join(' | ')} |`);
   rows.push(`| **Total** | ${costs.map((c) => `**${money(c.total)}**`).join(' | ')} |`);

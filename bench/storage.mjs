@@ -3,9 +3,11 @@
 // itself reports. The real Worker runs in Miniflare (real local D1) in a temp dir; the demo
 // mix (scripts/demo-data.mjs) goes through the profiled copy of the Worker (`/__profiled`,
 // which records meta.rows_written / rows_read of every statement) in batches of 1, 100 and
-// 500, into a fresh workspace each, then the first rollup of those days runs through the same
-// copy. Prints the rows written per event by statement, the cost table, and bytes per event of
-// the database left behind; writes bench-results/storage.json.
+// 500, into a fresh workspace each, as today's traffic, then the first rollup of the day runs
+// through the same copy (and once more after 100 more events: a re-roll). Then, in a database of
+// its own, the demo as an import of 30 days of history (late events, batches of 500) and their
+// first rollup. Prints the rows written per event by statement, the cost table, and bytes per
+// event of each database left behind; writes bench-results/storage.json.
 //
 //   STORAGE_SIZES=1,100,500   batch sizes (each a fresh workspace)
 //   STORAGE_EVENTS=10992      events sent per batch size (default: the whole demo pool)
@@ -81,6 +83,40 @@ async function measure(rt, pool, size, count) {
   return { size, events: events.length, requests, workerdCpuS: cpu.workerdCpuS, ingest: ingestStatements, rollup: rollupStatements, reroll: rerollStatements };
 }
 
+/**
+ * The demo as an import of history: its CRM identifies and 30 days of events with their own
+ * timestamps (every one late), in batches of 500, then the first rollup of the 30 days.
+ */
+async function measureImport(rt, pool) {
+  const ws = await createWorkspace(rt, ADMIN_TOKEN, 'Storage import');
+  const events = [...pool.profiles.values(), ...pool.activity];
+  await profile(rt, 'DELETE');
+  const mon = monitor(() => rt.pid);
+  const requests = await ingest(rt, ws, events, 500, 'import');
+  const cpu = mon.stop();
+  const ingestStatements = await profile(rt, 'DELETE');
+  const res = await rt.api('POST', '/__profiled/__drain', { body: { ws: ws.id, tz: ws.timezone } });
+  if (res.status !== 200 || !res.json.rolledUp.length) throw new Error(`__drain: ${res.status} ${res.text.slice(0, 300)}`);
+  return { size: 'import 500', events: events.length, requests, workerdCpuS: cpu.workerdCpuS, ingest: ingestStatements, rollup: await profile(rt, 'DELETE') };
+}
+
+/** A fresh runtime in a temp dir: what `fn` measures, and bytes per event of the database it leaves. */
+async function withRuntime(fn) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trayecto-storage-'));
+  let rt;
+  try {
+    await buildWorkers(dir);
+    rt = await new Runtime(dir, readConfig()).start();
+    await rt.migrate();
+    const runs = await fn(rt);
+    await rt.stop();
+    return { runs, bytes: bytes(rt.d1File(), runs.reduce((a, r) => a + r.events, 0)) };
+  } finally {
+    await rt?.stop().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Bytes per event of the database left behind (a VACUUMed copy), by table and index. */
 function bytes(file, events) {
   const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'trayecto-storage-')), 'db.sqlite');
@@ -95,35 +131,29 @@ function bytes(file, events) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trayecto-storage-'));
   const pool = eventPool();
   const count = Math.min(Number(process.env.STORAGE_EVENTS || pool.activity.length), pool.activity.length);
-  const runs = [];
-  let rt;
-  let size;
-  try {
-    await buildWorkers(dir);
-    rt = await new Runtime(dir, readConfig()).start();
-    await rt.migrate();
+  const live = await withRuntime(async (rt) => {
+    const runs = [];
     for (const s of SIZES) {
       console.error(`[storage] ${count} demo events in batches of ${s} …`);
       runs.push(await measure(rt, pool, s, count));
     }
-    await rt.stop();
-    size = bytes(rt.d1File(), count * SIZES.length);
-  } finally {
-    await rt?.stop().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  console.log(`Rows D1 reports per event (meta.rows_written, rows_read), ${count.toLocaleString('en-US')} demo events per batch size, then their first rollup:\n`);
+    return runs;
+  });
+  console.error('[storage] the demo as an import of 30 days of history …');
+  const imported = await withRuntime(async (rt) => [await measureImport(rt, pool)]);
+  const runs = [...live.runs, ...imported.runs];
+  console.log(`Rows D1 reports per event (meta.rows_written, rows_read): ${count.toLocaleString('en-US')} demo events per batch size as today's traffic, then their first rollup; then the demo as an import of history:\n`);
   for (const run of runs) console.log(`${statementLines(run)}\n`);
-  console.log(`${costTable(runs, size.perEvent)}\n`);
-  console.log(`Database after ingest and rollup: ${size.perEvent.toFixed(0)} bytes per event`);
-  for (const o of size.objects) console.log(`  ${o.name.padEnd(40)} ${o.perEvent.toFixed(1).padStart(8)} bytes/event`);
-  console.log(`one 10 GB D1 database holds about ${(10e9 / size.perEvent / 1e6).toFixed(1)} M events at this density`);
+  console.log(`${costTable(runs, [...live.runs.map(() => live.bytes.perEvent), imported.bytes.perEvent])}\n`);
+  for (const [name, size] of [['today\'s traffic (all batch sizes)', live.bytes], ['import of history', imported.bytes]]) {
+    console.log(`Database after ingest and rollup, ${name}: ${size.perEvent.toFixed(0)} bytes per event; one 10 GB D1 database holds about ${(10e9 / size.perEvent / 1e6).toFixed(1)} M events`);
+    for (const o of size.objects) console.log(`  ${o.name.padEnd(40)} ${o.perEvent.toFixed(1).padStart(8)} bytes/event`);
+  }
   const file = path.join(ROOT, 'bench-results', 'storage.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), prices: PRICES, runs, bytes: size }, null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), prices: PRICES, runs, bytes: { live: live.bytes, import: imported.bytes } }, null, 2)}\n`);
 }
 
 main().catch((err) => {

@@ -8,6 +8,7 @@ import { boundParameterStats, guardD1 } from '../src/platform/d1.ts';
 import { rollupDay } from '../src/rollup/day.ts';
 import { claimMarks, markDaysStatement } from '../src/rollup/dirty-days.ts';
 import { drainAll } from '../src/rollup/drain.ts';
+import { lifecyclePass } from '../src/rollup/lifecycle.ts';
 import { newWorkspace } from './helpers.ts';
 
 const T0 = Date.parse('2026-03-10T12:00:00Z');
@@ -222,5 +223,36 @@ describe('a day rolled up again', () => {
     await env.DB.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws, DAY).run();
     await rollupDay(guardD1(env.DB), ws, 'UTC', DAY, null);
     expect(await customers(ws)).toEqual(incremental);
+  });
+});
+
+describe('the lifecycle pass', () => {
+  it('rewrites no daily_metrics row whose churn and retention figures stay the same', async () => {
+    const { id: ws } = await newWorkspace();
+    const life = (customerId: string, status: string, ts: number) => ({ type: 'lifecycle', messageId: `rw-${++n}`, customerId, status, timestamp: new Date(ts).toISOString() });
+    const events = [life('p1', 'started', T0 - 2 * 86_400_000), life('p2', 'started', T0 - 86_400_000), life('p2', 'churned', T0), identify('p1', T0 - 3 * 86_400_000, 'vip')];
+    await storeRows(env.DB, ws, toRows(events as never, 'UTC', NOW), NOW);
+    await drainAll(guardD1(env.DB), ws, 'UTC', NOW);
+    const figures = async () =>
+      (await env.DB.prepare("SELECT day, dim, key, cust_start, cust_end, cust_churned, cust_new FROM daily_metrics WHERE workspace_id = ?1 AND dim IN ('all', 'segment') ORDER BY 1, 2, 3").bind(ws).all()).results;
+    const before = await figures();
+    expect(before.some((r) => r.cust_churned === 1)).toBe(true);
+    const days = [...new Set(before.map((r) => r.day as string))];
+    await markDaysStatement(env.DB, ws, days, 'people').run();
+    const written = { n: 0 };
+    expect(await lifecyclePass(counting(guardD1(env.DB), 'daily_metrics', written), ws, '2026-03-11')).toBe(days.length);
+    expect(written.n).toBe(0);
+    expect(await figures()).toEqual(before);
+    // A customer who moves segment moves figures (the drain re-rolls the identify's day and
+    // passes over every later one).
+    await storeRows(env.DB, ws, toRows([identify('p1', T0 - 2 * 86_400_000 + 1000, 'basic')] as never, 'UTC', NOW), NOW);
+    await drainAll(guardD1(env.DB), ws, 'UTC', NOW);
+    const moved = await figures();
+    expect(moved).not.toEqual(before);
+    // The same figures as a pass over days whose old figures were wiped first.
+    await env.DB.prepare('UPDATE daily_metrics SET cust_start = NULL, cust_end = NULL, cust_churned = NULL, cust_new = NULL WHERE workspace_id = ?1').bind(ws).run();
+    await markDaysStatement(env.DB, ws, days, 'people').run();
+    await lifecyclePass(guardD1(env.DB), ws, '2026-03-11');
+    expect(await figures()).toEqual(moved);
   });
 });

@@ -125,18 +125,22 @@ export async function lifecycleByDays(d1: D1Database, ws: string, days: string[]
   return out;
 }
 
-// Writes cust_* of the days' `all` and `segment` rows: clears the old figures (a customer may
-// have moved segment) and upserts the new ones.
+// Writes cust_* of the days' `all` and `segment` rows: clears the old figures of the rows that
+// get none now (a customer may have moved segment) and upserts the new ones, writing only rows
+// whose figures change (D1 bills every row an UPDATE writes, even one left as it was).
+const CUST = ['cust_start', 'cust_end', 'cust_churned', 'cust_new'];
 const CLEAR_PEOPLE = `
-UPDATE daily_metrics SET cust_start = NULL, cust_end = NULL, cust_churned = NULL, cust_new = NULL
-WHERE workspace_id = ?1 AND dim IN ('all', 'segment') AND day IN (SELECT value FROM json_each(?2))`;
+UPDATE daily_metrics SET ${CUST.map((c) => `${c} = NULL`).join(', ')}
+WHERE workspace_id = ?1 AND dim IN ('all', 'segment') AND day IN (SELECT value FROM json_each(?2))
+  AND (${CUST.map((c) => `${c} IS NOT NULL`).join(' OR ')})
+  AND (day, dim, "key") NOT IN (SELECT value->>'day', value->>'dim', value->>'key' FROM json_each(?3))`;
 const UPSERT_LIFECYCLE = `
 INSERT INTO daily_metrics (workspace_id, day, dim, "key", cust_start, cust_end, cust_churned, cust_new, tk_received, tk_resolved, tk_awaiting)
 SELECT ?1, j.value->>'day', j.value->>'dim', j.value->>'key', j.value->>'s', j.value->>'e', j.value->>'c', j.value->>'n',
   j.value->>'z', j.value->>'z', j.value->>'z'
 FROM json_each(?2) j WHERE true
-ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
-  cust_start = excluded.cust_start, cust_end = excluded.cust_end, cust_churned = excluded.cust_churned, cust_new = excluded.cust_new`;
+ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET ${CUST.map((c) => `${c} = excluded.${c}`).join(', ')}
+WHERE ${CUST.map((c) => `daily_metrics.${c} IS NOT excluded.${c}`).join(' OR ')}`;
 // (A new `all` row says 0 tickets, as a day's rollup would; `z` is 0 there, null elsewhere.)
 // A segment row that only said who was active goes once nobody of that segment is.
 const PRUNE_SEGMENTS = `
@@ -169,7 +173,7 @@ export async function lifecyclePass(d1: D1Database, ws: string, today: string): 
       return [row('all', '', total), ...[...bySeg].filter(([, l]) => l.start || l.end || l.churned).map(([seg, l]) => row('segment', seg, l))];
     });
     await d1.batch([
-      d1.prepare(CLEAR_PEOPLE).bind(ws, JSON.stringify(part.map((m) => m.day))),
+      d1.prepare(CLEAR_PEOPLE).bind(ws, JSON.stringify(part.map((m) => m.day)), JSON.stringify(rows)),
       d1.prepare(UPSERT_LIFECYCLE).bind(ws, JSON.stringify(rows)),
       d1.prepare(PRUNE_SEGMENTS).bind(ws, JSON.stringify(part.map((m) => m.day))),
       d1.prepare(CLEAR_MARKS).bind(ws, JSON.stringify(part.map((m) => [m.day, m.version]))),
