@@ -210,10 +210,11 @@ describe('a day rolled up again', () => {
     expect(written.n).toBe(1);
     expect(await customers(ws)).toHaveLength(11);
 
-    // A customer's interactions gone (as an erasure leaves them) and a segment moved: the stale
-    // key is deleted, the moved rows rewritten, and the rows equal a rebuild from nothing.
+    // A customer's interactions gone (as an erasure leaves them) and a segment the rolled days
+    // now count another customer under: the stale key is deleted, the moved row rewritten, and
+    // the rows equal a rebuild from nothing.
     await env.DB.prepare("DELETE FROM events WHERE workspace_id = ?1 AND customer_id = 'k2'").bind(ws).run();
-    await storeRows(env.DB, ws, toRows([identify('k3', T0 + 7200_000, 'vip')] as never, 'UTC', NOW), NOW);
+    await env.DB.prepare("UPDATE customers SET segment = 'vip', rolled_segment = 'vip' WHERE workspace_id = ?1 AND customer_id = 'k3'").bind(ws).run();
     written.n = 0;
     await rollupDay(d1, ws, 'UTC', DAY, null);
     expect(written.n).toBe(2);
