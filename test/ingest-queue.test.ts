@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import { toRows } from '../src/ingest/store.ts';
 import { INGEST_QUEUE } from '../src/ingest/queue.ts';
-import { claimMarks } from '../src/rollup/dirty-days.ts';
+import { claimMarks } from '../src/rollup/marks.ts';
 import type { IngestMessage } from '../src/env.ts';
 import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers.ts';
 

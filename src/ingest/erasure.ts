@@ -1,5 +1,6 @@
 import { addDays, localDay } from '../platform/time.ts';
-import { markDaysStatement, ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
+import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
+import { markDaysStatement } from '../rollup/marks.ts';
 
 // A segment name only this customer had is customer-supplied text: its rows go now, not when
 // the drain re-rolls the days (reports read meanwhile say they are incomplete, and must not name it).

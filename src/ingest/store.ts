@@ -3,7 +3,8 @@ import { localDay } from '../platform/time.ts';
 import { caseStatements } from '../loop/cases.ts';
 import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
 import type { Row } from '../env.ts';
-import { markDaysSql, ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
+import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
+import { markDaysSql } from '../rollup/marks.ts';
 import { batchElementSizes } from './raw-size.ts';
 
 export type { Row };

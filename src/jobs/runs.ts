@@ -2,7 +2,8 @@
 // `queued` until the drain works on it, `running` while its days roll, `done` once its days are
 // rolled and the reports rebuilt after them, `failed` (with `error`) if the drain gave up.
 import { randomId } from '../platform/crypto.ts';
-import { dayRange, loadState, markDaysStatement, pendingIn } from '../rollup/dirty-days.ts';
+import { dayRange, loadState, pendingIn } from '../rollup/dirty-days.ts';
+import { markDaysStatement } from '../rollup/marks.ts';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed';
 export type RunView = { id: string; from: string; to: string; status: RunStatus; days: number; daysDone: number; error?: string };

@@ -2,7 +2,7 @@
 // closing. Every change is a case_events row; closing also resolves the case's ticket, marks
 // its day for the rollup and queues `case.resolved`.
 import { invalid } from '../platform/problem.ts';
-import { markDaysStatement } from '../rollup/dirty-days.ts';
+import { markDaysStatement } from '../rollup/marks.ts';
 import { caseOut, type CaseRow } from './cases.ts';
 import { hasRootCauses, rootCauseExists } from './root-causes.ts';
 

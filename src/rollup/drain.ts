@@ -4,7 +4,8 @@
 // lifecycle pass), so no step nears D1's limits whatever the backlog.
 import { addDays, localDay } from '../platform/time.ts';
 import { rollupDay } from './day.ts';
-import { advanceMarks, claimMarks } from './dirty-days.ts';
+import { advanceMarks } from './dirty-days.ts';
+import { claimMarks } from './marks.ts';
 import { lifecyclePass } from './lifecycle.ts';
 
 /** Full days rolled up per step: a 100k-event day takes ~3 s, so a step stays well under a minute. */

@@ -2,7 +2,7 @@
 // the exact period [start, end) from the raw lifecycle events, through a covering index.
 import type { Lifecycle } from '../metrics/definitions.ts';
 import { EMPTY_ROW } from './counts.ts';
-import { claimMarks } from './dirty-days.ts';
+import { claimMarks } from './marks.ts';
 
 // Each lifecycle event with the time of the customer's next one (ties in time go by arrival):
 // the event is the customer's latest before instant t exactly when ts < t <= next_ts (or it

@@ -1,7 +1,8 @@
 // Theme counts, quotes and unthemed terms are rollup rows (src/insights/theme-counts.ts): when a
 // theme's words change, the days they were counted on are rolled up again.
 import { addDays, localDay } from '../platform/time.ts';
-import { markDaysStatement, ON_LATE_CONFLICT } from './dirty-days.ts';
+import { ON_LATE_CONFLICT } from './dirty-days.ts';
+import { markDaysStatement } from './marks.ts';
 
 // The days that hold comments (every such day has daily_themes rows), one index seek per day
 // rather than a walk over all of the workspace's theme rows.

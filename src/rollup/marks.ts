@@ -1,0 +1,36 @@
+// Dirty-day marks: which local days a workspace must roll up again. A mark is `full` (the day's
+// own events changed) or `people` (only who was active changed); src/rollup/dirty-days.ts says
+// which days get one, and the drain claims the ones it reads.
+
+export type MarkKind = 'full' | 'people';
+
+// A `full` mark wins over a `people` one. The version tells a rollup whether the day was marked
+// again after it read it: a reader first claims the marks it reads (an odd version, `claimMarks`),
+// and a mark moves the version on (to the next even number) only when it changes the kind or the
+// day is claimed. A mark that changes nothing writes nothing (D1 bills every row written), so
+// each batch of today's events no longer rewrites today's mark. Binds ?1 workspace, ?2 a JSON
+// array: of days, or (with `day` = "j.value->>'d'") of ingest rows; each day once (DISTINCT).
+export const markDaysSql = (kind: MarkKind, day = 'j.value') => `
+INSERT INTO dirty_days (workspace_id, day, kind, version) SELECT DISTINCT ?1, ${day}, '${kind}', 0 FROM json_each(?2) j WHERE true
+ON CONFLICT (workspace_id, day) DO UPDATE SET version = (dirty_days.version / 2 + 1) * 2${kind === 'full' ? ", kind = 'full'" : ''}
+WHERE dirty_days.version % 2 = 1${kind === 'full' ? " OR dirty_days.kind <> 'full'" : ''}`;
+
+/**
+ * Claims the workspace's marks that a rollup is about to read (`where`, with ?2 and on, picks
+ * them): an odd version, so that any mark after this moves it; then the claimed versions, which
+ * the rollup hands back when it clears a mark. Claimed marks are not written again.
+ */
+export async function claimMarks(d1: D1Database, ws: string, where: string, ...params: unknown[]): Promise<Map<string, number>> {
+  const [, { results }] = await d1.batch([
+    d1.prepare(`UPDATE dirty_days SET version = version + 1 WHERE workspace_id = ?1 AND ${where} AND version % 2 = 0`).bind(ws, ...params),
+    d1.prepare(`SELECT day, version FROM dirty_days WHERE workspace_id = ?1 AND ${where}`).bind(ws, ...params),
+  ]);
+  return new Map((results as { day: string; version: number }[]).map((r) => [r.day, r.version]));
+}
+
+const MARK_FULL = markDaysSql('full');
+const MARK_PEOPLE = markDaysSql('people');
+
+export function markDaysStatement(d1: D1Database, ws: string, days: string[], kind: MarkKind = 'full') {
+  return d1.prepare(kind === 'full' ? MARK_FULL : MARK_PEOPLE).bind(ws, JSON.stringify(days));
+}
