@@ -4,7 +4,7 @@
 // mark is ever set before the workspace's history floor, so no single event can mark years.
 import { addDays, daysBetween, localDay } from '../platform/time.ts';
 import { markDaysStatement } from './marks.ts';
-import { segmentMoveStatements, type SegmentMove } from './segment-moves.ts';
+import { segmentMoveStatements } from './segment-moves.ts';
 
 /** How far back imported history rolls up by default: the creation day minus this many days. */
 export const DEFAULT_HISTORY_DAYS = 366;
@@ -102,13 +102,13 @@ WITH fresh AS (
   WHERE workspace_id = ?1 AND seq > ?2 AND type IN ('identify', 'lifecycle', 'ticket')
   ORDER BY seq LIMIT ${PEOPLE_CHUNK}
 ), moved AS (
-  SELECT c.customer_id, coalesce(c.rolled_segment, '') AS o, coalesce(c.segment, '') AS n
+  SELECT c.customer_id
   FROM (SELECT DISTINCT customer_id FROM fresh WHERE type = 'identify') f
   CROSS JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = f.customer_id
   WHERE coalesce(c.rolled_segment, '') <> coalesce(c.segment, '')
 )
 SELECT 'max' AS kind, MAX(seq) AS day FROM fresh
-UNION ALL SELECT 'move', json_object('c', customer_id, 'o', o, 'n', n) FROM moved
+UNION ALL SELECT 'move', customer_id FROM moved
 UNION ALL SELECT 'from', MIN(day) FROM (
   SELECT day FROM fresh WHERE type = 'lifecycle'
   UNION ALL SELECT e.day
@@ -131,10 +131,10 @@ async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday:
   const maxSeq = results.find((r) => r.kind === 'max')?.day;
   if (maxSeq === null || maxSeq === undefined) return false;
   const full = new Set<string>();
-  const moves: SegmentMove[] = [];
+  const moves: string[] = [];
   let from: string | null = null;
   for (const r of results) {
-    if (r.kind === 'move') moves.push(JSON.parse(String(r.day)));
+    if (r.kind === 'move') moves.push(String(r.day));
     if (r.kind === 'day' && r.day) full.add(String(r.day));
     if (r.kind === 'from' && r.day && (from === null || String(r.day) < from)) from = String(r.day);
   }

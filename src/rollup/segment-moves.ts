@@ -8,13 +8,17 @@
 // cannot be moved by difference.
 import { COUNTS, EMPTY_ROW } from './counts.ts';
 
-/** One customer to move: id, the segment their days were rolled under, the current one ('' = none). */
-export type SegmentMove = { c: string; o: string; n: string };
-
-// Binds ?1 workspace, ?2 the moves (JSON), ?3 the floor, ?4 yesterday. (The unary + keeps SQLite
-// from walking the workspace's days instead of the customer's events.)
+// Binds ?1 workspace, ?2 the customers to look at (a JSON array of ids), ?3 the floor, ?4 yesterday.
+// Old and new segment are read inside the batch (rolled_segment, segment), so every statement of it
+// sees the same ones, and the last sets rolled_segment: an identify stored meanwhile either came
+// before the batch (and is moved with it) or after (and is the cascade's next). (The unary + keeps
+// SQLite from walking the workspace's days instead of the customer's events.)
 const MOVED_EVENTS = `
-mv AS (SELECT j.value->>'c' AS c, j.value->>'o' AS o, j.value->>'n' AS n FROM json_each(?2) j),
+mv AS (
+  SELECT c.customer_id AS c, coalesce(c.rolled_segment, '') AS o, coalesce(c.segment, '') AS n
+  FROM json_each(?2) j CROSS JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = j.value
+  WHERE coalesce(c.rolled_segment, '') <> coalesce(c.segment, '')
+),
 ev AS (
   SELECT e.day, e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.value, e.customer_id, mv.o, mv.n,
     coalesce(e.touchpoint, '') AS k_touchpoint, coalesce(e.channel, tp.channel, '') AS k_channel
@@ -50,19 +54,19 @@ DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day IN (SELECT day FROM ev
 
 // Reached by the table's whole key, so a day's other customers are never walked.
 const MOVE_DISTINCT = `WITH ${MOVED_EVENTS}
-UPDATE daily_customers SET segment = (SELECT j.value->>'n' FROM json_each(?2) j WHERE j.value->>'c' = daily_customers.customer_id)
+UPDATE daily_customers SET segment = (
+  SELECT coalesce(c.segment, '') FROM customers c WHERE c.workspace_id = ?1 AND c.customer_id = daily_customers.customer_id)
 WHERE workspace_id = ?1 AND (day, touchpoint, channel, customer_id) IN (SELECT day, k_touchpoint, k_channel, customer_id FROM ev WHERE type = 'interaction')`;
 
-// The segment moved to, not the current one: a newer identify is still ahead in the cascade.
 const SET_ROLLED = `
-UPDATE customers SET rolled_segment = (SELECT nullif(j.value->>'n', '') FROM json_each(?2) j WHERE j.value->>'c' = customers.customer_id)
-WHERE workspace_id = ?1 AND customer_id IN (SELECT value->>'c' FROM json_each(?2))`;
+UPDATE customers SET rolled_segment = segment
+WHERE workspace_id = ?1 AND customer_id IN (SELECT value FROM json_each(?2)) AND rolled_segment IS NOT segment`;
 
 export const SEGMENT_MOVE_SQL = { MOVE_ADDITIVE, PRUNE, MOVE_DISTINCT, SET_ROLLED };
 
-/** Statements that move `moves` (one D1 batch with the cascade's marks, after the `full` ones). */
-export function segmentMoveStatements(d1: D1Database, ws: string, moves: SegmentMove[], floor: string, yesterday: string): D1PreparedStatement[] {
-  if (!moves.length) return [];
-  const json = JSON.stringify(moves);
+/** Statements that move `customers` whose segment changed (one D1 batch with the cascade's marks, after the `full` ones). */
+export function segmentMoveStatements(d1: D1Database, ws: string, customers: string[], floor: string, yesterday: string): D1PreparedStatement[] {
+  if (!customers.length) return [];
+  const json = JSON.stringify(customers);
   return [MOVE_ADDITIVE, PRUNE, MOVE_DISTINCT].map((sql) => d1.prepare(sql).bind(ws, json, floor, yesterday)).concat(d1.prepare(SET_ROLLED).bind(ws, json));
 }
