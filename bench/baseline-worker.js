@@ -7,21 +7,27 @@
 // POST …/events-json is a second ceiling: the same rows in ONE statement that unpacks a
 // JSON parameter with json_each (Trayecto's own technique), to tell statement count from
 // everything else.
+// POST …/events-pk is the floor the HTTP phase sets its target against: the same multi-row
+// INSERTs into `bench_events_pk`, a table of the same columns with one primary key
+// (workspace_id, message_id) and no other index, so no index entry is written but the key's.
 import { COLUMNS, localDay, rowValues } from './rows.mjs';
 
 const ROWS_PER_STATEMENT = Math.floor(100 / COLUMNS.length); // 5 rows × 19 columns = 95 parameters
 const sqlByRows = new Map();
 
-function insertSql(rows) {
-  let sql = sqlByRows.get(rows);
+function insertSql(table, rows) {
+  let sql = sqlByRows.get(`${table}/${rows}`);
   if (!sql) {
     const tuple = `(${COLUMNS.map(() => '?').join(',')})`;
-    sql = `INSERT INTO events (${COLUMNS.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}
+    sql = `INSERT INTO ${table} (${COLUMNS.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}
       ON CONFLICT (workspace_id, message_id) DO NOTHING`;
-    sqlByRows.set(rows, sql);
+    sqlByRows.set(`${table}/${rows}`, sql);
   }
   return sql;
 }
+
+// Created by POST …/setup before the load (the repo's migrations stay the Worker's own).
+const PK_TABLE = `CREATE TABLE IF NOT EXISTS bench_events_pk (${COLUMNS.join(', ')}, PRIMARY KEY (workspace_id, message_id))`;
 
 const JSON_INSERT = `INSERT INTO events (${COLUMNS.join(',')})
   SELECT ${COLUMNS.map((c) => `j.value->>'${c}'`).join(',')} FROM json_each(?1) j WHERE true
@@ -37,16 +43,27 @@ const PROBES = {
     const limiter = env.API_LIMITER ?? env.INGEST_LIMITER;
     return new Response(limiter ? String((await limiter.limit({ key: 'probe' })).success) : 'no limiter');
   },
+  // What a keyed route adds to a request, and nothing else: the key's lookup and the limiter
+  // side by side (as src/workspace/auth.ts does), with its two SHA-256s.
+  'd1+ratelimit': async (env) => {
+    const [row, limit] = await Promise.all([
+      crypto.subtle.digest('SHA-256', new TextEncoder().encode('secret')).then(() => env.DB.prepare('SELECT 1 AS one').first()),
+      crypto.subtle.digest('SHA-256', new TextEncoder().encode('rate-limit:key')).then(() => env.API_LIMITER.limit({ key: 'probe' })),
+    ]);
+    return new Response(String(row.one === 1 && limit.success));
+  },
   sha256: async (env, url) => new Response(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url.searchParams.get('s') ?? '')))),
 };
 
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
-    const probe = PROBES[url.pathname.replace(/^\/__baseline\/probe\//, '')];
+    const probe = PROBES[url.pathname.replace(/^(\/__baseline)?\/probe\//, '')];
     if (request.method === 'GET' && probe) return probe(env, url);
+    if (request.method === 'POST' && url.pathname.endsWith('/setup')) return new Response(String((await env.DB.prepare(PK_TABLE).run()).success));
     const json = url.pathname.endsWith('/events-json');
-    if (request.method !== 'POST' || !(json || url.pathname.endsWith('/events'))) return new Response('not found', { status: 404 });
+    const pk = url.pathname.endsWith('/events-pk');
+    if (request.method !== 'POST' || !(json || pk || url.pathname.endsWith('/events'))) return new Response('not found', { status: 404 });
     // The workspace and its timezone come in the query: the baseline has no keys to look up.
     const ws = url.searchParams.get('ws') ?? 'baseline';
     const tz = url.searchParams.get('tz') ?? 'UTC';
@@ -69,7 +86,7 @@ export default {
         const ts = e.timestamp ? Date.parse(e.timestamp) : now;
         params.push(...rowValues(e, ws, ts, localDay(ts, tz), now));
       }
-      statements.push(env.DB.prepare(insertSql(chunk.length)).bind(...params));
+      statements.push(env.DB.prepare(insertSql(pk ? 'bench_events_pk' : 'events', chunk.length)).bind(...params));
     }
     const results = await env.DB.batch(statements);
     const accepted = results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);

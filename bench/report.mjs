@@ -77,7 +77,29 @@ export function figures(r) {
       row(`  p50 / p99 ms vs ${r.reads.keyedRoute}`, `${fmt(s.p50Ms, 2)} / ${fmt(s.p99Ms, 2)}`, `${fmt(k.p50Ms, 2)} / ${fmt(k.p99Ms, 2)}`, '');
     }
   }
+  if (r.http) httpRows(r.http, row);
   return rows;
+}
+
+/** The HTTP phase (wrangler dev, separate client): ratios of figures of the same run. */
+function httpRows(h, row) {
+  const pct = (a, b) => `${fmt((a / b) * 100)}%`;
+  const cpu = (m, per, n = 1) => fmt((m[`cpuMsPer${per}`]?.workerd ?? NaN) * n, 2);
+  for (const [size, s] of Object.entries(h.ingest.sizes)) {
+    const [t, pk, same] = [s.trayecto, s['baseline-pk'], s.baseline];
+    const targeted = Number(size) === 500;
+    const ratio = t.perSecond / pk.perSecond;
+    row(`HTTP ingest events/s, ${size === '1' ? 'single events' : `batch ${size}`} (vs one-primary-key baseline)`, fmt(t.perSecond), fmt(pk.perSecond), pct(t.perSecond, pk.perSecond), targeted ? '≥ 70%' : '', targeted ? (ratio >= 0.7 ? 'yes' : 'NO') : '');
+    row('  vs the baseline with the same schema (every index)', fmt(t.perSecond), fmt(same.perSecond), pct(t.perSecond, same.perSecond));
+    row('  p50 / p99 ms (vs one primary key / same schema)', `${fmt(t.p50Ms, 1)} / ${fmt(t.p99Ms, 1)}`, `${fmt(pk.p50Ms, 1)} / ${fmt(pk.p99Ms, 1)}; ${fmt(same.p50Ms, 1)} / ${fmt(same.p99Ms, 1)}`, '');
+    row('  workerd CPU ms per request', cpu(t, 'Event', Number(size)), `${cpu(pk, 'Event', Number(size))}; ${cpu(same, 'Event', Number(size))}`, `${fmt(t.cpuMsPerEvent.workerd / pk.cpuMsPerEvent.workerd, 2)}×`);
+  }
+  const { summary, whoami, notFound, root } = h.reads.routes;
+  const keyed = summary.requestsPerSecond / whoami.requestsPerSecond;
+  row('HTTP report reads req/s (KV hit) vs GET /v1/whoami', fmt(summary.requestsPerSecond), fmt(whoami.requestsPerSecond), pct(summary.requestsPerSecond, whoami.requestsPerSecond), '≥ 90%', keyed >= 0.9 ? 'yes' : 'NO');
+  row('  vs an unkeyed 404 / GET / (302)', fmt(summary.requestsPerSecond), `${fmt(notFound.requestsPerSecond)} / ${fmt(root.requestsPerSecond)}`, `${pct(summary.requestsPerSecond, notFound.requestsPerSecond)} / ${pct(summary.requestsPerSecond, root.requestsPerSecond)}`);
+  row('  p50 / p99 ms: reads; whoami; 404', `${fmt(summary.p50Ms, 1)} / ${fmt(summary.p99Ms, 1)}`, `${fmt(whoami.p50Ms, 1)} / ${fmt(whoami.p99Ms, 1)}; ${fmt(notFound.p50Ms, 1)} / ${fmt(notFound.p99Ms, 1)}`, '');
+  row('  workerd CPU ms/request: reads; whoami; 404', cpu(summary, 'Request'), `${cpu(whoami, 'Request')}; ${cpu(notFound, 'Request')}`, `${fmt(summary.cpuMsPerRequest.workerd / whoami.cpuMsPerRequest.workerd, 2)}×`);
 }
 
 function table(headers, rows) {
@@ -124,6 +146,10 @@ export function render(r) {
   if (r.reads?.probes) {
     out.push('', 'Read path taken apart (same load, baseline Worker probes doing one thing each):');
     for (const [k, v] of Object.entries(r.reads.probes)) out.push(`  ${fmt(v.requestsPerSecond).padStart(7)} req/s, p50 ${fmt(v.p50Ms, 2)} ms, workerd CPU ${fmt(v.workerdCpuMsPerRequest, 2)} ms/request  ${k}`);
+  }
+  if (r.http?.reads.probes) {
+    out.push('', 'HTTP read path taken apart (baseline Worker under wrangler dev, probes doing one thing each):');
+    for (const [k, v] of Object.entries(r.http.reads.probes)) out.push(`  ${fmt(v.requestsPerSecond).padStart(7)} req/s, p50 ${fmt(v.p50Ms, 2)} ms, workerd CPU ${fmt(v.cpuMsPerRequest.workerd, 3)} ms/request  ${k}`);
   }
   if (r.reads?.profile) {
     out.push('', `Summary read, sequential: ${r.reads.profile.latencyMs} ms per request; D1 statements per request:`);

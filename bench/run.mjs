@@ -4,7 +4,7 @@
 // Prints a table and writes bench-results/bench.json. See bench/README.md.
 //
 //   BENCH_QUICK=1        small sizes and short runs (rollup up to 100k events)
-//   BENCH_ONLY=a,b       only these phases: ingest, rollup, reads, isolation, drain
+//   BENCH_ONLY=a,b       only these phases: ingest, rollup, reads, isolation, drain, http
 //   BENCH_DRAIN_SIZES=10000,100000  events per day of the drain's year of history (default 10000)
 //   BENCH_KEEP=1         keep the temp dir (D1/KV files) for inspection
 //   BENCH_ROLLUP_BUDGET_S=360  longest wait for a single-run (1M-event) rollup before it is cut short
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { eventPool } from './events.mjs';
 import { benchDrain } from './drain.mjs';
 import { benchIsolation } from './isolation.mjs';
+import { benchHttp } from './http.mjs';
 import { benchIngest } from './ingest.mjs';
 import { benchReads } from './reads.mjs';
 import { explain, render } from './report.mjs';
@@ -23,7 +24,7 @@ import { ROOT, Runtime, buildWorkers, readConfig } from './runtime.mjs';
 
 process.env.WRANGLER_SEND_METRICS = 'false'; // nothing here may reach the internet
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY || 'ingest,rollup,reads,isolation,drain').split(','));
+const only = new Set((process.env.BENCH_ONLY || 'ingest,rollup,reads,isolation,drain,http').split(','));
 const startedAt = Date.now();
 const log = (msg) => console.log(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 
@@ -36,28 +37,32 @@ async function main() {
   };
   let rt;
   try {
-    log(`building the Worker into ${dir}`);
-    await buildWorkers(dir);
-    const config = readConfig();
-    results.config = { queueMode: config.queueMode, ratelimitsLifted: config.ratelimits };
-    rt = await new Runtime(dir, config).start();
-    await rt.migrate();
-    log(`Miniflare up at ${rt.url.href} (workerd pid ${rt.pid}); queue mode ${config.queueMode ? 'present' : 'absent'}`);
     const pool = eventPool();
     log(`event pool: ${pool.activity.length} demo events`);
-    if (only.has('ingest')) results.ingest = await benchIngest(rt, { quick, pool, log });
-    // Above 100k there is time for one rollup run only, bounded (BENCH_ROLLUP_BUDGET_S).
-    const budgetS = Number(process.env.BENCH_ROLLUP_BUDGET_S || 360);
-    const profileMax = Number(process.env.BENCH_PROFILE_MAX || 100_000);
-    if (only.has('rollup')) results.rollup = await benchRollup(rt, { quick, pool, log, profileMax, budgetS });
-    if (only.has('reads')) {
-      const ws = results.rollup?.rolledUp.at(-1);
-      results.reads = await benchReads(rt, { quick, ws, pool, log });
+    // The in-process phases share one Miniflare; the HTTP phase runs wrangler dev of its own.
+    if (['ingest', 'rollup', 'reads', 'isolation', 'drain'].some((p) => only.has(p))) {
+      log(`building the Worker into ${dir}`);
+      await buildWorkers(dir);
+      const config = readConfig();
+      results.config = { queueMode: config.queueMode, ratelimitsLifted: config.ratelimits };
+      rt = await new Runtime(dir, config).start();
+      await rt.migrate();
+      log(`Miniflare up at ${rt.url.href} (workerd pid ${rt.pid}); queue mode ${config.queueMode ? 'present' : 'absent'}`);
+      if (only.has('ingest')) results.ingest = await benchIngest(rt, { quick, pool, log });
+      // Above 100k there is time for one rollup run only, bounded (BENCH_ROLLUP_BUDGET_S).
+      const budgetS = Number(process.env.BENCH_ROLLUP_BUDGET_S || 360);
+      const profileMax = Number(process.env.BENCH_PROFILE_MAX || 100_000);
+      if (only.has('rollup')) results.rollup = await benchRollup(rt, { quick, pool, log, profileMax, budgetS });
+      if (only.has('reads')) {
+        const ws = results.rollup?.rolledUp.at(-1);
+        results.reads = await benchReads(rt, { quick, ws, pool, log });
+      }
+      if (only.has('isolation')) results.isolation = await benchIsolation(rt, { quick, pool, log });
+      if (only.has('drain')) results.drain = await benchDrain(rt, { quick, pool, log });
+      await rt.stop();
+      results.explain = explain(rt.d1File(), pickStatements(results));
     }
-    if (only.has('isolation')) results.isolation = await benchIsolation(rt, { quick, pool, log });
-    if (only.has('drain')) results.drain = await benchDrain(rt, { quick, pool, log });
-    await rt.stop();
-    results.explain = explain(rt.d1File(), pickStatements(results));
+    if (only.has('http')) results.http = await benchHttp({ quick, pool, log, dir });
   } finally {
     await rt?.stop().catch(() => {});
     if (process.env.BENCH_KEEP === '1') log(`kept ${dir}`);

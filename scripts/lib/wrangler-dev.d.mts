@@ -12,4 +12,4 @@ export function forwardLines(stream: NodeJS.ReadableStream, out: NodeJS.Writable
 export function stopGroup(proc: Wrangler, options?: { signal?: NodeJS.Signals; graceMs?: number }): Promise<void>;
 export function freePort(): Promise<number>;
 export function assertPortFree(port: number): Promise<void>;
-export function waitForReady(base: string, exited: Promise<unknown>, options: { timeoutMs: number; why?: (exit: any) => string }): Promise<void>;
+export function waitForReady(base: string, exited: Promise<unknown>, options: { timeoutMs: number; why?: (exit: any) => string; path?: string; status?: number }): Promise<void>;

@@ -110,10 +110,11 @@ export function assertPortFree(port) {
 }
 
 /**
- * Waits until `base` answers GET /openapi.json with 200. `exited` settles when the wrangler
- * process ends: then it throws at once (with `why(exit)`), as it does after `timeoutMs`.
+ * Waits until `base` answers GET `path` (default /openapi.json) with `status` (default 200).
+ * `exited` settles when the wrangler process ends: then it throws at once (with `why(exit)`),
+ * as it does after `timeoutMs`.
  */
-export async function waitForReady(base, exited, { timeoutMs, why = (e) => JSON.stringify(e) }) {
+export async function waitForReady(base, exited, { timeoutMs, why = (e) => JSON.stringify(e), path = '/openapi.json', status = 200 }) {
   const deadline = Date.now() + timeoutMs;
   let gone = null;
   void exited.then((r) => (gone = r));
@@ -121,14 +122,14 @@ export async function waitForReady(base, exited, { timeoutMs, why = (e) => JSON.
   while (Date.now() < deadline) {
     if (gone) throw new Error(`wrangler dev stopped before the server was ready (${why(gone)})`);
     try {
-      const res = await fetch(`${base}/openapi.json`, { signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return;
+      if (res.status === status) return;
       last = `HTTP ${res.status}`;
     } catch (err) {
       last = String(err?.cause?.code ?? err?.message ?? err);
     }
     await sleep(250);
   }
-  throw new Error(`${base}/openapi.json did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
+  throw new Error(`${base}${path} did not answer ${status} within ${timeoutMs / 1000} s (last: ${last})`);
 }
