@@ -29,14 +29,18 @@ import { workspacesRoutes } from './routes/workspaces.ts';
 
 type RouteEntry = { method: string; path: string };
 
+type MethodPattern = { method: string; re: RegExp };
+
+/** Each registered route as a pattern, once: a 404 would otherwise compile one RegExp per route. */
+const methodPatterns = (routes: RouteEntry[]): MethodPattern[] =>
+  routes
+    .filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
+    .map((r) => ({ method: r.method, re: new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`) }));
+
 /** Methods registered for a path, so that a known path with the wrong method answers 405. */
-function allowedMethods(routes: RouteEntry[], path: string): string[] {
+function allowedMethods(patterns: MethodPattern[], path: string): string[] {
   const methods = new Set<string>();
-  for (const r of routes) {
-    if (r.method === 'ALL' || r.path.includes('*')) continue;
-    const re = new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
-    if (re.test(path)) methods.add(r.method);
-  }
+  for (const p of patterns) if (p.re.test(path)) methods.add(p.method);
   if (methods.has('GET')) methods.add('HEAD');
   return [...methods];
 }
@@ -93,8 +97,10 @@ export function createApp() {
   app.route('/', dashboardRoutes);
   app.get('/', (c) => c.redirect('/docs'));
 
+  // Built at the first unmatched request, when every route is registered.
+  let patterns: MethodPattern[] | null = null;
   app.notFound((c: Context) => {
-    const allow = allowedMethods(app.routes, c.req.path);
+    const allow = allowedMethods((patterns ??= methodPatterns(app.routes)), c.req.path);
     if (allow.length) {
       return problemResponse(405, 'method-not-allowed', `${c.req.method} is not allowed on ${c.req.path}.`, undefined, {
         allow: allow.join(', '),

@@ -178,6 +178,25 @@ describe('revocation reaches every isolate at once', () => {
     expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(401);
   });
 
+  // The hot paths keep nothing about a key between requests either: a report served from the
+  // isolate's memory, whoami and ingest each refuse the key on the request right after DELETE.
+  it('a key revoked through the API is refused on the very next request of every hot path', async () => {
+    const ws = await newWorkspace();
+    const summary = '/v1/reports/summary?period=7d';
+    expect((await api(summary, { key: ws.keys.read })).status).toBe(200);
+    expect((await api(summary, { key: ws.keys.read })).status).toBe(200); // now a hit of the in-isolate copy
+    const { id: readId } = parseKey(ws.keys.read)!;
+    expect((await api(`/v1/keys/${readId}`, { method: 'DELETE', key: ws.keys.admin })).status).toBe(204);
+    await expectProblem(await api(summary, { key: ws.keys.read }), 401);
+    await expectProblem(await api('/v1/whoami', { key: ws.keys.read }), 401);
+
+    expect((await send(ws, ev.lifecycle())).status).toBe(202);
+    expect((await api(`/v1/keys/${parseKey(ws.keys.ingest)!.id}`, { method: 'DELETE', key: ws.keys.admin })).status).toBe(204);
+    const refused = await send(ws, { batch: [ev.lifecycle(), ev.identify()] });
+    expect(refused.status).toBe(401);
+    expect(await countRows('events', ws.id)).toBe(1);
+  });
+
   it('a key just used still refuses a wrong secret or a relabelled scope', async () => {
     const ws = await newWorkspace();
     expect((await api('/v1/cases', { key: ws.keys.read })).status).toBe(200);
