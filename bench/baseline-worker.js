@@ -10,7 +10,18 @@
 // POST …/events-pk is the floor the HTTP phase sets its target against: the same multi-row
 // INSERTs into `bench_events_pk`, a table of the same columns with one primary key
 // (workspace_id, message_id) and no other index, so no index entry is written but the key's.
+import { DurableObject } from 'cloudflare:workers';
 import { COLUMNS, localDay, rowValues } from './rows.mjs';
+
+/**
+ * The other strongly consistent home a key could have (probe `do`, HTTP phase only): a Durable
+ * Object per key hash answering from its own SQLite, to set one call to it beside one D1 query.
+ */
+export class KeyDirectory extends DurableObject {
+  lookup(id) {
+    return this.ctx.storage.sql.exec('SELECT ?1 AS id, 0 AS revoked', id).one();
+  }
+}
 
 const ROWS_PER_STATEMENT = Math.floor(100 / COLUMNS.length); // 5 rows × 19 columns = 95 parameters
 const sqlByRows = new Map();
@@ -52,6 +63,7 @@ const PROBES = {
     ]);
     return new Response(String(row.one === 1 && limit.success));
   },
+  do: async (env) => Response.json(await env.KEYS.get(env.KEYS.idFromName('key-hash')).lookup('key')),
   sha256: async (env, url) => new Response(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url.searchParams.get('s') ?? '')))),
 };
 
@@ -60,6 +72,14 @@ export default {
     const url = new URL(request.url);
     const probe = PROBES[url.pathname.replace(/^(\/__baseline)?\/probe\//, '')];
     if (request.method === 'GET' && probe) return probe(env, url);
+    // What binding one request's rows (as JSON) to n statements costs: each statement ships
+    // the parameter to D1 and walks it with json_each, as Trayecto's ingest batch does.
+    if (request.method === 'POST' && url.pathname.endsWith('/probe/json-statements')) {
+      const json = JSON.stringify((await request.json()).batch);
+      const n = Number(url.searchParams.get('n'));
+      const results = await env.DB.batch(Array.from({ length: n }, () => env.DB.prepare('SELECT count(*) AS n FROM json_each(?1)').bind(json)));
+      return Response.json({ accepted: results[0].results[0].n, duplicates: 0 }, { status: 202 });
+    }
     if (request.method === 'POST' && url.pathname.endsWith('/setup')) return new Response(String((await env.DB.prepare(PK_TABLE).run()).success));
     const json = url.pathname.endsWith('/events-json');
     const pk = url.pathname.endsWith('/events-pk');

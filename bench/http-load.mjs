@@ -10,9 +10,11 @@ import { eventPool, bodyMaker } from './events.mjs';
 import { percentile, request, runLoad } from './load.mjs';
 
 const plan = JSON.parse(process.argv[2]);
-const ROUNDS = 3;
-const INGEST = { sizes: [500, 1], concurrency: 4, warmupMs: plan.quick ? 1000 : 2000, durationMs: plan.quick ? 2500 : 6000 };
-const READS = { concurrency: 8, warmupMs: 1000, durationMs: plan.quick ? 2000 : 4000 };
+// Many short rounds rather than a few long ones: other work on the shared machine comes in
+// bursts, and each round's figures are taken seconds apart from the other side's.
+const ROUNDS = plan.quick ? 3 : 6;
+const INGEST = { sizes: [500, 1], concurrency: 4, warmupMs: plan.quick ? 1000 : 2000, durationMs: plan.quick ? 2500 : 4000 };
+const READS = { concurrency: 8, warmupMs: 1000, durationMs: plan.quick ? 2000 : 3000 };
 
 /** CPU seconds used so far by every process of a group, by command name. */
 function groupCpu(groupId) {
@@ -33,8 +35,8 @@ function groupCpu(groupId) {
 
 const cpuDelta = (a, b) => Object.fromEntries(Object.keys(b).map((k) => [k, +(b[k] - (a[k] ?? 0)).toFixed(2)]));
 
-async function measure(target, spec) {
-  await runLoad({ concurrency: spec.concurrency, durationMs: spec.warmupMs, ...target });
+async function measure(target, spec, warm) {
+  if (warm) await runLoad({ concurrency: spec.concurrency, durationMs: spec.warmupMs, ...target });
   const before = groupCpu(target.group);
   const m = await runLoad({ concurrency: spec.concurrency, durationMs: spec.durationMs, ...target, keep: true });
   return { ...m, cpuS: cpuDelta(before, groupCpu(target.group)) };
@@ -59,13 +61,13 @@ function merge(list, unit) {
   };
 }
 
-/** Each target measured ROUNDS times, the order reversed every other round. */
+/** Each target measured ROUNDS times (warmed up before the first), the order reversed every other round. */
 async function rounds(targets, spec, unit, say) {
   const acc = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   const names = Object.keys(targets);
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 ? [...names].reverse() : names) {
-      const m = await measure(targets[name], spec);
+      const m = await measure(targets[name], spec, round === 0);
       acc[name].push(m);
       say(`round ${round + 1} ${name}: ${Math.round(m.perSecond)} ${unit.toLowerCase()}s/s, p50 ${m.p50Ms.toFixed(1)} ms`);
     }
@@ -77,7 +79,7 @@ function ingestTarget(kind, size, make) {
   const { ws, tz, key } = plan.ingest;
   const side = kind === 'trayecto' ? plan.trayecto : plan.baseline;
   // The baseline has no keys: the workspace (for identical rows) comes in the query.
-  const paths = { trayecto: '/v1/events', baseline: `/events?ws=${ws}&tz=${encodeURIComponent(tz)}` };
+  const paths = { trayecto: '/v1/events', baseline: `/events?ws=${ws}&tz=${encodeURIComponent(tz)}`, 'json ×1': '/probe/json-statements?n=1', 'json ×6': '/probe/json-statements?n=6' };
   paths['baseline-pk'] = paths.baseline.replace('/events', '/events-pk');
   const url = new URL(paths[kind], side.base);
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -117,6 +119,10 @@ async function main() {
     const targets = Object.fromEntries(['trayecto', 'baseline-pk', 'baseline'].map((k) => [k, ingestTarget(k, size, make)]));
     out.ingest.sizes[size] = await rounds(targets, INGEST, 'Event', (m) => say(`ingest ${size}/request ${m}`));
   }
+  // The rows' JSON bound to one statement and to six (Trayecto's ingest batch binds it to six).
+  const make = bodyMaker(pool.activity, `http-json-${Date.now()}`);
+  const json = Object.fromEntries(['json ×1', 'json ×6'].map((k) => [k, ingestTarget(k, 500, make)]));
+  out.ingest.jsonStatements = await rounds(json, { ...INGEST, durationMs: plan.quick ? 1500 : 2000 }, 'Event', (m) => say(`rows' JSON in statements ${m}`));
   const auth = { authorization: `Bearer ${plan.reads.key}` };
   const summary = await request(new URL('/v1/reports/summary?period=30d', plan.trayecto.base), { headers: auth });
   if (summary.status !== 200 || JSON.parse(summary.text).complete !== true) throw new Error(`summary: ${summary.status} ${summary.text.slice(0, 300)}`);
@@ -133,10 +139,10 @@ async function main() {
     (m) => say(`reads ${m}`),
   );
   // The keyed routes' extra work taken apart: baseline probes that each do one thing.
-  const probes = { noop: 'noop', 'one D1 query': 'd1', 'one rate-limit call': 'ratelimit', 'one SHA-256': 'sha256', 'D1 query + rate-limit call side by side': 'd1+ratelimit' };
+  const probes = { noop: 'noop', 'one D1 query': 'd1', 'one Durable Object call (SQLite)': 'do', 'one rate-limit call': 'ratelimit', 'one SHA-256': 'sha256', 'D1 query + rate-limit call side by side': 'd1+ratelimit' };
   out.reads.probes = await rounds(
     Object.fromEntries(Object.entries(probes).map(([name, p]) => [name, readTarget(`/probe/${p}?s=${'x'.repeat(43)}`, 200, {}, plan.baseline)])),
-    { ...READS, durationMs: READS.durationMs / 2 },
+    { ...READS, durationMs: plan.quick ? 1000 : 1500 },
     'Request',
     (m) => say(`probes ${m}`),
   );

@@ -103,11 +103,10 @@ async function readsWorkspace(api, adminToken, pool, log) {
   return ws;
 }
 
-/** Runs the load client in its own Node process; resolves with what it wrote. */
-function loadClient(plan, log) {
-  const out = path.join(plan.dir, 'http-load.json');
+/** Runs a bench script in its own Node process with `arg`; resolves with the JSON it wrote to `out`. */
+function nodeProcess(script, arg, out, log) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'http-load.mjs'), JSON.stringify({ ...plan, out })], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bench', script), arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.setEncoding('utf8');
     let rest = '';
     child.stdout.on('data', (chunk) => {
@@ -116,7 +115,7 @@ function loadClient(plan, log) {
       for (const line of lines) log(`http: ${line}`);
     });
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(fs.readFileSync(out, 'utf8'))) : reject(new Error(`bench/http-load.mjs exited with ${code}`))));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(fs.readFileSync(out, 'utf8'))) : reject(new Error(`bench/${script} exited with ${code}`))));
   });
 }
 
@@ -144,7 +143,14 @@ export async function benchHttp({ quick, pool, log, dir }) {
       ingest: { ws: ingestWs.id, tz: ingestWs.timezone, key: ingestWs.keys.ingest },
       reads: { key: ws.keys.read },
     };
-    return await loadClient(plan, log);
+    const out = path.join(dir, 'http-load.json');
+    const load = await nodeProcess('http-load.mjs', JSON.stringify({ ...plan, out }), out, log);
+    for (const w of workers.reverse()) await w.stop();
+    workers.length = 0;
+    // Our JavaScript alone on the same routes, to set beside workerd's CPU per request.
+    log('http: the JavaScript of the request path alone (bench/request-js.mjs)');
+    const js = await nodeProcess('request-js.mjs', path.join(dir, 'request-js.json'), path.join(dir, 'request-js.json'), log);
+    return { ...load, js };
   } finally {
     for (const w of workers.reverse()) await w.stop();
   }
