@@ -57,7 +57,7 @@ function merge(list, unit) {
     p50Ms: percentile(lat, 50),
     p99Ms: percentile(lat, 99),
     rounds: list.map((m) => +m.perSecond.toFixed(1)),
-    [`cpuMsPer${unit}`]: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +((v * 1000) / units).toFixed(3)])),
+    [`cpuMsPer${unit}`]: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +((v * 1000) / units).toPrecision(4)])),
   };
 }
 
