@@ -159,7 +159,8 @@ export function render(r) {
     const ingest = r.http.ingest.sizes;
     for (const [k, ms] of Object.entries(r.http.js.cpuMsPerRequest)) {
       const size = k.includes('500') ? 500 : k.includes('one event') ? 1 : null;
-      const w = size ? ingest[size]?.trayecto.cpuMsPerEvent.workerd * size : workerd[k]?.cpuMsPerRequest.workerd;
+      const side = k.startsWith('baseline') ? 'baseline' : 'trayecto';
+      const w = size ? ingest[size]?.[side].cpuMsPerEvent.workerd * size : workerd[k]?.cpuMsPerRequest.workerd;
       out.push(`  ${fmt(ms, 3).padStart(8)} ms JS of ${fmt(w, 2).padStart(6)} ms workerd CPU  ${k}`);
     }
   }

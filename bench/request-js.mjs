@@ -2,7 +2,8 @@
 // The JavaScript of Trayecto's request path alone: src/app.ts bundled as for workerd and run in
 // Node (the same V8) with bindings that answer at once, so that what remains is our code —
 // routing, middleware, auth's hashing, body parsing, validation, row building — and none of
-// the runtime's binding calls. CPU time of this process per request (the machine is shared:
+// the runtime's binding calls; and the baseline Worker's own JavaScript (bench/baseline-worker.js:
+// parse, rows) for the same batch. CPU time of this process per request (the machine is shared:
 // wall time would count others' work), the best of 5 chunks. The HTTP phase runs it
 // (`bench/http.mjs`) and sets it beside workerd's CPU per request; `node bench/request-js.mjs`
 // prints it alone. Usage: request-js.mjs [out.json]
@@ -19,7 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trayecto-request-js-'));
 await esbuild.build({
   absWorkingDir: ROOT,
-  entryPoints: { app: 'src/app.ts', d1: 'src/platform/d1.ts' },
+  entryPoints: { app: 'src/app.ts', d1: 'src/platform/d1.ts', baseline: 'bench/baseline-worker.js' },
   outdir: outDir,
   bundle: true,
   splitting: true,
@@ -29,10 +30,10 @@ await esbuild.build({
   conditions: ['workerd', 'worker', 'browser'],
   mainFields: ['workerd', 'worker', 'browser', 'module', 'main'],
   logLevel: 'warning',
-  // The drain Workflow's base class is workerd's; nothing on these routes runs it.
+  // The drain Workflow's and the probe Durable Object's base classes are workerd's; nothing timed here runs them.
   plugins: [{ name: 'cloudflare-workers', setup(b) {
     b.onResolve({ filter: /^cloudflare:workers$/ }, () => ({ path: 'cf', namespace: 'cf' }));
-    b.onLoad({ filter: /.*/, namespace: 'cf' }, () => ({ contents: 'export class WorkflowEntrypoint {}' }));
+    b.onLoad({ filter: /.*/, namespace: 'cf' }, () => ({ contents: 'export class WorkflowEntrypoint {}\nexport class DurableObject {}' }));
   } }],
 });
 await esbuild.stop();
@@ -42,6 +43,7 @@ const errors = [];
 console.error = (...a) => errors.push(a.join(' '));
 const { createApp } = await import(pathToFileURL(path.join(outDir, 'app.js')).href);
 const { guardEnv } = await import(pathToFileURL(path.join(outDir, 'd1.js')).href);
+const { default: baseline } = await import(pathToFileURL(path.join(outDir, 'baseline.js')).href);
 fs.rmSync(outDir, { recursive: true, force: true });
 
 // Bindings answering at once: the key row for the key lookup, a report body for KV, a limiter that never refuses.
@@ -76,13 +78,14 @@ const ROUTES = {
   'GET /v1/reports/summary?period=30d (memory hit)': [keyed('read', 'http://bench/v1/reports/summary?period=30d'), 200, 3000],
   'POST /v1/events, one event': [() => post(1)(), 202, 3000],
   'POST /v1/events, batch of 500': [() => post(500)(), 202, 200],
+  'baseline Worker: POST /events, batch of 500': [() => new Request('http://bench/events?ws=ws_bench&tz=Europe%2FMadrid', { method: 'POST', headers: { 'content-type': 'application/json' }, body: make(500) }), 202, 200],
 };
 
 const app = createApp();
 const out = {};
 for (const [name, [next, status, n]] of Object.entries(ROUTES)) {
   const once = async () => {
-    const res = await app.fetch(next(), guardEnv(env), ctx);
+    const res = name.startsWith('baseline') ? await baseline.fetch(next(), env) : await app.fetch(next(), guardEnv(env), ctx);
     await res.text();
     if (res.status !== status) throw new Error(`${name}: HTTP ${res.status} ${errors.at(-1) ?? ''}`);
   };
