@@ -79,7 +79,7 @@ function ingestTarget(kind, size, make) {
   const { ws, tz, key } = plan.ingest;
   const side = kind === 'trayecto' ? plan.trayecto : plan.baseline;
   // The baseline has no keys: the workspace (for identical rows) comes in the query.
-  const paths = { trayecto: '/v1/events', baseline: `/events?ws=${ws}&tz=${encodeURIComponent(tz)}`, 'json ×1': '/probe/json-statements?n=1', 'json ×6': '/probe/json-statements?n=6' };
+  const paths = { trayecto: '/v1/events', baseline: `/events?ws=${ws}&tz=${encodeURIComponent(tz)}`, 'json ×1': '/probe/json-statements?n=1', 'json ×7': '/probe/json-statements?n=7' };
   paths['baseline-pk'] = paths.baseline.replace('/events', '/events-pk');
   const url = new URL(paths[kind], side.base);
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -119,9 +119,10 @@ async function main() {
     const targets = Object.fromEntries(['trayecto', 'baseline-pk', 'baseline'].map((k) => [k, ingestTarget(k, size, make)]));
     out.ingest.sizes[size] = await rounds(targets, INGEST, 'Event', (m) => say(`ingest ${size}/request ${m}`));
   }
-  // The rows' JSON bound to one statement and to six (Trayecto's ingest batch binds it to six).
+  // The rows' JSON bound to one statement and to seven, as Trayecto's ingest batch binds it
+  // (events, customers, dirty days, the late note, three for cases).
   const make = bodyMaker(pool.activity, `http-json-${Date.now()}`);
-  const json = Object.fromEntries(['json ×1', 'json ×6'].map((k) => [k, ingestTarget(k, 500, make)]));
+  const json = Object.fromEntries(['json ×1', 'json ×7'].map((k) => [k, ingestTarget(k, 500, make)]));
   out.ingest.jsonStatements = await rounds(json, { ...INGEST, durationMs: plan.quick ? 1500 : 2000 }, 'Event', (m) => say(`rows' JSON in statements ${m}`));
   const auth = { authorization: `Bearer ${plan.reads.key}` };
   const summary = await request(new URL('/v1/reports/summary?period=30d', plan.trayecto.base), { headers: auth });
