@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HOST, freePort, spawnWrangler, stopGroup, waitForReady, wranglerEnv } from '../scripts/lib/wrangler-dev.mjs';
 import { bodyMaker, createWorkspace } from './events.mjs';
-import { request } from './load.mjs';
+import { jsonCall, request } from './load.mjs';
 import { ROOT } from './runtime.mjs';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -69,17 +69,7 @@ export async function startWorker(name, config, dir, { vars = {}, ready }) {
 /** The shape bench/events.mjs's createWorkspace expects of a runtime, over plain HTTP. */
 const client = (base) => ({
   url: new URL(base),
-  async api(method, pathname, { key, body } = {}) {
-    const headers = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-    const res = await request(new URL(pathname, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    let json;
-    try {
-      json = res.text ? JSON.parse(res.text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { ...res, json };
-  },
+  api: (method, pathname, opts) => jsonCall(base, method, pathname, opts),
 });
 
 /** A workspace with 5,000 demo events rolled up by a rollup run, so its standard reports are prebuilt in KV. */

@@ -135,3 +135,18 @@ export function monitor(getWorkerdPid) {
     },
   };
 }
+
+/** One JSON call: Bearer key, JSON body; the answer with its parsed JSON (undefined if none). */
+export async function jsonCall(base, method, pathname, { key, body, headers = {}, timeoutMs } = {}) {
+  const h = { ...headers };
+  if (key) h.authorization = `Bearer ${key}`;
+  if (body !== undefined) h['content-type'] = 'application/json';
+  const res = await request(new URL(pathname, base), { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs });
+  let json;
+  try {
+    json = res.text ? JSON.parse(res.text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { ...res, json };
+}

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
-import { request } from './load.mjs';
+import { jsonCall } from './load.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ADMIN_TOKEN = `bench-${randomBytes(16).toString('hex')}`;
@@ -140,18 +140,8 @@ export class Runtime {
   }
 
   /** One HTTP call to the Worker through Miniflare's server; JSON in and out. */
-  async api(method, pathname, { key, body, headers = {}, timeoutMs } = {}) {
-    const h = { ...headers };
-    if (key) h.authorization = `Bearer ${key}`;
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await request(new URL(pathname, this.url), { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs });
-    let json;
-    try {
-      json = res.text ? JSON.parse(res.text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { ...res, json };
+  api(method, pathname, opts) {
+    return jsonCall(this.url, method, pathname, opts);
   }
 
   async d1(worker = 'trayecto') {
