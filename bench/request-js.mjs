@@ -11,25 +11,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { WORKERD_BUNDLE } from './bundle.mjs';
 import { bodyMaker, eventPool } from './events.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trayecto-request-js-'));
 await esbuild.build({
-  absWorkingDir: ROOT,
+  ...WORKERD_BUNDLE,
   entryPoints: { app: 'src/app.ts', d1: 'src/platform/d1.ts', baseline: 'bench/baseline-worker.js' },
   outdir: outDir,
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2024',
-  conditions: ['workerd', 'worker', 'browser'],
-  mainFields: ['workerd', 'worker', 'browser', 'module', 'main'],
-  logLevel: 'warning',
   // The drain Workflow's and the probe Durable Object's base classes are workerd's; nothing timed here runs them.
   plugins: [{ name: 'cloudflare-workers', setup(b) {
     b.onResolve({ filter: /^cloudflare:workers$/ }, () => ({ path: 'cf', namespace: 'cf' }));

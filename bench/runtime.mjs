@@ -8,30 +8,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
+import { ROOT, WORKERD_BUNDLE } from './bundle.mjs';
 import { jsonCall } from './load.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT };
 export const ADMIN_TOKEN = `bench-${randomBytes(16).toString('hex')}`;
 export const BASELINE_DB = 'trayecto-bench-baseline';
 
 /** Bundles the Worker, its bench variant and the baseline into `dir`. */
 export async function buildWorkers(dir) {
   await esbuild.build({
-    absWorkingDir: ROOT,
+    ...WORKERD_BUNDLE,
     entryPoints: { trayecto: 'src/index.ts', variant: 'bench/variant-entry.js', baseline: 'bench/baseline-worker.js' },
     outdir: dir,
-    bundle: true,
-    format: 'esm',
-    target: 'es2024',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['workerd', 'worker', 'browser', 'module', 'main'],
     external: ['cloudflare:*', 'node:*'],
-    logLevel: 'warning',
   });
   await esbuild.stop(); // its service process would otherwise count in nothing but stay alive
 }
