@@ -64,11 +64,11 @@ export async function sessionWorkspaceOf(d1: D1Database, s: Session) {
   const readers = SCOPES.filter((scope) => grants(scope, 'read'));
   return d1
     .prepare(
-      `SELECT w.id, w.name, w.timezone, coalesce(r.report_gen, 0) AS reportGen
+      `SELECT w.id, w.name, w.timezone, w.currency, coalesce(r.report_gen, 0) AS reportGen
        FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id LEFT JOIN rollup_state r ON r.workspace_id = w.id
        WHERE k.id = ?1 AND k.workspace_id = ?2 AND k.revoked_at IS NULL AND k.scope IN (SELECT value FROM json_each(?4))
          AND NOT EXISTS (SELECT 1 FROM ended_sessions e WHERE e.sid = ?3)`,
     )
     .bind(s.kid, s.ws, s.sid, JSON.stringify(readers))
-    .first<{ id: string; name: string; timezone: string; reportGen: number }>();
+    .first<{ id: string; name: string; timezone: string; currency: string; reportGen: number }>();
 }

@@ -6,12 +6,11 @@
 // stage is the current inventory's, so a cell follows the journey map as configured now.
 import { percent, round2, zeroAdditive, type Additive } from '../metrics/definitions.ts';
 import { ADDITIVE_SUMS, reportEnvelope, type Range } from '../reports/reports.ts';
-import { SQL as THEME_SQL, toQuote, type Computed, type CountRow, type QuoteRow, type ThemeDef } from '../reports/themes-report.ts';
+import { QUOTES_LISTED, SQL as THEME_SQL, toQuote, type Computed, type CountRow, type QuoteRow, type ThemeDef } from '../reports/themes-report.ts';
 import type { EmpathyCell, EmpathyReport, EmpathyTheme } from '../reports/voice-types.ts';
 import { loadInventory } from './journey.ts';
 
 export const EMOTIONS_LISTED = 5;
-const QUOTES_LISTED = 3;
 
 // The newest quotes of every comment (theme '') per segment × current stage of the touchpoint.
 export const CELL_QUOTES = `SELECT segment, stage, day, survey, score, touchpoint, text FROM (

@@ -55,8 +55,7 @@ const TOP_ROOT_CAUSES = 3;
 
 export type TouchpointInfo = { key: string; name: string; stage: string; owner: string };
 
-const r2 = (x: number) => round2(x);
-const ci = (g: { low: number; high: number }) => [r2(g.low), r2(g.high)];
+const ci = (g: { low: number; high: number }) => [round2(g.low), round2(g.high)];
 
 export async function prioritiesReport(d1: D1Database, ws: string, tz: string, range: Range, inventory: TouchpointInfo[], facts = new PeriodFacts(d1)) {
   const { start, end } = periodBounds(range.from, range.to, tz);
@@ -98,7 +97,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
     const t = info.get(key);
     const customers = reach.get(key) ?? 0;
     const v = valueBy.get(key);
-    const value = valued && v && v.vc > 0 ? { total: r2(v.vs), perCustomer: customers ? r2(v.vs / customers) : null, byNpsGroup: null } : null;
+    const value = valued && v && v.vc > 0 ? { total: round2(v.vs), perCustomer: customers ? round2(v.vs / customers) : null, byNpsGroup: null } : null;
     return {
       touchpoint: key,
       name: t?.name ?? null,
@@ -107,22 +106,22 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
       configured: !!t,
       reach: { customers, share: percent(customers, everyone) },
       nps: {
-        exposed: { responses: n, score: exposedNps.score === null ? null : r2(exposedNps.score) },
-        rest: { responses: (npsAll.n ?? 0) - n, score: restNps.score === null ? null : r2(restNps.score) },
-        gap: npsGap ? r2(npsGap.gap) : null,
+        exposed: { responses: n, score: exposedNps.score === null ? null : round2(exposedNps.score) },
+        rest: { responses: (npsAll.n ?? 0) - n, score: restNps.score === null ? null : round2(restNps.score) },
+        gap: npsGap ? round2(npsGap.gap) : null,
         ci95: npsGap ? ci(npsGap) : null,
-        pointsAtStake: r2(npsStake),
+        pointsAtStake: round2(npsStake),
       },
       churn: {
-        exposed: { customersAtStart: s, churned: c, rate: exposedChurn.score === null ? null : r2(exposedChurn.score) },
-        rest: { customersAtStart: (churnAll.s ?? 0) - s, churned: (churnAll.c ?? 0) - c, rate: restChurn.score === null ? null : r2(restChurn.score) },
-        gap: churnGap ? r2(churnGap.gap) : null,
+        exposed: { customersAtStart: s, churned: c, rate: exposedChurn.score === null ? null : round2(exposedChurn.score) },
+        rest: { customersAtStart: (churnAll.s ?? 0) - s, churned: (churnAll.c ?? 0) - c, rate: restChurn.score === null ? null : round2(restChurn.score) },
+        gap: churnGap ? round2(churnGap.gap) : null,
         ci95: churnGap ? ci(churnGap) : null,
-        pointsAtStake: r2(churnStake),
+        pointsAtStake: round2(churnStake),
       },
-      score: r2(npsStake + churnStake),
+      score: round2(npsStake + churnStake),
       value,
-      valueAtRisk: valued ? r2(h.vr ?? 0) : null,
+      valueAtRisk: valued ? round2(h.vr ?? 0) : null,
       topRootCauses: (causes.get(key) ?? []).slice(0, TOP_ROOT_CAUSES),
     };
   });

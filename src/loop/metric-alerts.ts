@@ -2,7 +2,7 @@
 // period. Triggered when its whole 95% interval lies on the wrong side of the threshold, which
 // opens one case and queues `alert.triggered`; recovered when the estimate itself is back on
 // the right side. The state column makes a trigger happen once per excursion.
-import { Z_95_TWO_SIDED } from '../metrics/significance.ts';
+import { npsVariance, wilson, Z_95_TWO_SIDED } from '../metrics/significance.ts';
 
 export const ALERT_METRICS = ['nps', 'csat', 'churn', 'resolution', 'closedRate'] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
@@ -20,23 +20,19 @@ const out = (r: AlertRow) => ({
   state: r.state, lastValue: r.last_value, changedAt: r.changed_at === null ? null : new Date(r.changed_at).toISOString(),
 });
 
-/** NPS with the normal interval: Var = (p + d − (p − d)²)/n, NPS ± 1.96·√Var·100. */
+/** NPS with its normal 95% interval, in points (the variance of src/metrics/significance.ts). */
 export function npsInterval(promoters: number, detractors: number, n: number) {
-  if (n === 0) return null;
-  const p = promoters / n;
-  const d = detractors / n;
-  const half = Z_95_TWO_SIDED * Math.sqrt(Math.max(0, p + d - (p - d) ** 2) / n) * 100;
-  return { value: (p - d) * 100, low: (p - d) * 100 - half, high: (p - d) * 100 + half };
+  const v = npsVariance(promoters, detractors, n);
+  if (v === null) return null;
+  const value = (100 * (promoters - detractors)) / n;
+  const half = Z_95_TWO_SIDED * Math.sqrt(Math.max(0, v));
+  return { value, low: value - half, high: value + half };
 }
 
 /** A proportion (0…100) with the Wilson score interval (sound near 0 and 100 and for small n). */
 export function wilsonInterval(x: number, n: number) {
-  if (n === 0) return null;
-  const z = Z_95_TWO_SIDED;
-  const p = x / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return { value: p * 100, low: (centre - half) * 100, high: (centre + half) * 100 };
+  const w = wilson(x, n);
+  return w && { value: (100 * x) / n, low: 100 * w.low, high: 100 * w.high };
 }
 
 export type Interval = { value: number; low: number; high: number } | null;

@@ -47,6 +47,7 @@ export const ADDITIVE_COLUMNS: Record<keyof Additive, string> = {
 export const zeroAdditive = (): Additive => Object.fromEntries(ADDITIVE_FIELDS.map((f) => [f, 0])) as Additive;
 
 export type Lifecycle = { start: number; end: number; churned: number; new: number };
+export const noLifecycle = (): Lifecycle => ({ start: 0, end: 0, churned: 0, new: 0 });
 export type Tickets = {
   received: number;
   resolved: number;

@@ -4,7 +4,7 @@ import { ApiError } from './problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const JSON_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;.*)?$/i;
+export const JSON_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;.*)?$/i;
 
 // JSON can escape lone surrogates (`"\ud800"`): not Unicode text, and D1 would store them as
 // invalid UTF-8 that reads back as U+FFFD, so two different ids would read back the same.
@@ -14,7 +14,7 @@ function wellFormed(key: string, value: unknown): unknown {
   return value;
 }
 
-const tooLarge = (limit: number) => new ApiError(413, 'body-too-large', `The body is larger than ${limit} bytes${limit === MAX_BODY_BYTES ? ' (1 MiB)' : ''}.`);
+export const tooLarge = (limit: number) => new ApiError(413, 'body-too-large', `The body is larger than ${limit} bytes${limit === MAX_BODY_BYTES ? ' (1 MiB)' : ''}.`);
 
 /** Reads at most `limit` bytes of the stream (413 past it); never buffers more than that. */
 export async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {

@@ -9,6 +9,8 @@ export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 
 /** A configuration key (stage, touchpoint, alert rule): 1–100 of letters, digits, `_.:-`. */
 export const Key = z.string().regex(KEY_PATTERN, 'must be 1–100 letters, digits or _.:- and start with a letter or digit');
+/** The `:key` path parameter of a keyed resource (stages, touchpoints, themes, rules…). */
+export const KeyParams = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 
 export const Channel = z.enum(CHANNELS);
 

@@ -4,6 +4,7 @@ import { periodBounds, type Range } from '../platform/time.ts';
 import { loopOut } from '../metrics/definitions.ts';
 import { groupCasesBy, loopFigures, rootCauseCounts } from '../rollup/tickets.ts';
 import { PeriodFacts } from './period-facts.ts';
+import { reportEnvelope } from './reports.ts';
 
 export const LOOP_BREAKDOWNS = ['owner', 'rule'] as const;
 export type LoopBy = (typeof LOOP_BREAKDOWNS)[number];
@@ -14,5 +15,5 @@ export async function loopReport(d1: D1Database, ws: string, tz: string, range: 
   const rows = [...groups]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, g]) => ({ key, loop: loopOut(loopFigures(g)), rootCauses: rootCauseCounts(g) }));
-  return { from: range.from, to: range.to, timezone: tz, generatedAt: new Date().toISOString(), by, rows };
+  return { ...reportEnvelope(range, tz), by, rows };
 }

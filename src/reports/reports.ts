@@ -2,7 +2,7 @@
 // counts are summed, distinct customers counted, customers and tickets evaluated exactly
 // for the period's instants.
 import { addDays, daysBetween, periodBounds, type Range } from '../platform/time.ts';
-import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, buildMetrics, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
+import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, buildMetrics, noLifecycle, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
 import { sumLifecycle } from '../rollup/lifecycle.ts';
 import { aggregateLoop, aggregateTickets, rootCausesBy } from '../rollup/tickets.ts';
 import { changesBetween, type PeriodFigures } from '../metrics/changes.ts';
@@ -15,7 +15,8 @@ export type By = (typeof BREAKDOWNS)[number];
 
 /** Each additive count summed over the selected rows, under its field name (reports and the journey). */
 export const ADDITIVE_SUMS = ADDITIVE_FIELDS.map((f) => `SUM(${ADDITIVE_COLUMNS[f]}) AS ${f}`).join(', ');
-const PLAIN = ADDITIVE_FIELDS.map((f) => `${ADDITIVE_COLUMNS[f]} AS ${f}`).join(', ');
+/** Each additive count of one row, under its field name (the daily report and the trend). */
+export const PLAIN = ADDITIVE_FIELDS.map((f) => `${ADDITIVE_COLUMNS[f]} AS ${f}`).join(', ');
 
 /** Metrics per dimension key ('' = none; for dim `all` the one key is ''). */
 export async function metricsFor(d1: D1Database, ws: string, tz: string, range: Range, dim: Dim, facts = new PeriodFacts(d1)): Promise<Map<string, Metrics>> {
@@ -55,7 +56,7 @@ export async function figuresFor(
   for (const [k, l] of bySeg) if (dim === 'all' || l.start || l.end || l.churned) keys.add(k);
   const out = new Map<string, PeriodFigures>();
   for (const k of keys) {
-    const lifecycle = withLifecycle ? (bySeg.get(k) ?? { start: 0, end: 0, churned: 0, new: 0 }) : null;
+    const lifecycle = withLifecycle ? (bySeg.get(k) ?? noLifecycle()) : null;
     const sums = additive.get(k) ?? zeroAdditive();
     const metrics = buildMetrics(sums, counts.get(k) ?? 0, lifecycle, ticketGroups.get(k) ?? noTickets(), loops.get(k) ?? noLoop());
     out.set(k, { metrics, sums });

@@ -3,18 +3,17 @@
 // interval's instants, resolution from the tickets it received), with its 95% interval and
 // whether it differs significantly from the point before.
 import { periodBounds, type Range } from '../platform/time.ts';
-import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, buildMetrics, noTickets, round2, zeroAdditive, type Additive, type Lifecycle, type Tickets } from '../metrics/definitions.ts';
+import { ADDITIVE_FIELDS, buildMetrics, noLifecycle, noTickets, round2, zeroAdditive, type Additive, type Tickets } from '../metrics/definitions.ts';
 import { changesBetween, LOW_SAMPLE, type PeriodFigures } from '../metrics/changes.ts';
 import { npsVariance, sampleVariance, wilson, Z_95_TWO_SIDED, type Interval } from '../metrics/significance.ts';
 import { lifecycleByPeriods, sumLifecycle } from '../rollup/lifecycle.ts';
 import { ticketFigures, ticketsInPeriod } from '../rollup/tickets.ts';
 import { intervalsOf, type Bucket, type IntervalKind } from './intervals.ts';
+import { PLAIN, reportEnvelope } from './reports.ts';
 
 export const TREND_METRICS = ['nps', 'csat', 'ces', 'churn', 'resolution'] as const;
 export type TrendMetric = (typeof TREND_METRICS)[number];
 
-const PLAIN = ADDITIVE_FIELDS.map((f) => `${ADDITIVE_COLUMNS[f]} AS ${f}`).join(', ');
-const noLife = (): Lifecycle => ({ start: 0, end: 0, churned: 0, new: 0 });
 
 /** Additive sums per bucket, from the days of dimension `all`. */
 async function sumsPerBucket(d1: D1Database, ws: string, range: Range, buckets: Bucket[]): Promise<Additive[]> {
@@ -36,7 +35,7 @@ async function figuresPerBucket(d1: D1Database, ws: string, tz: string, range: R
   const needsSums = metric === 'nps' || metric === 'csat' || metric === 'ces';
   const [sums, life, tickets] = await Promise.all([
     needsSums ? sumsPerBucket(d1, ws, range, buckets) : buckets.map(() => zeroAdditive()),
-    metric === 'churn' ? lifecycleByPeriods(d1, ws, spans).then((all) => all.map((bySeg) => sumLifecycle(bySeg.values()))) : buckets.map(noLife),
+    metric === 'churn' ? lifecycleByPeriods(d1, ws, spans).then((all) => all.map((bySeg) => sumLifecycle(bySeg.values()))) : buckets.map(noLifecycle),
     metric === 'resolution'
       ? Promise.all(spans.map((s) => ticketsInPeriod(d1, ws, s.start, s.end).then(ticketFigures)))
       : buckets.map((): Tickets => noTickets()),
@@ -88,5 +87,5 @@ export async function trendReport(d1: D1Database, ws: string, tz: string, range:
       vsPrevious: c && { change: c.change, interval: c.interval, significant: c.significant, lowSample: c.lowSample },
     };
   });
-  return { from: range.from, to: range.to, timezone: tz, generatedAt: new Date().toISOString(), interval, metric, points };
+  return { ...reportEnvelope(range, tz), interval, metric, points };
 }

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems, KeyParams } from '../platform/openapi.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { checkRule } from '../loop/cases.ts';
 import { deleteRule, listRules, putRule } from '../loop/alert-rules.ts';
@@ -29,7 +29,6 @@ const Rule = z
     escalateTo: z.string().nullable(),
   })
   .openapi('AlertRule');
-const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const admin = { tags: ['Closed loop'] };
 
 export const alertRulesRoutes = createRouter()
@@ -40,7 +39,7 @@ export const alertRulesRoutes = createRouter()
       path: '/{key}',
       summary: 'Create or replace an alert rule: which events open a follow-up case',
       middleware: [jsonBody],
-      request: { params, body: jsonRequest(RuleInput) },
+      request: { params: KeyParams, body: jsonRequest(RuleInput) },
       responses: { 200: json(Rule, 'The rule as stored'), ...problems(400, 401, 403, 413, 415) },
     }),
     async (c) => {
@@ -70,7 +69,7 @@ export const alertRulesRoutes = createRouter()
       method: 'delete',
       path: '/{key}',
       summary: 'Delete an alert rule (open cases stay)',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
     }),
     async (c) => {

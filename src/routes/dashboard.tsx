@@ -8,8 +8,6 @@ import { openCasesOverdueFirst } from '../loop/cases.ts';
 import { authenticate } from '../workspace/keys.ts';
 import { grants } from '../workspace/auth.ts';
 import { cachedReport, standardReports } from '../publish/cache.ts';
-import { trendReport } from '../reports/trend.ts';
-import { getSettings } from '../workspace/settings.ts';
 import { PERIODS, standardRange, type Period, type Range } from '../platform/time.ts';
 import { csrfToken, endSession, SESSION_COOKIE, SESSION_SECONDS, signSession, verifySession, sessionWorkspaceOf, sessionsConfigured } from '../dashboard/session.ts';
 import { DashboardPage, SignInPage, type DashboardData } from '../dashboard/page.tsx';
@@ -71,10 +69,8 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const d1 = c.env.DB;
     const read = reportReader(c, ws, standardRange(period, ws.timezone));
     // The weekly trend always spans 90 days (prebuilt): a week is too coarse for 7 or 30 days alone.
-    const r90 = standardRange('90d', ws.timezone);
-    const readTrend = async () =>
-      JSON.parse((await cachedReport(d1, c.env.REPORTS, ws.id, ws.timezone, 'trend-week-nps', r90, () => trendReport(d1, ws.id, ws.timezone, r90, 'week', 'nps'), ws.reportGen)).body);
-    const [summary, daily, journey, priorities, themes, cases, trend, settings] = await Promise.all([
+    const readTrend = () => reportReader(c, ws, standardRange('90d', ws.timezone))('trend-week-nps');
+    const [summary, daily, journey, priorities, themes, cases, trend] = await Promise.all([
       read('summary'),
       read('daily'),
       read('journey'),
@@ -82,12 +78,11 @@ export const dashboardRoutes = new Hono<AppEnv>()
       read<ThemesReport>('themes'),
       openCasesOverdueFirst(d1, ws.id, Date.now(), 20),
       readTrend(),
-      getSettings(d1, ws.id),
     ]);
     const data: DashboardData = {
       workspace: ws.name,
       timezone: ws.timezone,
-      currency: settings.currency,
+      currency: ws.currency,
       period,
       summary,
       daily,

@@ -3,7 +3,7 @@ import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, Key, problems, KeyParams } from '../platform/openapi.ts';
 import { ALERT_METRICS, MAX_METRIC_ALERTS, deleteMetricAlert, getMetricAlert, listMetricAlerts, putMetricAlert } from '../loop/metric-alerts.ts';
 
 const threshold = z.number().min(-100).max(100);
@@ -32,7 +32,6 @@ const MetricAlert = z
     state: z.enum(['recovered', 'triggered']), lastValue: z.number().nullable(), changedAt: z.string().nullable(),
   })
   .openapi('MetricAlert');
-const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const base = { tags: ['Closed loop'] };
 const notFound = (key: string) => new ApiError(404, 'not-found', `No metric alert \`${key}\` in this workspace.`);
 
@@ -44,7 +43,7 @@ export const metricAlertsRoutes = createRouter()
       path: '/{key}',
       summary: 'Create or replace a metric alert, evaluated after each rollup; replacing starts it afresh',
       middleware: [jsonBody],
-      request: { params, body: jsonRequest(MetricAlertInput) },
+      request: { params: KeyParams, body: jsonRequest(MetricAlertInput) },
       responses: { 200: json(MetricAlert, 'The alert as stored'), ...problems(400, 401, 403, 409, 413, 415) },
     }),
     async (c) => {
@@ -75,7 +74,7 @@ export const metricAlertsRoutes = createRouter()
       method: 'get',
       path: '/{key}',
       summary: 'One metric alert and its state',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 200: json(MetricAlert, 'The alert'), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
@@ -91,7 +90,7 @@ export const metricAlertsRoutes = createRouter()
       method: 'delete',
       path: '/{key}',
       summary: 'Delete a metric alert (its cases stay)',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
     }),
     async (c) => {

@@ -3,12 +3,11 @@ import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, problems, KeyParams } from '../platform/openapi.ts';
 import { MAX_ROOT_CAUSES, deleteRootCause, getRootCause, listRootCauses, putRootCause } from '../loop/root-causes.ts';
 
 const RootCauseInput = z.object({ name: z.string().trim().min(1).max(200) }).strict().openapi('RootCauseInput');
 const RootCause = z.object({ key: z.string(), name: z.string(), updatedAt: z.string() }).openapi('RootCause');
-const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const base = { tags: ['Closed loop'] };
 const notFound = (key: string) => new ApiError(404, 'not-found', `No root cause \`${key}\` in this workspace.`);
 
@@ -20,7 +19,7 @@ export const rootCausesRoutes = createRouter()
       path: '/{key}',
       summary: 'Create or rename a root cause; once a workspace has one, closing a case names one',
       middleware: [jsonBody],
-      request: { params, body: jsonRequest(RootCauseInput) },
+      request: { params: KeyParams, body: jsonRequest(RootCauseInput) },
       responses: { 200: json(RootCause, 'The root cause as stored'), ...problems(400, 401, 403, 409, 413, 415) },
     }),
     async (c) => {
@@ -46,7 +45,7 @@ export const rootCausesRoutes = createRouter()
       method: 'get',
       path: '/{key}',
       summary: 'One root cause',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 200: json(RootCause, 'The root cause'), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
@@ -62,7 +61,7 @@ export const rootCausesRoutes = createRouter()
       method: 'delete',
       path: '/{key}',
       summary: 'Delete a root cause (closed cases keep the key they named)',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
     }),
     async (c) => {

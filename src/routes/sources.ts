@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from '../env.ts';
 import { ApiError, invalid, zodErrors } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { parseJsonBytes, readLimited } from '../platform/json-body.ts';
+import { JSON_TYPE, parseJsonBytes, readLimited, tooLarge } from '../platform/json-body.ts';
 import { json, problems } from '../platform/openapi.ts';
 import { MAX_BATCH_BYTES, SegmentAnswer, SegmentBatch, SegmentCall } from '../ingest/segment-schema.ts';
 import { deleteSegmentSource, getSegmentSource, rotateSegmentSource, verifySegmentCall } from '../ingest/segment-source.ts';
@@ -14,14 +14,13 @@ import { drainAfterIngest } from '../jobs/drain.ts';
 
 const admin = { tags: ['Segment'] };
 const Source = z.object({ sourceId: z.string(), path: z.string().openapi({ description: 'Give Segment this URL (on your Trayecto host)' }) });
-const JSON_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;.*)?$/i;
 
 const badSignature = () =>
   new ApiError(401, 'bad-signature', 'Unknown source, or `X-Signature` is not the hex HMAC-SHA1 of the body with this source\'s shared secret.');
 
 /** The verified body of a Segment webhook: 413, 401, then 415/400, in that order. */
 async function verifiedBody(env: Env, req: Request, sourceId: string) {
-  if (Number(req.headers.get('content-length') ?? 'NaN') > MAX_BATCH_BYTES) throw new ApiError(413, 'body-too-large', `The body is larger than ${MAX_BATCH_BYTES} bytes.`);
+  if (Number(req.headers.get('content-length') ?? 'NaN') > MAX_BATCH_BYTES) throw tooLarge(MAX_BATCH_BYTES);
   const bytes = req.body ? await readLimited(req.body, MAX_BATCH_BYTES) : new Uint8Array();
   const auth = await verifySegmentCall(env, sourceId, req.headers.get('x-signature') ?? undefined, bytes);
   if (!auth) throw badSignature();

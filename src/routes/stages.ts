@@ -3,13 +3,12 @@ import { database } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, Key, problems, KeyParams } from '../platform/openapi.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
 import { deleteStage, listStages, putStage } from '../workspace/inventory.ts';
 
 const StageInput = z.object({ name: z.string().min(1).max(100), position: z.number().int().min(0).max(1000) }).openapi('StageInput');
 const Stage = z.object({ key: Key, name: z.string(), position: z.number().int() }).openapi('Stage');
-const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const admin = { tags: ['Configuration'] };
 
 export const stagesRoutes = createRouter()
@@ -20,7 +19,7 @@ export const stagesRoutes = createRouter()
       path: '/{key}',
       summary: 'Create or update a journey stage (awareness, research, purchase, use, after-sales…)',
       middleware: [jsonBody],
-      request: { params, body: jsonRequest(StageInput) },
+      request: { params: KeyParams, body: jsonRequest(StageInput) },
       responses: { 200: json(Stage, 'The stage as stored'), ...problems(400, 401, 403, 413, 415) },
     }),
     async (c) => {
@@ -44,7 +43,7 @@ export const stagesRoutes = createRouter()
       method: 'delete',
       path: '/{key}',
       summary: 'Delete a stage that no touchpoint uses',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) },
     }),
     async (c) => {

@@ -4,7 +4,7 @@ import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { adminRoute, readRoute } from '../workspace/keyed-route.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { json, jsonRequest, Key, problems, KeyParams } from '../platform/openapi.ts';
 import { words } from '../insights/matching.ts';
 import { deleteTheme, listThemes, putTheme, THEME_LIMITS } from '../insights/themes.ts';
 import { themesChanged } from '../rollup/theme-days.ts';
@@ -38,7 +38,6 @@ const Theme = z
     polarity: z.enum(['negative', 'positive', 'neutral']),
   })
   .openapi('Theme');
-const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const tags = { tags: ['Themes'] };
 
 export const themesRoutes = createRouter()
@@ -49,7 +48,7 @@ export const themesRoutes = createRouter()
       path: '/{key}',
       summary: 'Create or update a theme: words to look for in survey comments (accent- and case-insensitive, whole words)',
       middleware: [jsonBody],
-      request: { params, body: jsonRequest(ThemeInput) },
+      request: { params: KeyParams, body: jsonRequest(ThemeInput) },
       responses: { 200: json(Theme, 'The theme as stored'), ...problems(400, 401, 403, 409, 413, 415) },
     }),
     async (c) => {
@@ -81,7 +80,7 @@ export const themesRoutes = createRouter()
       method: 'delete',
       path: '/{key}',
       summary: 'Delete a theme',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
     }),
     async (c) => {

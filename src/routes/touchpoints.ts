@@ -3,7 +3,7 @@ import { database } from '../platform/d1.ts';
 import { ApiError } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { jsonBody } from '../platform/json-body.ts';
-import { Channel, json, jsonRequest, Key, problems } from '../platform/openapi.ts';
+import { Channel, json, jsonRequest, Key, problems, KeyParams } from '../platform/openapi.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
 import { deleteTouchpoint, listTouchpoints, putTouchpoint } from '../workspace/inventory.ts';
 
@@ -18,7 +18,6 @@ const TouchpointInput = z
   })
   .openapi('TouchpointInput');
 const Touchpoint = TouchpointInput.extend({ key: Key }).openapi('Touchpoint');
-const params = z.object({ key: Key.openapi({ param: { name: 'key', in: 'path' } }) });
 const admin = { tags: ['Configuration'] };
 
 export const touchpointsRoutes = createRouter()
@@ -29,7 +28,7 @@ export const touchpointsRoutes = createRouter()
       path: '/{key}',
       summary: 'Create or update a touchpoint of the inventory',
       middleware: [jsonBody],
-      request: { params, body: jsonRequest(TouchpointInput) },
+      request: { params: KeyParams, body: jsonRequest(TouchpointInput) },
       responses: { 200: json(Touchpoint, 'The touchpoint as stored'), ...problems(400, 401, 403, 413, 415) },
     }),
     async (c) => {
@@ -53,7 +52,7 @@ export const touchpointsRoutes = createRouter()
       method: 'delete',
       path: '/{key}',
       summary: 'Remove a touchpoint from the inventory (its past events then show as unconfigured)',
-      request: { params },
+      request: { params: KeyParams },
       responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
