@@ -3,6 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { apiJson, configureInventory, newWorkspace, send } from './helpers.ts';
+import { rollupRange } from './drain.ts';
 
 const HOUR = 3_600_000;
 
@@ -28,7 +29,7 @@ describe('loop figures in reports', () => {
     await env.DB.prepare('UPDATE cases SET due_at = opened_at + ?2 WHERE workspace_id = ?1').bind(ws.id, 2 * HOUR).run();
     await env.DB.prepare('UPDATE cases SET resolved_at = opened_at + ?2 WHERE id = ?1').bind(byMsg.a, HOUR).run();
     await env.DB.prepare('UPDATE cases SET resolved_at = opened_at + ?2 WHERE id = ?1').bind(byMsg.b, 5 * HOUR).run();
-    await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from: day, to: day } });
+    await rollupRange(ws, day, day);
 
     const summary = await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read });
     expect(summary.body.metrics.loop).toEqual({ cases: 3, closed: 2, closedRate: 66.67, medianHoursToClose: 3, overdue: 1, withinSlaRate: 33.33 });

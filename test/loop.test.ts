@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { rollupRange } from './drain.ts';
 
 const HOOKS = 'https://hooks.receiver.test';
 let n = 0;
@@ -172,7 +173,7 @@ describe('closed loop: report metrics', () => {
     await apiJson(`/v1/cases/${c.id}`, { method: 'PATCH', key: ws.keys.admin, body: { status: 'resolved' } });
     // As if the owner had closed it two hours after the answer came in.
     await env.DB.prepare('UPDATE cases SET resolved_at = opened_at + 7200000 WHERE id = ?').bind(c.id).run();
-    await apiJson('/v1/rollups', { key: ws.keys.admin, body: { from: day, to: day } });
+    await rollupRange(ws, day, day);
     const r = await apiJson('/v1/reports/summary?period=7d', { key: ws.keys.read });
     expect(r.body.metrics.loop).toEqual({ cases: 2, closed: 1, closedRate: 50, medianHoursToClose: 2, overdue: 0, withinSlaRate: null });
     expect(r.body.metrics.resolution.received).toBe(2);

@@ -140,7 +140,7 @@ export const dirtyDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
 );
 
-// ---- Rollup tables (rebuilt per workspace × local day; see services/rollup.ts) ----
+// ---- Rollup tables (rebuilt per workspace × local day; see src/rollup/day.ts) ----
 
 /** Additive daily counts per dimension value (dim `all` has key ''; '' also stands for "none"). */
 // WITHOUT ROWID (migration 0017, by hand), like daily_customers: each rollup row is one row written.

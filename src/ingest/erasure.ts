@@ -1,6 +1,7 @@
 import { addDays, localDay } from '../platform/time.ts';
 import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 import { markDaysStatement } from '../rollup/marks.ts';
+import { SEGMENT_DIM_LIST } from '../rollup/counts.ts';
 
 // A segment name only this customer had is customer-supplied text: its rows go now, not when
 // the drain re-rolls the days (reports read meanwhile say they are incomplete, and must not name it).
@@ -14,7 +15,7 @@ WITH mine AS (
 )
 `;
 const DROP_LONE_SEGMENT = `${LONE_SEGMENT}
-DELETE FROM daily_metrics WHERE workspace_id = ?1 AND dim IN ('segment', 'seg_tp', 'seg_tp_emo')
+DELETE FROM daily_metrics WHERE workspace_id = ?1 AND dim IN (${SEGMENT_DIM_LIST})
   AND (CASE dim WHEN 'segment' THEN "key" ELSE "key"->>0 END) IN (SELECT s FROM lone)`;
 // Theme counts carry the segment too (their quotes go with the customer's events, by seq).
 const DROP_LONE_SEGMENT_THEMES = `${LONE_SEGMENT}
@@ -35,7 +36,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     .bind(ws, customerId)
     .all<{ day: string; lifecycle: number; n: number }>();
   // Recorded even when nothing is stored yet: queue-mode events accepted before now and
-  // written later are dropped (see ingest-queue.ts).
+  // written later are dropped (see queue.ts).
   await d1
     .prepare(
       `INSERT INTO erased_customers (workspace_id, customer_id, erased_at) VALUES (?1, ?2, ?3)

@@ -8,7 +8,7 @@ import { Event } from './event-schema.ts';
 import type { MappingRule, SegmentCall } from './segment-schema.ts';
 
 type Props = Record<string, unknown>;
-/** A call whose messageId and timestamp are settled (see segment-calls.ts). */
+/** A call whose messageId and timestamp are settled (see segment-ingest.ts). */
 export type ReadyCall = SegmentCall & { messageId: string; timestamp: string; traitsMessageId: string };
 export type MapResult = { events: Event[]; unmapped: string[]; errors: FieldError[] };
 

@@ -11,6 +11,8 @@ import { containsTerm, words, type ThemeTerms } from './matching.ts';
 import { maskContacts, quoteText } from './mask.ts';
 import { isTermCandidate } from './stop-words.ts';
 
+/** SQL: the event `e` carries a comment that is not blank (spaces, tabs, line breaks): one the day's voice counts. */
+export const HAS_COMMENT = "trim(e.comment, ' ' || char(9, 10, 13)) <> ''";
 /** Unthemed words kept per day: a word outside a day's top N is not counted for that day. */
 export const TERMS_PER_DAY = 50;
 export const QUOTES_KEPT = 3;
@@ -116,7 +118,7 @@ export class DayVoice {
 export const DAY_COMMENTS = `
 SELECT e.seq, e.ts, e.survey, e.score, e.comment, coalesce(e.touchpoint, '') AS touchpoint, coalesce(c.rolled_segment, '') AS segment
 FROM events e LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
-WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 AND trim(e.comment, ' ' || char(9, 10, 13)) <> ''
+WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 AND ${HAS_COMMENT}
 ORDER BY e.seq LIMIT ?4`;
 
 /** Reads the day's comments page by page and counts them against the workspace's themes. */

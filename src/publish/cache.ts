@@ -4,7 +4,6 @@
 import { sha256Hex } from '../platform/crypto.ts';
 import { Memo } from '../platform/memo.ts';
 import { addDays, localDay, periodBounds, PERIODS, standardRange } from '../platform/time.ts';
-import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { empathyReport } from '../journey/empathy.ts';
@@ -38,9 +37,10 @@ const cacheKey = (ws: string, gen: number, name: string, range: Range) => `repor
  * Every report says whether its days are all rolled up: `pendingDays` of its range (for the
  * summary, of the previous period too, which it also shows) and `complete` when there are none.
  */
-async function withCompleteness(d1: D1Database, ws: string, tz: string, name: string, range: Range, value: unknown, now: number) {
+async function withCompleteness(facts: PeriodFacts, ws: string, tz: string, name: string, range: Range, value: unknown, now: number) {
   const from = name === 'summary' ? previousRange(range).from : range.from;
-  const [pendingDays, before] = await Promise.all([pendingIn(d1, ws, from, range.to, addDays(localDay(now, tz), -1)), daysBeforeHistory(d1, ws, from, range.to)]);
+  // A rebuild's reports share two ranges per period (the summary's reaches back): read once each.
+  const { pending: pendingDays, before } = await facts.completeness(ws, from, range.to, addDays(localDay(now, tz), -1));
   return { ...(value as object), complete: pendingDays === 0 && before === 0, pendingDays, ...(before ? { daysBeforeHistory: before } : {}) };
 }
 
@@ -84,7 +84,7 @@ export async function cachedReport(
         'retry-after': String(BUDGET_PERIOD),
       });
     }
-    return store(kv, key, await withCompleteness(d1, ws, tz, name, range, await compute(), Date.now()));
+    return store(kv, key, await withCompleteness(new PeriodFacts(d1), ws, tz, name, range, await compute(), Date.now()));
   })();
   inflight.set(key, work);
   try {
@@ -126,7 +126,7 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
   for (const range of ranges) {
     await Promise.all(
       standardReports(d1, ws, tz, range, facts).map(async ([name, compute]) =>
-        store(kv, cacheKey(ws, gen, name, range), await withCompleteness(d1, ws, tz, name, range, await compute(), now)),
+        store(kv, cacheKey(ws, gen, name, range), await withCompleteness(facts, ws, tz, name, range, await compute(), now)),
       ),
     );
   }

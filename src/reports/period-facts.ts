@@ -4,6 +4,7 @@ import type { Range } from '../platform/time.ts';
 import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../rollup/lifecycle.ts';
 import { casesInPeriod, ticketsInPeriod } from '../rollup/tickets.ts';
 import { worthByNpsGroup } from './value.ts';
+import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
 
 // daily_customers has one row per (day, touchpoint, channel, customer) with its stage and
 // segment: every distinct count groups those rows by one of these.
@@ -80,6 +81,14 @@ export class PeriodFacts {
 
   worthByNpsGroup(ws: string, range: Range) {
     return this.once(`worth/${ws}/${range.from}/${range.to}`, () => worthByNpsGroup(this.d1, ws, range));
+  }
+
+  /** Days of [from, to] still waiting for a rollup, and days before the history floor holding events. */
+  completeness(ws: string, from: string, to: string, yesterday: string) {
+    return this.once(`complete/${ws}/${from}/${to}/${yesterday}`, async () => {
+      const [pending, before] = await Promise.all([pendingIn(this.d1, ws, from, to, yesterday), daysBeforeHistory(this.d1, ws, from, to)]);
+      return { pending, before };
+    });
   }
 
   reach(ws: string, range: Range, by: ReachKey, segment: string | null = null) {

@@ -31,3 +31,14 @@ export const COUNTS: [column: string, expression: string][] = ADDITIVE_FIELDS.ma
 export const EMPTY_ROW = `int_count = 0 AND nps_promoters + nps_passives + nps_detractors = 0 AND csat_responses = 0
   AND ces_responses = 0 AND tk_received IS NULL AND loop_cases IS NULL
   AND cust_start IS NULL AND cust_end IS NULL AND cust_churned IS NULL AND cust_new IS NULL`;
+
+// The dimensions whose key holds the customer's segment, and how each is keyed from a segment
+// expression: the day's rollup, a segment move and an erasure must key them alike.
+export const SEGMENT_DIMS = ['segment', 'seg_tp', 'seg_tp_emo'] as const;
+export const segmentKeys = (seg: string): Record<(typeof SEGMENT_DIMS)[number], string> => ({
+  segment: seg,
+  seg_tp: `json_array(${seg}, k_touchpoint)`,
+  seg_tp_emo: `json_array(${seg}, k_touchpoint, emotion)`,
+});
+/** SQL list of SEGMENT_DIMS, for `dim IN (…)`. */
+export const SEGMENT_DIM_LIST = SEGMENT_DIMS.map((d) => `'${d}'`).join(', ');

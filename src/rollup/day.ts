@@ -4,7 +4,7 @@
 // it twice gives the same rows.
 import { dayStart, addDays } from '../platform/time.ts';
 import type { Dim } from '../metrics/definitions.ts';
-import { COUNTS } from './counts.ts';
+import { COUNTS, segmentKeys } from './counts.ts';
 import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
 import { voiceStatements } from '../insights/theme-counts.ts';
 
@@ -33,9 +33,7 @@ const DIM_KEYS: Record<string, string> = {
   touchpoint: 'k_touchpoint',
   channel: 'k_channel',
   stage: 'k_stage',
-  segment: 'k_segment',
-  seg_tp: 'json_array(k_segment, k_touchpoint)',
-  seg_tp_emo: 'json_array(k_segment, k_touchpoint, emotion)',
+  ...segmentKeys('k_segment'),
 };
 const DIM_NAMES = Object.keys(DIM_KEYS);
 

@@ -5,6 +5,7 @@
 import { addDays, daysBetween, localDay } from '../platform/time.ts';
 import { markDaysStatement } from './marks.ts';
 import { segmentMoveStatements } from './segment-moves.ts';
+import { HAS_COMMENT } from '../insights/theme-counts.ts';
 
 /** How far back imported history rolls up by default: the creation day minus this many days. */
 export const DEFAULT_HISTORY_DAYS = 366;
@@ -78,7 +79,7 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
   await d1
     .prepare(
       `INSERT INTO rollup_state (workspace_id, rolled_through) VALUES (?1, ?2)
-       ON CONFLICT DO UPDATE SET rolled_through = coalesce(rolled_through, excluded.rolled_through)`,
+       ON CONFLICT DO UPDATE SET rolled_through = excluded.rolled_through WHERE rolled_through IS NULL`,
     )
     .bind(ws, yesterday)
     .run();
@@ -115,12 +116,15 @@ UNION ALL SELECT 'from', MIN(day) FROM (
   FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'lifecycle')
 UNION ALL SELECT DISTINCT 'day', e.day
   FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type IN ('ticket', 'response')
-  WHERE CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE trim(e.comment, ' ' || char(9, 10, 13)) <> '' END
+  WHERE CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE ${HAS_COMMENT} END
 UNION ALL SELECT DISTINCT 'day', e.day FROM events e
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened'
     AND e.ticket_id IN (SELECT ticket_id FROM fresh WHERE type = 'ticket')`;
 
-/** Marks for days [from, yesterday] clipped to the floor; nothing when the range is empty. */
+/** Days [from, yesterday], starting at the floor when `from` is before it (none when from > yesterday). */
+const fromFloor = (from: string, floor: string, yesterday: string) => dayRange(from < floor ? floor : from, yesterday);
+
+/** The days of `days` from the floor through yesterday. */
 function clip(days: Iterable<string>, floor: string, yesterday: string) {
   return [...days].filter((d) => d >= floor && d <= yesterday);
 }
@@ -132,17 +136,16 @@ async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday:
   if (maxSeq === null || maxSeq === undefined) return false;
   const full = new Set<string>();
   const moves: string[] = [];
-  let from: string | null = null;
   for (const r of results) {
     if (r.kind === 'move') moves.push(String(r.day));
     if (r.kind === 'day' && r.day) full.add(String(r.day));
-    if (r.kind === 'from' && r.day && (from === null || String(r.day) < from)) from = String(r.day);
   }
-  const start = from && (from < state.floor ? state.floor : from);
+  // One 'from' row: the earliest day whose active customers change (null when none).
+  const from = results.find((r) => r.kind === 'from')?.day;
   await d1.batch([
     markDaysStatement(d1, ws, clip(full, state.floor, yesterday)),
     ...segmentMoveStatements(d1, ws, moves, state.floor, yesterday),
-    markDaysStatement(d1, ws, start && start <= yesterday ? dayRange(start, yesterday) : [], 'people'),
+    markDaysStatement(d1, ws, from ? fromFloor(String(from), state.floor, yesterday) : [], 'people'),
     d1.prepare('UPDATE rollup_state SET people_seq = ?2 WHERE workspace_id = ?1 AND people_seq < ?2').bind(ws, Number(maxSeq)),
   ]);
   state.people_seq = Number(maxSeq);
@@ -163,14 +166,13 @@ export async function advanceMarks(d1: D1Database, ws: string, tz: string, now: 
   if (state.rolled_through && state.rolled_through < yesterday) {
     const first = addDays(state.rolled_through, 1);
     stmts.push(
-      markDaysStatement(d1, ws, dayRange(first < state.floor ? state.floor : first, yesterday)),
+      markDaysStatement(d1, ws, fromFloor(first, state.floor, yesterday)),
       d1.prepare('UPDATE rollup_state SET rolled_through = ?2 WHERE workspace_id = ?1').bind(ws, yesterday),
     );
   }
   if (state.people_from) {
-    const start = state.people_from < state.floor ? state.floor : state.people_from;
     stmts.push(
-      markDaysStatement(d1, ws, start <= yesterday ? dayRange(start, yesterday) : [], 'people'),
+      markDaysStatement(d1, ws, fromFloor(state.people_from, state.floor, yesterday), 'people'),
       // Cleared only if ingest did not lower it meanwhile.
       d1.prepare('UPDATE rollup_state SET people_from = NULL WHERE workspace_id = ?1 AND people_from = ?2').bind(ws, state.people_from),
     );

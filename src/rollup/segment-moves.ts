@@ -6,7 +6,7 @@
 // Days marked `full` are skipped (their rollup will count the customer anew), and so are the
 // customer's ticket days, which the cascade marks `full` first: a median of first responses
 // cannot be moved by difference.
-import { COUNTS, EMPTY_ROW } from './counts.ts';
+import { COUNTS, EMPTY_ROW, SEGMENT_DIM_LIST, SEGMENT_DIMS, segmentKeys } from './counts.ts';
 
 // Binds ?1 workspace, ?2 the customers to look at (a JSON array of ids), ?3 the floor, ?4 yesterday.
 // Old and new segment are read inside the batch (rolled_segment, segment), so every statement of it
@@ -37,9 +37,8 @@ const MOVE_ADDITIVE = `WITH ${MOVED_EVENTS}, fine AS (
   SELECT fine.*, s.value AS sign, CASE WHEN s.value < 0 THEN fine.o ELSE fine.n END AS seg
   FROM fine, json_each('[-1, 1]') s
 ), dims AS (
-  SELECT d.value AS dim, CASE d.value WHEN 'segment' THEN seg WHEN 'seg_tp' THEN json_array(seg, k_touchpoint)
-    ELSE json_array(seg, k_touchpoint, emotion) END AS k, signed.*
-  FROM signed, json_each('["segment", "seg_tp", "seg_tp_emo"]') d
+  SELECT d.value AS dim, CASE d.value ${Object.entries(segmentKeys('seg')).map(([dim, k]) => `WHEN '${dim}' THEN ${k}`).join(' ')} END AS k, signed.*
+  FROM signed, json_each('${JSON.stringify(SEGMENT_DIMS)}') d
   WHERE d.value <> 'seg_tp_emo' OR signed.emotion IS NOT NULL
 )
 INSERT INTO daily_metrics (workspace_id, day, dim, "key", ${COUNTS.map(([col]) => col).join(', ')})
@@ -50,7 +49,7 @@ ON CONFLICT (workspace_id, day, dim, "key") DO UPDATE SET
 
 const PRUNE = `WITH ${MOVED_EVENTS}
 DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day IN (SELECT day FROM ev)
-  AND dim IN ('segment', 'seg_tp', 'seg_tp_emo') AND ${EMPTY_ROW}`;
+  AND dim IN (${SEGMENT_DIM_LIST}) AND ${EMPTY_ROW}`;
 
 // Reached by the table's whole key, so a day's other customers are never walked.
 const MOVE_DISTINCT = `WITH ${MOVED_EVENTS}

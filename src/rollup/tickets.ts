@@ -39,17 +39,20 @@ export async function ticketsInPeriod(d1: D1Database, ws: string, start: number,
 
 type DimRow = { touchpoint: string; channel: string; stage: string; segment: string };
 
-/** Groups rows by one dimension's key ('' = none; dim `all` → key ''). */
-function groupBy<R extends DimRow>(rows: R[], dim: Dim): Map<string, R[]> {
+/** Groups rows by a key, in order of first appearance. */
+function groupBy<R>(rows: R[], keyOf: (r: R) => string): Map<string, R[]> {
   const groups = new Map<string, R[]>();
   for (const r of rows) {
-    const key = dim === 'all' ? '' : r[dim];
+    const key = keyOf(r);
     const g = groups.get(key);
     if (g) g.push(r);
     else groups.set(key, [r]);
   }
   return groups;
 }
+
+/** One dimension's key of a row ('' = none; dim `all` → key ''). */
+const byDim = (dim: Dim) => (r: DimRow) => (dim === 'all' ? '' : r[dim]);
 
 const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
 
@@ -67,12 +70,7 @@ export function ticketFigures(g: Pick<TicketRow, 'resolved' | 'frt'>[]): Tickets
 
 /** Resolution figures per dimension key. */
 export function aggregateTickets(rows: TicketRow[], dim: Dim): Map<string, Tickets> {
-  return new Map(
-    [...groupBy(rows, dim)].map(([k, g]) => [
-      k,
-      ticketFigures(g),
-    ]),
-  );
+  return new Map([...groupBy(rows, byDim(dim))].map(([k, g]) => [k, ticketFigures(g)]));
 }
 
 // Cases opened in the period (at their event's time); closed = resolved before its end, with
@@ -102,7 +100,7 @@ export function rootCauseCounts(rows: Pick<CaseRow, 'rootCause'>[]): { key: stri
 
 /** Root-cause counts per dimension key. */
 export function rootCausesBy(rows: CaseRow[], dim: Dim): Map<string, { key: string; cases: number }[]> {
-  return new Map([...groupBy(rows, dim)].map(([k, g]) => [k, rootCauseCounts(g)]));
+  return new Map([...groupBy(rows, byDim(dim))].map(([k, g]) => [k, rootCauseCounts(g)]));
 }
 
 export async function casesInPeriod(d1: D1Database, ws: string, start: number, end: number): Promise<CaseRow[]> {
@@ -120,13 +118,11 @@ export function loopFigures(g: CaseRow[]): Loop {
 }
 
 export function aggregateLoop(rows: CaseRow[], dim: Dim): Map<string, Loop> {
-  return new Map([...groupBy(rows, dim)].map(([k, g]) => [k, loopFigures(g)]));
+  return new Map([...groupBy(rows, byDim(dim))].map(([k, g]) => [k, loopFigures(g)]));
 }
 
 /** Cases grouped by who owns them now, or by the rule (metric:<key> for a metric alert) that opened them. */
 export function groupCasesBy(rows: CaseRow[], by: 'owner' | 'rule'): Map<string, CaseRow[]> {
-  const groups = new Map<string, CaseRow[]>();
-  for (const r of rows) groups.set(r[by], [...(groups.get(r[by]) ?? []), r]);
-  return groups;
+  return groupBy(rows, (r) => r[by]);
 }
 
