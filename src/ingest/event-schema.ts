@@ -2,6 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { Channel, Key } from '../platform/openapi.ts';
 import { SCORE_RANGE, SURVEYS } from '../metrics/definitions.ts';
 
+/** The values of `outcome`, lifecycle `status` and ticket `status` (the SPEC's), shared with the Segment mapping. */
+export const OUTCOMES = ['success', 'failure', 'abandoned'] as const;
+export const LIFECYCLE_STATUSES = ['started', 'churned'] as const;
+export const TICKET_STATUSES = ['opened', 'responded', 'resolved', 'reopened'] as const;
+
 export const MAX_BATCH = 1000;
 export const MAX_EVENT_BYTES = 32 * 1024;
 const FUTURE_LIMIT_MS = 24 * 3_600_000;
@@ -52,7 +57,7 @@ export const InteractionEvent = z.object({
   ...base,
   touchpoint: Key,
   channel: Channel.optional(),
-  outcome: z.enum(['success', 'failure', 'abandoned']).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
   sentiment: z.number().min(-1).max(1).optional(),
   emotion: z.string().min(1).max(50).optional(),
   value: z
@@ -84,14 +89,14 @@ export const ResponseEvent = z
 export const LifecycleEvent = z.object({
   type: z.literal('lifecycle'),
   ...base,
-  status: z.enum(['started', 'churned']),
+  status: z.enum(LIFECYCLE_STATUSES),
 });
 
 export const TicketEvent = z.object({
   type: z.literal('ticket'),
   ...base,
   ticketId: z.string().min(1).max(200),
-  status: z.enum(['opened', 'responded', 'resolved', 'reopened']),
+  status: z.enum(TICKET_STATUSES),
   touchpoint: Key.optional(),
   channel: Channel.optional(),
 });

@@ -4,7 +4,7 @@
 import type { FieldError } from '../platform/problem.ts';
 import { zodErrors } from '../platform/problem.ts';
 import { SURVEYS } from '../metrics/definitions.ts';
-import { Event } from './event-schema.ts';
+import { Event, OUTCOMES } from './event-schema.ts';
 import type { MappingRule, SegmentCall } from './segment-schema.ts';
 
 type Props = Record<string, unknown>;
@@ -12,7 +12,6 @@ type Props = Record<string, unknown>;
 export type ReadyCall = SegmentCall & { messageId: string; timestamp: string; traitsMessageId: string };
 export type MapResult = { events: Event[]; unmapped: string[]; errors: FieldError[] };
 
-const OUTCOMES = ['success', 'failure', 'abandoned'];
 // Maps, not object literals: a client's event may be called `__proto__` or `constructor`.
 const TICKET_EVENTS = new Map([['Ticket Opened', 'opened'], ['Ticket Responded', 'responded'], ['Ticket Resolved', 'resolved'], ['Ticket Reopened', 'reopened']] as const);
 const LIFECYCLE_EVENTS = new Map([['Signed Up', 'started'], ['Subscription Started', 'started'], ['Subscription Cancelled', 'churned']] as const);
@@ -42,7 +41,7 @@ function fromRule(call: ReadyCall, rule: MappingRule, props: Props): Made | null
     case 'ignore':
       return null;
     case 'interaction': {
-      const outcome = rule.outcome ?? (OUTCOMES.includes(props.outcome as string) ? props.outcome : undefined);
+      const outcome = rule.outcome ?? ((OUTCOMES as readonly string[]).includes(props.outcome as string) ? props.outcome : undefined);
       return { event: { type: 'interaction', ...base, touchpoint: rule.touchpoint, channel: rule.channel, outcome, properties: props }, from: {} };
     }
     case 'response':

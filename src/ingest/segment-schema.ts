@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { Channel, Key } from '../platform/openapi.ts';
 import { SURVEYS } from '../metrics/definitions.ts';
-import { MAX_BATCH } from './event-schema.ts';
+import { LIFECYCLE_STATUSES, MAX_BATCH, OUTCOMES, TICKET_STATUSES } from './event-schema.ts';
 
 /** Segment's limits: 32 KB per call, 500 KB per batch request. */
 export const MAX_CALL_BYTES = 32 * 1024;
@@ -69,7 +69,7 @@ export const MappingRule = z
       type: z.literal('interaction'),
       touchpoint: Key,
       channel: Channel.optional(),
-      outcome: z.enum(['success', 'failure', 'abandoned']).optional().openapi({ description: 'Default: `properties.outcome` when it is one of these' }),
+      outcome: z.enum(OUTCOMES).optional().openapi({ description: 'Default: `properties.outcome` when it is one of these' }),
     }),
     z.strictObject({
       type: z.literal('response'),
@@ -77,10 +77,10 @@ export const MappingRule = z
       scoreProperty: Property.default('score'),
       touchpoint: Key.optional().openapi({ description: 'Default: `properties.touchpoint`' }),
     }),
-    z.strictObject({ type: z.literal('lifecycle'), status: z.enum(['started', 'churned']) }),
+    z.strictObject({ type: z.literal('lifecycle'), status: z.enum(LIFECYCLE_STATUSES) }),
     z.strictObject({
       type: z.literal('ticket'),
-      status: z.enum(['opened', 'responded', 'resolved', 'reopened']),
+      status: z.enum(TICKET_STATUSES),
       ticketIdProperty: Property.default('ticketId'),
       touchpoint: Key.optional().openapi({ description: 'Default: `properties.touchpoint`' }),
     }),

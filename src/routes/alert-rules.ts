@@ -40,7 +40,7 @@ export const alertRulesRoutes = createRouter()
       summary: 'Create or replace an alert rule: which events open a follow-up case',
       middleware: [jsonBody],
       request: { params: KeyParams, body: jsonRequest(RuleInput) },
-      responses: { 200: json(Rule, 'The rule as stored'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(Rule, 'The rule as stored'), ...problems(400, 413, 415) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -57,7 +57,7 @@ export const alertRulesRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'List alert rules (a read key may list)',
-      responses: { 200: json(z.object({ rules: z.array(Rule) }), 'Rules by key'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ rules: z.array(Rule) }), 'Rules by key') },
     }),
     async (c) => {
       return c.json({ rules: await listRules(c.env.DB, c.get('auth').workspaceId) }, 200);
@@ -70,7 +70,7 @@ export const alertRulesRoutes = createRouter()
       path: '/{key}',
       summary: 'Delete an alert rule (open cases stay)',
       request: { params: KeyParams },
-      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 404) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');

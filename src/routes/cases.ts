@@ -62,7 +62,7 @@ export const casesRoutes = createRouter()
       request: {
         query: z.object({ status: z.enum(['open', 'resolved']).optional(), overdue: z.enum(['true', 'false']).optional() }),
       },
-      responses: { 200: json(z.object({ cases: z.array(Case) }), 'Cases'), ...problems(400, 401, 403) },
+      responses: { 200: json(z.object({ cases: z.array(Case) }), 'Cases'), ...problems(400) },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -77,7 +77,7 @@ export const casesRoutes = createRouter()
       path: '/{id}',
       summary: 'One case with its history: opened, assignments, escalation, notes, status changes, in order',
       request: { params },
-      responses: { 200: json(CaseWithHistory, 'The case'), ...problems(400, 401, 403, 404) },
+      responses: { 200: json(CaseWithHistory, 'The case'), ...problems(400, 404) },
     }),
     async (c) => {
       const found = await getCase(c.env.DB, c.get('auth').workspaceId, c.req.valid('param').id, Date.now());
@@ -93,7 +93,7 @@ export const casesRoutes = createRouter()
       summary: 'Reassign, add a note, or close a case (its ticket resolves, case.resolved is delivered); closing again changes nothing',
       middleware: [jsonBody],
       request: { params, body: jsonRequest(CasePatch) },
-      responses: { 200: json(CaseWithHistory, 'The case'), ...problems(400, 401, 403, 404, 413, 415) },
+      responses: { 200: json(CaseWithHistory, 'The case'), ...problems(400, 404, 413, 415) },
     }),
     async (c) => {
       const { workspaceId, timezone } = c.get('auth');

@@ -22,7 +22,7 @@ export const customersRoutes = createRouter().openapi(
     tags: ['Customers'],
     summary: "Erase a customer's profile and events (right to erasure); the days they touched are rolled up again",
     request: { params: z.object({ customerId: z.string().min(1).max(200).openapi({ param: { name: 'customerId', in: 'path' } }) }) },
-    responses: { 202: json(Erased, 'Erased; reports follow once the marked days are rolled up'), ...problems(400, 401, 403, 404) },
+    responses: { 202: json(Erased, 'Erased; reports follow once the marked days are rolled up'), ...problems(400, 404) },
   }),
   async (c) => {
     const { customerId } = c.req.valid('param');

@@ -20,7 +20,7 @@ const postEvents = ingestRoute({
   request: { body: jsonRequest(IngestBody) },
   responses: {
     202: json(IngestResult, 'Stored durably (or, in queue mode, durably queued)'),
-    ...problems(400, 401, 403, 413, 415),
+    ...problems(400, 413, 415),
   },
 });
 

@@ -24,7 +24,7 @@ export const keysRoutes = createRouter()
       summary: 'Create a key of one scope',
       middleware: [jsonBody],
       request: { body: jsonRequest(z.object({ scope: Scope })) },
-      responses: { 201: json(NewKey, 'The new key, shown this once'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 201: json(NewKey, 'The new key, shown this once'), ...problems(400, 413, 415) },
     }),
     async (c) => c.json(await insertKey(database(c.env.DB), c.get('auth').workspaceId, c.req.valid('json').scope), 201),
   )
@@ -34,7 +34,7 @@ export const keysRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'List keys (never their secrets)',
-      responses: { 200: json(z.object({ keys: z.array(KeyInfo) }), 'Keys of this workspace'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ keys: z.array(KeyInfo) }), 'Keys of this workspace') },
     }),
     async (c) => c.json({ keys: await listKeys(database(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
@@ -45,7 +45,7 @@ export const keysRoutes = createRouter()
       path: '/{id}',
       summary: 'Revoke a key; it stops working at once',
       request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404, 409) },
+      responses: { 204: { description: 'Revoked' }, ...problems(404, 409) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

@@ -25,7 +25,7 @@ export const mappingsRoutes = createRouter()
       method: 'get',
       path: '/unmapped',
       summary: 'Segment calls that mapped to nothing: name, calls received, last seen (most frequent first, up to 500)',
-      responses: { 200: json(z.object({ unmapped: z.array(Unmapped) }), 'Unmapped call names'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ unmapped: z.array(Unmapped) }), 'Unmapped call names') },
     }),
     async (c) => c.json({ unmapped: await listUnmapped(c.env.DB, c.get('auth').workspaceId) }, 200),
   )
@@ -35,7 +35,7 @@ export const mappingsRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'The workspace mapping rules for Segment calls',
-      responses: { 200: json(z.object({ mappings: z.array(Mapping) }), 'Rules by name'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ mappings: z.array(Mapping) }), 'Rules by name') },
     }),
     async (c) => c.json({ mappings: await listMappings(c.env.DB, c.get('auth').workspaceId) }, 200),
   )
@@ -47,7 +47,7 @@ export const mappingsRoutes = createRouter()
       summary: 'Map a Segment call name to an event (overrides the default conventions); `{type: "ignore"}` maps it to nothing',
       middleware: [jsonBody],
       request: { params, body: jsonRequest(MappingRule) },
-      responses: { 200: json(Mapping, 'The rule as stored'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(Mapping, 'The rule as stored'), ...problems(400, 413, 415) },
     }),
     async (c) => {
       const { name } = c.req.valid('param');
@@ -61,7 +61,7 @@ export const mappingsRoutes = createRouter()
       path: '/{name}',
       summary: 'One mapping rule',
       request: { params },
-      responses: { 200: json(Mapping, 'The rule'), ...problems(400, 401, 403, 404) },
+      responses: { 200: json(Mapping, 'The rule'), ...problems(400, 404) },
     }),
     async (c) => {
       const { name } = c.req.valid('param');
@@ -77,7 +77,7 @@ export const mappingsRoutes = createRouter()
       path: '/{name}',
       summary: 'Remove a mapping rule (its calls fall back to the conventions)',
       request: { params },
-      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 404) },
     }),
     async (c) => {
       const { name } = c.req.valid('param');

@@ -44,7 +44,7 @@ export const metricAlertsRoutes = createRouter()
       summary: 'Create or replace a metric alert, evaluated after each rollup; replacing starts it afresh',
       middleware: [jsonBody],
       request: { params: KeyParams, body: jsonRequest(MetricAlertInput) },
-      responses: { 200: json(MetricAlert, 'The alert as stored'), ...problems(400, 401, 403, 409, 413, 415) },
+      responses: { 200: json(MetricAlert, 'The alert as stored'), ...problems(400, 409, 413, 415) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -64,7 +64,7 @@ export const metricAlertsRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'List metric alerts with their state (a read key may list)',
-      responses: { 200: json(z.object({ alerts: z.array(MetricAlert) }), 'Alerts by key'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ alerts: z.array(MetricAlert) }), 'Alerts by key') },
     }),
     async (c) => c.json({ alerts: (await listMetricAlerts(c.env.DB, c.get('auth').workspaceId)).alerts }, 200),
   )
@@ -75,7 +75,7 @@ export const metricAlertsRoutes = createRouter()
       path: '/{key}',
       summary: 'One metric alert and its state',
       request: { params: KeyParams },
-      responses: { 200: json(MetricAlert, 'The alert'), ...problems(400, 401, 403, 404) },
+      responses: { 200: json(MetricAlert, 'The alert'), ...problems(400, 404) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -91,7 +91,7 @@ export const metricAlertsRoutes = createRouter()
       path: '/{key}',
       summary: 'Delete a metric alert (its cases stay)',
       request: { params: KeyParams },
-      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 404) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');

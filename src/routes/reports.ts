@@ -75,7 +75,7 @@ const TrendPoint = z
 export const reportResponse = (schema: z.ZodType, description: string) => ({
   200: { description, content: { 'application/json': { schema } }, headers: { ETag: { schema: { type: 'string' as const } } } },
   304: { description: 'Not modified (If-None-Match)' },
-  ...problems(400, 401, 403),
+  ...problems(400),
 });
 const read = { tags: ['Reports'] };
 

@@ -31,7 +31,7 @@ export const rollupsRoutes = createRouter()
       summary: 'Roll up local days from..to again, before any other pending work, then rebuild the cached reports',
       middleware: [jsonBody],
       request: { body: jsonRequest(z.object({ from: Day, to: Day })) },
-      responses: { 202: json(Run, 'The run for this range (the live one, if the same range is already running)'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 202: json(Run, 'The run for this range (the live one, if the same range is already running)'), ...problems(400, 413, 415) },
     }),
     async (c) => {
       const { from, to } = c.req.valid('json');
@@ -53,7 +53,7 @@ export const rollupsRoutes = createRouter()
       tags: ['Rollups'],
       summary: 'Follow a rollup run to done (or failed)',
       request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: json(Run, 'The run'), ...problems(401, 403, 404) },
+      responses: { 200: json(Run, 'The run'), ...problems(404) },
     }),
     async (c) => {
       const { workspaceId, timezone } = c.get('auth');

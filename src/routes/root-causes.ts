@@ -20,7 +20,7 @@ export const rootCausesRoutes = createRouter()
       summary: 'Create or rename a root cause; once a workspace has one, closing a case names one',
       middleware: [jsonBody],
       request: { params: KeyParams, body: jsonRequest(RootCauseInput) },
-      responses: { 200: json(RootCause, 'The root cause as stored'), ...problems(400, 401, 403, 409, 413, 415) },
+      responses: { 200: json(RootCause, 'The root cause as stored'), ...problems(400, 409, 413, 415) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -35,7 +35,7 @@ export const rootCausesRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'List root causes (a read key may list)',
-      responses: { 200: json(z.object({ rootCauses: z.array(RootCause) }), 'Root causes by key'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ rootCauses: z.array(RootCause) }), 'Root causes by key') },
     }),
     async (c) => c.json({ rootCauses: await listRootCauses(c.env.DB, c.get('auth').workspaceId) }, 200),
   )
@@ -46,7 +46,7 @@ export const rootCausesRoutes = createRouter()
       path: '/{key}',
       summary: 'One root cause',
       request: { params: KeyParams },
-      responses: { 200: json(RootCause, 'The root cause'), ...problems(400, 401, 403, 404) },
+      responses: { 200: json(RootCause, 'The root cause'), ...problems(400, 404) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -62,7 +62,7 @@ export const rootCausesRoutes = createRouter()
       path: '/{key}',
       summary: 'Delete a root cause (closed cases keep the key they named)',
       request: { params: KeyParams },
-      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 404) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');

@@ -16,7 +16,7 @@ import {
   IdentifyCall, MAX_BATCH_BYTES, MAX_CALL_BYTES, PageCall, ScreenCall, SegmentAnswer, SegmentBatch, singleCall, TrackCall, type SegmentCall,
 } from '../ingest/segment-schema.ts';
 
-const answers = { 200: json(SegmentAnswer, 'Stored (or queued); calls that mapped to nothing are counted'), ...problems(400, 401, 403, 413, 415) };
+const answers = { 200: json(SegmentAnswer, 'Stored (or queued); calls that mapped to nothing are counted'), ...problems(400, 413, 415) };
 // The write key may sit in the body, so the key check runs after the body middleware. The body
 // is validated by the handler (analytics.js posts JSON as text/plain), so these routes are plain
 // handlers running the middleware of their ingestRoute declaration, which the document shows.

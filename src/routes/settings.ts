@@ -33,7 +33,7 @@ const admin = { tags: ['Configuration'] };
 
 export const settingsRoutes = createRouter()
   .openapi(
-    adminRoute({ ...admin, method: 'get', path: '/', summary: "This key's workspace", responses: { 200: json(Settings, 'Workspace'), ...problems(401, 403) } }),
+    adminRoute({ ...admin, method: 'get', path: '/', summary: "This key's workspace", responses: { 200: json(Settings, 'Workspace') } }),
     async (c) => {
       return c.json(await view(c.env.DB, c.get('auth').workspaceId), 200);
     },
@@ -46,7 +46,7 @@ export const settingsRoutes = createRouter()
       summary: "Set who receives cases at touchpoints without an owner, the currency of interactions' value, and the history floor",
       middleware: [jsonBody],
       request: { body: jsonRequest(Patch) },
-      responses: { 200: json(Settings, 'Workspace'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(Settings, 'Workspace'), ...problems(400, 413, 415) },
     }),
     async (c) => {
       const { workspaceId, timezone } = c.get('auth');

@@ -36,7 +36,7 @@ export const sourcesRoutes = createRouter()
       path: '/segment',
       summary: 'Set or rotate the shared secret of the Segment Webhooks source; answers it once',
       description: 'The source id (in the path Segment posts to) stays across rotations; the old secret stops verifying at once.',
-      responses: { 200: json(Source.extend({ secret: z.string() }), 'Paste the path and secret into Segment'), ...problems(401, 403) },
+      responses: { 200: json(Source.extend({ secret: z.string() }), 'Paste the path and secret into Segment') },
     }),
     async (c) => c.json(await rotateSegmentSource(c.env, c.get('auth').workspaceId, Date.now()), 200),
   )
@@ -46,7 +46,7 @@ export const sourcesRoutes = createRouter()
       method: 'get',
       path: '/segment',
       summary: 'The Segment Webhooks source (never its secret)',
-      responses: { 200: json(Source.extend({ createdAt: z.string() }), 'The source'), ...problems(401, 403, 404) },
+      responses: { 200: json(Source.extend({ createdAt: z.string() }), 'The source'), ...problems(404) },
     }),
     async (c) => {
       const found = await getSegmentSource(c.env.DB, c.get('auth').workspaceId);
@@ -60,7 +60,7 @@ export const sourcesRoutes = createRouter()
       method: 'delete',
       path: '/segment',
       summary: 'Remove the Segment Webhooks source: its calls are refused from then on',
-      responses: { 204: { description: 'Removed' }, ...problems(401, 403, 404) },
+      responses: { 204: { description: 'Removed' }, ...problems(404) },
     }),
     async (c) => {
       if (!(await deleteSegmentSource(c.env.DB, c.get('auth').workspaceId))) throw new ApiError(404, 'not-found', 'No Segment source is set.');

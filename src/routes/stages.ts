@@ -20,7 +20,7 @@ export const stagesRoutes = createRouter()
       summary: 'Create or update a journey stage (awareness, research, purchase, use, after-sales…)',
       middleware: [jsonBody],
       request: { params: KeyParams, body: jsonRequest(StageInput) },
-      responses: { 200: json(Stage, 'The stage as stored'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(Stage, 'The stage as stored'), ...problems(400, 413, 415) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -33,7 +33,7 @@ export const stagesRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'List stages in journey order',
-      responses: { 200: json(z.object({ stages: z.array(Stage) }), 'Stages by position'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ stages: z.array(Stage) }), 'Stages by position') },
     }),
     async (c) => c.json({ stages: await listStages(database(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
@@ -44,7 +44,7 @@ export const stagesRoutes = createRouter()
       path: '/{key}',
       summary: 'Delete a stage that no touchpoint uses',
       request: { params: KeyParams },
-      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 404, 409) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');

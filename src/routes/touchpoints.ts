@@ -29,7 +29,7 @@ export const touchpointsRoutes = createRouter()
       summary: 'Create or update a touchpoint of the inventory',
       middleware: [jsonBody],
       request: { params: KeyParams, body: jsonRequest(TouchpointInput) },
-      responses: { 200: json(Touchpoint, 'The touchpoint as stored'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(Touchpoint, 'The touchpoint as stored'), ...problems(400, 413, 415) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');
@@ -42,7 +42,7 @@ export const touchpointsRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'The touchpoint inventory',
-      responses: { 200: json(z.object({ touchpoints: z.array(Touchpoint) }), 'Touchpoints by key'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ touchpoints: z.array(Touchpoint) }), 'Touchpoints by key') },
     }),
     async (c) => c.json({ touchpoints: await listTouchpoints(database(c.env.DB), c.get('auth').workspaceId) }, 200),
   )
@@ -53,7 +53,7 @@ export const touchpointsRoutes = createRouter()
       path: '/{key}',
       summary: 'Remove a touchpoint from the inventory (its past events then show as unconfigured)',
       request: { params: KeyParams },
-      responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+      responses: { 204: { description: 'Deleted' }, ...problems(400, 404) },
     }),
     async (c) => {
       const { key } = c.req.valid('param');

@@ -28,7 +28,7 @@ export const webhookRoutes = createRouter()
       summary: 'Set the webhook that receives case.opened; answers the signing secret, once',
       middleware: [jsonBody],
       request: { body: jsonRequest(z.object({ url: z.string().max(2000) })) },
-      responses: { 200: json(z.object({ url: z.string(), secret: z.string() }), 'Stored; keep the secret'), ...problems(400, 401, 403, 413, 415) },
+      responses: { 200: json(z.object({ url: z.string(), secret: z.string() }), 'Stored; keep the secret'), ...problems(400, 413, 415) },
     }),
     async (c) => {
       const { url } = c.req.valid('json');
@@ -47,7 +47,7 @@ export const webhookRoutes = createRouter()
       method: 'get',
       path: '/',
       summary: 'The webhook URL (never the secret); admin only, as many URLs are credentials themselves',
-      responses: { 200: json(WebhookState, 'Current webhook'), ...problems(401, 403) },
+      responses: { 200: json(WebhookState, 'Current webhook') },
     }),
     async (c) => {
       return c.json(await getWebhook(c.env.DB, c.get('auth').workspaceId), 200);
@@ -59,7 +59,7 @@ export const webhookRoutes = createRouter()
       method: 'delete',
       path: '/',
       summary: 'Stop webhook delivery (pending deliveries are cancelled)',
-      responses: { 204: { description: 'Removed' }, ...problems(401, 403, 404) },
+      responses: { 204: { description: 'Removed' }, ...problems(404) },
     }),
     async (c) => {
       if (!(await deleteWebhook(c.env.DB, c.get('auth').workspaceId))) throw new ApiError(404, 'not-found', 'No webhook is set.');
@@ -73,7 +73,7 @@ export const webhookRoutes = createRouter()
       path: '/rotate',
       summary: 'Rotate the signing secret: answers the new one, once; the old one also signs for 24 hours',
       description: 'During the overlap `webhook-signature` carries two space-separated signatures, so receivers can switch secrets without losing a delivery.',
-      responses: { 200: json(z.object({ secret: z.string(), previousSecretValidUntil: z.string() }), 'Rotated; keep the new secret'), ...problems(401, 403, 404) },
+      responses: { 200: json(z.object({ secret: z.string(), previousSecretValidUntil: z.string() }), 'Rotated; keep the new secret'), ...problems(404) },
     }),
     async (c) => {
       const rotated = await rotateWebhookSecret(c.env.DB, c.get('auth').workspaceId, Date.now());
@@ -87,7 +87,7 @@ export const webhookRoutes = createRouter()
       method: 'get',
       path: '/deliveries',
       summary: 'Recent deliveries (newest first, up to 100) with every attempt',
-      responses: { 200: json(z.object({ deliveries: z.array(Delivery) }), 'Deliveries'), ...problems(401, 403) },
+      responses: { 200: json(z.object({ deliveries: z.array(Delivery) }), 'Deliveries') },
     }),
     async (c) => {
       const deliveries = await listDeliveries(c.env.DB, c.get('auth').workspaceId);

@@ -21,7 +21,7 @@ export const whoamiRoutes = createRouter().openapi(
     path: '/',
     tags: ['Keys'],
     summary: 'The workspace, key id and scope of the presented key',
-    responses: { 200: json(Identity, 'The key is valid'), ...problems(401, 429) },
+    responses: { 200: json(Identity, 'The key is valid'), ...problems(429) },
   }),
   (c) => {
     const { workspaceId, keyId, scope, timezone } = c.get('auth');
