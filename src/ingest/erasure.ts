@@ -1,4 +1,4 @@
-import { addDays, localDay } from '../platform/time.ts';
+import { yesterdayIn } from '../platform/time.ts';
 import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 import { markDaysStatement } from '../rollup/marks.ts';
 import { SEGMENT_DIM_LIST } from '../rollup/counts.ts';
@@ -46,7 +46,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     .run();
   const profile = await d1.prepare('SELECT 1 AS x FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId).first();
   if (!profile && touched.results.length === 0) return null;
-  const yesterday = addDays(localDay(now, tz), -1);
+  const yesterday = yesterdayIn(tz, now);
   const days = touched.results.map((r) => r.day).filter((d) => d <= yesterday);
   // Who was active changes from the customer's first lifecycle event on: the lifecycle pass.
   const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;

@@ -3,7 +3,7 @@
 // late lifecycle day, or identify/lifecycle/ticket events the cascade has not seen. A drain whose heartbeat
 // stopped (its instance errored or vanished) is replaced.
 import type { Env } from '../env.ts';
-import { addDays, localDay } from '../platform/time.ts';
+import { yesterdayIn } from '../platform/time.ts';
 import { abandonDrain, drainId, ensureDrain } from './drain.ts';
 
 /** Workspaces started per tick (two subrequests each); the rest wait for the next tick. */
@@ -47,7 +47,7 @@ export async function scheduledDrains(env: Env, d1: D1Database, now: number): Pr
   let started = 0;
   for (const c of results) {
     if (started >= STARTS_PER_TICK) break;
-    const yesterday = addDays(localDay(now, c.timezone), -1);
+    const yesterday = yesterdayIn(c.timezone, now);
     // Marks of today alone are not work yet: today rolls up once it is complete.
     const marked = c.first_marked !== null && c.first_marked <= yesterday;
     const work = marked || c.people || !c.rolled_through || c.rolled_through < yesterday;

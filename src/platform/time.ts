@@ -93,8 +93,11 @@ export const PERIODS = Object.keys(STANDARD_PERIODS) as Period[];
 /** The longest explicit range of a report or a rollup run. */
 export const MAX_RANGE_DAYS = 366;
 
+/** The last complete local day: the day before today in `tz`. */
+export const yesterdayIn = (tz: string, now = Date.now()) => addDays(localDay(now, tz), -1);
+
 export function standardRange(period: Period, tz: string, now = Date.now()): Range {
-  const to = addDays(localDay(now, tz), -1);
+  const to = yesterdayIn(tz, now);
   return { from: addDays(to, -(STANDARD_PERIODS[period] - 1)), to };
 }
 

@@ -3,7 +3,7 @@
 // and old keys simply expire. Nothing relies on KV deletes.
 import { sha256Hex } from '../platform/crypto.ts';
 import { Memo } from '../platform/memo.ts';
-import { addDays, localDay, periodBounds, PERIODS, standardRange } from '../platform/time.ts';
+import { periodBounds, PERIODS, standardRange, yesterdayIn } from '../platform/time.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
 import { empathyReport } from '../journey/empathy.ts';
@@ -40,7 +40,7 @@ const cacheKey = (ws: string, gen: number, name: string, range: Range) => `repor
 async function withCompleteness(facts: PeriodFacts, ws: string, tz: string, name: string, range: Range, value: unknown, now: number) {
   const from = name === 'summary' ? previousRange(range).from : range.from;
   // A rebuild's reports share two ranges per period (the summary's reaches back): read once each.
-  const { pending: pendingDays, before } = await facts.completeness(ws, from, range.to, addDays(localDay(now, tz), -1));
+  const { pending: pendingDays, before } = await facts.completeness(ws, from, range.to, yesterdayIn(tz, now));
   return { ...(value as object), complete: pendingDays === 0 && before === 0, pendingDays, ...(before ? { daysBeforeHistory: before } : {}) };
 }
 

@@ -2,7 +2,7 @@
 // changed) or `people` (only who was active changed). Ingest marks the days of its events; the
 // cascade below turns identify, lifecycle and ticket events into the other days they reach; no
 // mark is ever set before the workspace's history floor, so no single event can mark years.
-import { addDays, daysBetween, localDay } from '../platform/time.ts';
+import { addDays, daysBetween, yesterdayIn } from '../platform/time.ts';
 import { markDaysStatement } from './marks.ts';
 import { segmentMoveStatements } from './segment-moves.ts';
 import { HAS_COMMENT } from '../insights/theme-counts.ts';
@@ -160,7 +160,7 @@ async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday:
  * keeps saying its days are complete.
  */
 export async function advanceMarks(d1: D1Database, ws: string, tz: string, now: number): Promise<{ more: boolean }> {
-  const yesterday = addDays(localDay(now, tz), -1);
+  const yesterday = yesterdayIn(tz, now);
   const state = await loadState(d1, ws, yesterday);
   const stmts: D1PreparedStatement[] = [];
   if (state.rolled_through && state.rolled_through < yesterday) {

@@ -2,7 +2,7 @@
 // (src/jobs/rollup-workflow.ts) calls `drainStep` once per step.do; tests and the bench's
 // baseline call `drainAll`. Every call is bounded (a few days, one cascade budget, or one
 // lifecycle pass), so no step nears D1's limits whatever the backlog.
-import { addDays, localDay } from '../platform/time.ts';
+import { localDay, yesterdayIn } from '../platform/time.ts';
 import { rollupDay } from './day.ts';
 import { advanceMarks } from './dirty-days.ts';
 import { claimMarks } from './marks.ts';
@@ -53,5 +53,5 @@ export async function drainAll(d1: D1Database, ws: string, tz: string, now: numb
     rolledUp.push(...step.rolledUp);
     if (step.done || rolledUp.length >= maxDays) break;
   }
-  return { rolledUp, pending: await pendingDays(d1, ws, tz, now), yesterday: addDays(localDay(now, tz), -1) };
+  return { rolledUp, pending: await pendingDays(d1, ws, tz, now), yesterday: yesterdayIn(tz, now) };
 }

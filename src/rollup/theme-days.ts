@@ -1,6 +1,6 @@
 // Theme counts, quotes and unthemed terms are rollup rows (src/insights/theme-counts.ts): when a
 // theme's words change, the days they were counted on are rolled up again.
-import { addDays, localDay } from '../platform/time.ts';
+import { yesterdayIn } from '../platform/time.ts';
 import { ON_LATE_CONFLICT } from './dirty-days.ts';
 import { markDaysStatement } from './marks.ts';
 
@@ -20,7 +20,7 @@ SELECT day FROM d WHERE day IS NOT NULL AND day <= ?2`;
  * on, since reports carry the theme's name and polarity. Returns the number of days marked.
  */
 export async function themesChanged(d1: D1Database, ws: string, tz: string, reroll: boolean, now = Date.now()): Promise<number> {
-  const yesterday = addDays(localDay(now, tz), -1);
+  const yesterday = yesterdayIn(tz, now);
   const days = reroll ? (await d1.prepare(COMMENT_DAYS).bind(ws, yesterday).all<{ day: string }>()).results.map((r) => r.day) : [];
   await d1.batch([
     ...(days.length ? [markDaysStatement(d1, ws, days, 'full')] : []),

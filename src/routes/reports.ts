@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { addDays, localDay, PERIODS, rangeErrors, standardRange, type Period } from '../platform/time.ts';
+import { PERIODS, rangeErrors, standardRange, type Period, yesterdayIn } from '../platform/time.ts';
 import { Day, problems } from '../platform/openapi.ts';
 import { cachedReport } from '../publish/cache.ts';
 import { LOOP_BREAKDOWNS, loopReport } from '../reports/loop-report.ts';
@@ -28,7 +28,7 @@ export function resolveRange(q: z.infer<typeof RangeQuery>, tz: string, now = Da
   if (!q.from !== !q.to) throw invalid([{ path: q.from ? 'query.to' : 'query.from', message: 'from and to go together' }]);
   if (!q.from || !q.to) return standardRange(q.period ?? '30d', tz, now);
   const range = { from: q.from, to: q.to };
-  const errors = rangeErrors(range, addDays(localDay(now, tz), -1), { from: 'query.from', to: 'query.to' });
+  const errors = rangeErrors(range, yesterdayIn(tz, now), { from: 'query.from', to: 'query.to' });
   if (errors.length) throw invalid(errors);
   return range;
 }

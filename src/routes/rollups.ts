@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError, invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
-import { addDays, localDay, rangeErrors } from '../platform/time.ts';
+import { rangeErrors, yesterdayIn } from '../platform/time.ts';
 import { jsonBody } from '../platform/json-body.ts';
 import { Day, json, jsonRequest, problems } from '../platform/openapi.ts';
 import { ensureDrain } from '../jobs/drain.ts';
@@ -20,7 +20,6 @@ const Run = z
   })
   .openapi('RollupRun');
 
-const yesterdayIn = (tz: string) => addDays(localDay(Date.now(), tz), -1);
 
 export const rollupsRoutes = createRouter()
   .openapi(

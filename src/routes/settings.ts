@@ -4,7 +4,7 @@ import { jsonBody } from '../platform/json-body.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
 import { getSettings, updateSettings } from '../workspace/settings.ts';
 import { Currency, Day, json, jsonRequest, problems } from '../platform/openapi.ts';
-import { addDays, localDay } from '../platform/time.ts';
+import { yesterdayIn } from '../platform/time.ts';
 import { historyFloor, setHistoryFloor } from '../rollup/dirty-days.ts';
 import { ensureDrain } from '../jobs/drain.ts';
 
@@ -53,7 +53,7 @@ export const settingsRoutes = createRouter()
       const { historyFrom, ...change } = c.req.valid('json');
       if (change.defaultOwner !== undefined || change.currency !== undefined) await updateSettings(c.env.DB, workspaceId, change);
       if (historyFrom !== undefined) {
-        const yesterday = addDays(localDay(Date.now(), timezone), -1);
+        const yesterday = yesterdayIn(timezone);
         if (await setHistoryFloor(c.env.DB, workspaceId, historyFrom, yesterday)) await ensureDrain(c.env, c.env.DB, workspaceId, Date.now());
       }
       return c.json(await view(c.env.DB, workspaceId), 200);
