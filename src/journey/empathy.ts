@@ -8,7 +8,7 @@ import { percent, round2, zeroAdditive, type Additive } from '../metrics/definit
 import { ADDITIVE_SUMS, reportEnvelope, type Range } from '../reports/reports.ts';
 import { QUOTES_LISTED, SQL as THEME_SQL, toQuote, type Computed, type CountRow, type QuoteRow, type ThemeDef } from '../reports/themes-report.ts';
 import type { EmpathyCell, EmpathyReport, EmpathyTheme } from '../reports/voice-types.ts';
-import { loadInventory } from './journey.ts';
+import { PeriodFacts } from '../reports/period-facts.ts';
 
 export const EMOTIONS_LISTED = 5;
 
@@ -78,11 +78,11 @@ function describe(segment: string, stage: string, stageName: string | null, a: A
   };
 }
 
-export async function empathyReport(d1: D1Database, ws: string, tz: string, range: Range, filters: Filters): Promise<Computed<EmpathyReport>> {
+export async function empathyReport(d1: D1Database, ws: string, tz: string, range: Range, filters: Filters, facts = new PeriodFacts(d1)): Promise<Computed<EmpathyReport>> {
   const seg = filters.segment;
   const bind = <T>(sql: string, ...more: unknown[]) => d1.prepare(sql).bind(ws, range.from, range.to, seg, ...more).all<T>();
   const [inventory, defs, cells, emos, counts, quotes] = await Promise.all([
-    loadInventory(d1, ws),
+    facts.inventory(ws),
     d1.prepare(THEME_SQL.themes).bind(ws).all<ThemeDef>(),
     bind<Additive & { k: string }>(CELL_SUMS, 'seg_tp'),
     bind<Additive & { k: string }>(CELL_SUMS, 'seg_tp_emo'),

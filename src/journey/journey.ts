@@ -2,6 +2,7 @@
 // (optionally for one segment), the channels its customers used, and critical moments.
 import { buildMetrics, percent, zeroAdditive, type Additive, noTickets } from '../metrics/definitions.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
+import type { InventoryStage, InventoryTouchpoint } from '../workspace/inventory.ts';
 import { ADDITIVE_SUMS, reportEnvelope, type Range } from '../reports/reports.ts';
 import { standsOut, Z_95 } from '../metrics/significance.ts';
 
@@ -68,8 +69,6 @@ export function criticalReasons(tp: Additive, all: Additive, configuredCritical:
   return reasons;
 }
 
-export type InventoryTouchpoint = { key: string; name: string; stage: string; channel: string; owner: string; intentional: boolean; critical: boolean };
-export type InventoryStage = { key: string; name: string; position: number };
 
 export async function journeyReport(
   d1: D1Database,
@@ -139,21 +138,6 @@ export async function journeyReport(
   };
 }
 
-/** The configured stages and touchpoints, as the journey and priorities reports need them. */
-export async function loadInventory(d1: D1Database, ws: string) {
-  const [stages, touchpoints] = await Promise.all([
-    d1.prepare('SELECT "key", name, position FROM stages WHERE workspace_id = ?1').bind(ws).all<InventoryStage>(),
-    d1
-      .prepare('SELECT "key", name, stage, channel, owner, intentional, critical FROM touchpoints WHERE workspace_id = ?1 ORDER BY "key"')
-      .bind(ws)
-      .all<Omit<InventoryTouchpoint, 'intentional' | 'critical'> & { intentional: number; critical: number }>(),
-  ]);
-  return {
-    stages: stages.results,
-    touchpoints: touchpoints.results.map((t) => ({ ...t, intentional: !!t.intentional, critical: !!t.critical })),
-  };
-}
-
 export async function journeyFor(d1: D1Database, ws: string, tz: string, range: Range, segment: string | null, facts = new PeriodFacts(d1)) {
-  return journeyReport(d1, ws, tz, range, segment, await loadInventory(d1, ws), facts);
+  return journeyReport(d1, ws, tz, range, segment, await facts.inventory(ws), facts);
 }

@@ -5,7 +5,6 @@ import { percent, round2 } from '../metrics/definitions.ts';
 import { LIFECYCLE_CTES } from '../rollup/lifecycle.ts';
 import { rootCausesBy } from '../rollup/tickets.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
-import { loadInventory } from './journey.ts';
 import { reportEnvelope, type Range } from '../reports/reports.ts';
 import { gapWithInterval, npsWithError, rateWithError } from '../metrics/significance.ts';
 
@@ -134,6 +133,6 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
 }
 
 export async function prioritiesFor(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)) {
-  const { touchpoints } = await loadInventory(d1, ws);
+  const { touchpoints } = await facts.inventory(ws);
   return prioritiesReport(d1, ws, tz, range, touchpoints, facts);
 }

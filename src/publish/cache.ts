@@ -105,8 +105,8 @@ export function standardReports(d1: D1Database, ws: string, tz: string, range: R
     // The dashboard's trend chart: one daily_metrics read per period.
     ['trend-week-nps', () => trendReport(d1, ws, tz, range, 'week', 'nps')],
     // What customers say, and the empathy map unfiltered (a filtered one is computed on a miss).
-    ['themes', () => themesReport(d1, ws, tz, range)],
-    ['empathy', () => empathyReport(d1, ws, tz, range, { segment: null, stage: null })],
+    ['themes', () => themesReport(d1, ws, tz, range, facts)],
+    ['empathy', () => empathyReport(d1, ws, tz, range, { segment: null, stage: null }, facts)],
   ];
 }
 

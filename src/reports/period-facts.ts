@@ -5,6 +5,7 @@ import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../rollup/lif
 import { casesInPeriod, ticketsInPeriod } from '../rollup/tickets.ts';
 import { worthByNpsGroup } from './value.ts';
 import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
+import { loadInventory } from '../workspace/inventory.ts';
 
 // daily_customers has one row per (day, touchpoint, channel, customer) with its stage and
 // segment: every distinct count groups those rows by one of these.
@@ -81,6 +82,11 @@ export class PeriodFacts {
 
   worthByNpsGroup(ws: string, range: Range) {
     return this.once(`worth/${ws}/${range.from}/${range.to}`, () => worthByNpsGroup(this.d1, ws, range));
+  }
+
+  /** The configured stages and touchpoints, read once per rebuild for every report that needs them. */
+  inventory(ws: string) {
+    return this.once(`inventory/${ws}`, () => loadInventory(this.d1, ws));
   }
 
   /** Days of [from, to] still waiting for a rollup, and days before the history floor holding events. */

@@ -4,6 +4,7 @@
 import { percent, round2 } from '../metrics/definitions.ts';
 import { LOW_SAMPLE } from '../metrics/changes.ts';
 import { npsChange } from '../metrics/significance.ts';
+import { PeriodFacts } from './period-facts.ts';
 import { reportEnvelope, type Range } from './reports.ts';
 import type { KeyMentions, NpsFigure, Polarity, Quote, Survey, ThemeFigures, ThemeNps, ThemesReport } from './voice-types.ts';
 
@@ -31,14 +32,8 @@ export const SQL = {
     GROUP BY term ORDER BY mentions DESC, term LIMIT ${UNTHEMED_LISTED}`,
   nps: `SELECT coalesce(SUM(nps_promoters), 0) AS promoters, coalesce(SUM(nps_passives), 0) AS passives, coalesce(SUM(nps_detractors), 0) AS detractors
     FROM daily_metrics WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 AND dim = 'all' AND "key" = ''`,
-  stages: 'SELECT "key", stage FROM touchpoints WHERE workspace_id = ?1',
 };
 
-/** The current inventory's stage of each configured touchpoint. */
-export async function stageOfTouchpoint(d1: D1Database, ws: string): Promise<Map<string, string>> {
-  const { results } = await d1.prepare(SQL.stages).bind(ws).all<{ key: string; stage: string }>();
-  return new Map(results.map((r) => [r.key, r.stage]));
-}
 
 export const toQuote = (q: QuoteRow): Quote => ({ text: q.text, survey: q.survey, score: q.score, touchpoint: q.touchpoint || null, day: q.day });
 
@@ -97,16 +92,18 @@ export function themeFigures(def: ThemeDef, rows: CountRow[], comments: Npsish &
   };
 }
 
-export async function themesReport(d1: D1Database, ws: string, tz: string, range: Range): Promise<Computed<ThemesReport>> {
+export async function themesReport(d1: D1Database, ws: string, tz: string, range: Range, facts = new PeriodFacts(d1)): Promise<Computed<ThemesReport>> {
   const bind = <T>(sql: string) => d1.prepare(sql).bind(ws, range.from, range.to).all<T>();
-  const [defs, counts, quotes, terms, nps, stageOf] = await Promise.all([
+  const [defs, counts, quotes, terms, nps, inventory] = await Promise.all([
     d1.prepare(SQL.themes).bind(ws).all<ThemeDef>(),
     bind<CountRow>(SQL.counts),
     bind<QuoteRow>(SQL.quotes),
     bind<{ term: string; mentions: number }>(SQL.terms),
     d1.prepare(SQL.nps).bind(ws, range.from, range.to).first<Npsish>(),
-    stageOfTouchpoint(d1, ws),
+    facts.inventory(ws),
   ]);
+  // The current inventory's stage of each configured touchpoint.
+  const stageOf = new Map(inventory.touchpoints.map((t) => [t.key, t.stage]));
   const byTheme = new Map<string, CountRow[]>();
   for (const r of counts.results) {
     if (!byTheme.has(r.theme)) byTheme.set(r.theme, []);

@@ -78,3 +78,21 @@ export async function deleteTouchpoint(db: Database, workspaceId: string, key: s
     .returning({ key: touchpoints.key });
   return gone.length > 0;
 }
+
+export type InventoryTouchpoint = { key: string; name: string; stage: string; channel: string; owner: string; intentional: boolean; critical: boolean };
+export type InventoryStage = { key: string; name: string; position: number };
+
+/** The configured stages and touchpoints, as the journey, priorities, themes and empathy reports need them. */
+export async function loadInventory(d1: D1Database, ws: string) {
+  const [stages, touchpoints] = await Promise.all([
+    d1.prepare('SELECT "key", name, position FROM stages WHERE workspace_id = ?1').bind(ws).all<InventoryStage>(),
+    d1
+      .prepare('SELECT "key", name, stage, channel, owner, intentional, critical FROM touchpoints WHERE workspace_id = ?1 ORDER BY "key"')
+      .bind(ws)
+      .all<Omit<InventoryTouchpoint, 'intentional' | 'critical'> & { intentional: number; critical: number }>(),
+  ]);
+  return {
+    stages: stages.results,
+    touchpoints: touchpoints.results.map((t) => ({ ...t, intentional: !!t.intentional, critical: !!t.critical })),
+  };
+}
