@@ -61,3 +61,13 @@ export const jsonRequest = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const bearer = [{ bearer: [] as string[] }];
+
+/** What every report carries (SPEC "Reports"). */
+export const Envelope = {
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  generatedAt: z.string(),
+  complete: z.boolean().openapi({ description: 'Every day of the range (for summary: and of the previous period) is rolled up' }),
+  pendingDays: z.number().int().openapi({ description: 'Days of the range still waiting for a rollup' }),
+};

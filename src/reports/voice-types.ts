@@ -1,138 +1,94 @@
-// The JSON answers of GET /v1/reports/themes and GET /v1/reports/empathy, exactly as served.
-// The dashboard builds its panels against these types: change them only by adding fields.
+// The JSON answers of GET /v1/reports/themes and GET /v1/reports/empathy, exactly as served: one
+// zod schema each (it documents /openapi.json) and the TypeScript type inferred from it, which
+// the dashboard builds its panels against (change them only by adding fields).
 // Rates are percentages (0–100, NPS −100…100) rounded to 2 decimals, null when their
 // denominator is 0; counts are exact. A `key` or `touchpoint` of null means "none".
+// Themes: every theme of the workspace, most mentions first (then key); byTouchpoint/byStage most
+// mentions first. Empathy: cells that saw any interaction or response in the range, stages in
+// inventory order (null last), then segment; `empty` is true when a quadrant has no data, and
+// then `note` says so in a sentence; feels lists at most 5 emotions.
+import { z } from '@hono/zod-openapi';
+import { Envelope } from '../platform/openapi.ts';
+import { SURVEYS } from '../metrics/definitions.ts';
 
-export type Polarity = 'negative' | 'positive' | 'neutral';
-export type Survey = 'nps' | 'csat' | 'ces';
+export const Polarity = z.enum(['negative', 'positive', 'neutral']);
+const Rate = z.number().nullable();
+export const Quote = z
+  .object({
+    text: z.string().openapi({ description: 'The comment, emails and phone numbers masked ([email], [phone]), at most 280 characters' }),
+    survey: z.enum(SURVEYS),
+    score: z.number().int(),
+    touchpoint: z.string().nullable(),
+    day: z.string(),
+  })
+  .openapi('Quote');
+export const KeyMentions = z.object({ key: z.string().nullable(), mentions: z.number().int() });
+export const NpsFigure = z.object({ score: Rate, responses: z.number().int() });
+export const ThemeFigures = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    polarity: Polarity,
+    mentions: z.number().int().openapi({ description: 'Comments mentioning the theme (once per comment)' }),
+    share: Rate.openapi({ description: '% of the comments' }),
+    nps: z.object({
+      mentioners: NpsFigure,
+      rest: NpsFigure.openapi({ description: 'Every other NPS response of the range' }),
+      change: Rate.openapi({ description: 'mentioners − rest, in points' }),
+      interval: z.tuple([z.number(), z.number()]).nullable().openapi({ description: '95% interval of the change' }),
+      significant: z.boolean(),
+      lowSample: z.boolean().openapi({ description: 'Either side has fewer than 30 responses' }),
+    }),
+    detractorShare: Rate.openapi({ description: '% of detractors who left a comment whose comment mentions it' }),
+    promoterShare: Rate.openapi({ description: '% of promoters who left a comment whose comment mentions it' }),
+    byTouchpoint: z.array(KeyMentions),
+    byStage: z.array(KeyMentions).openapi({ description: "Through the touchpoint's stage in the current inventory" }),
+    quotes: z.array(Quote).openapi({ description: 'At most 3, newest first' }),
+  })
+  .openapi('ThemeFigures');
+export const ThemesReport = z
+  .object({
+    ...Envelope,
+    comments: z.number().int().openapi({ description: 'Survey responses with a comment in the range' }),
+    commentsByNpsGroup: z.object({ promoters: z.number().int(), passives: z.number().int(), detractors: z.number().int() }),
+    themes: z.array(ThemeFigures),
+    unthemed: z.array(z.object({ term: z.string(), mentions: z.number().int() })).openapi({ description: 'Top 20 words no theme covers, stop words removed; each day keeps its top 50' }),
+  })
+  .openapi('ThemesReport');
 
-/** What every report carries (see SPEC "Reports"). */
-export type VoiceEnvelope = {
-  from: string;
-  to: string;
-  timezone: string;
-  generatedAt: string;
-  complete: boolean;
-  pendingDays: number;
-  /** Only when days of the range before the history floor hold events. */
-  daysBeforeHistory?: number;
-};
+const Quadrant = { empty: z.boolean(), note: z.string().optional().openapi({ description: 'Why the quadrant is empty' }) };
+export const EmpathyTheme = z.object({ key: z.string(), name: z.string(), polarity: Polarity, mentions: z.number().int() });
+export const EmpathyCell = z
+  .object({
+    segment: z.string().nullable(),
+    stage: z.string().nullable(),
+    stageName: z.string().nullable(),
+    says: z.object({ ...Quadrant, comments: z.number().int(), themes: z.array(EmpathyTheme), quotes: z.array(Quote) }),
+    does: z.object({
+      ...Quadrant,
+      interactions: z.object({ count: z.number().int(), success: z.number().int(), failure: z.number().int(), abandoned: z.number().int() }),
+      responses: z.object({ nps: z.number().int(), csat: z.number().int(), ces: z.number().int() }),
+    }),
+    feels: z.object({ ...Quadrant, emotions: z.array(z.object({ emotion: z.string(), count: z.number().int() })), meanSentiment: Rate }),
+    frustrations: z.object({ ...Quadrant, themes: z.array(EmpathyTheme), failureRate: Rate, abandonmentRate: Rate }),
+    motivations: z.object({ ...Quadrant, themes: z.array(EmpathyTheme).openapi({ description: 'Positive themes, mentions among promoters' }), promoterComments: z.number().int() }),
+  })
+  .openapi('EmpathyCell');
+export const EmpathyReport = z
+  .object({ ...Envelope, segment: z.string().nullable(), stage: z.string().nullable(), cells: z.array(EmpathyCell) })
+  .openapi('EmpathyReport');
 
-/** One comment, emails and phone numbers masked (`[email]`, `[phone]`). */
-export type Quote = { text: string; survey: Survey; score: number; touchpoint: string | null; day: string };
+/** Only present when days of the range before the history floor hold events. */
+type BeforeHistory = { daysBeforeHistory?: number };
 
-export type NpsFigure = { score: number | null; responses: number };
-
-/** NPS of the NPS respondents whose comment mentions the theme, against every other NPS respondent. */
-export type ThemeNps = {
-  mentioners: NpsFigure;
-  rest: NpsFigure;
-  /** mentioners.score − rest.score, in points; null when either side has no responses. */
-  change: number | null;
-  /** 95% interval of `change` [low, high]; null when either side has no responses. */
-  interval: [number, number] | null;
-  /** The interval excludes 0. */
-  significant: boolean;
-  /** Either side has fewer than 30 responses. */
-  lowSample: boolean;
-};
-
-export type KeyMentions = { key: string | null; mentions: number };
-
-export type ThemeFigures = {
-  key: string;
-  name: string;
-  polarity: Polarity;
-  /** Comments (survey responses with a comment) that mention the theme; once per comment. */
-  mentions: number;
-  /** 100 × mentions / comments. */
-  share: number | null;
-  nps: ThemeNps;
-  /** 100 × detractors whose comment mentions it / detractors who left a comment. */
-  detractorShare: number | null;
-  /** 100 × promoters whose comment mentions it / promoters who left a comment. */
-  promoterShare: number | null;
-  /** Most mentions first; touchpoint of the response (null: none). */
-  byTouchpoint: KeyMentions[];
-  /** Most mentions first; stage of the touchpoint in the current inventory (null: none or unconfigured). */
-  byStage: KeyMentions[];
-  /** At most 3, newest first. */
-  quotes: Quote[];
-};
-
-export type UnthemedTerm = { term: string; mentions: number };
-
-export type ThemesReport = VoiceEnvelope & {
-  /** Survey responses with a comment in the range. */
-  comments: number;
-  /** Comments left by NPS promoters, passives, detractors (the denominators of the shares). */
-  commentsByNpsGroup: { promoters: number; passives: number; detractors: number };
-  /** Every theme of the workspace, most mentions first (then key). */
-  themes: ThemeFigures[];
-  /** Top 20 words no theme covers (stop words removed), by comments containing them. */
-  unthemed: UnthemedTerm[];
-};
-
-// ---- Empathy map ----
-
-export type EmpathyTheme = { key: string; name: string; polarity: Polarity; mentions: number };
-
-/** `empty` is true when the quadrant has no data; then `note` says so in a sentence. */
-export type QuadrantState = { empty: boolean; note?: string };
-
-export type Says = QuadrantState & {
-  /** Survey comments in the cell. */
-  comments: number;
-  /** Themes mentioned in the cell, most mentions first. */
-  themes: EmpathyTheme[];
-  /** At most 3 comments of the cell, newest first. */
-  quotes: Quote[];
-};
-
-export type Does = QuadrantState & {
-  interactions: { count: number; success: number; failure: number; abandoned: number };
-  responses: { nps: number; csat: number; ces: number };
-};
-
-export type Feels = QuadrantState & {
-  /** The most frequent emotions of the cell's interactions (at most 5), most first. */
-  emotions: { emotion: string; count: number }[];
-  meanSentiment: number | null;
-};
-
-export type Frustrations = QuadrantState & {
-  /** Negative-polarity themes mentioned in the cell, most mentions first. */
-  themes: EmpathyTheme[];
-  /** 100 × failed interactions / interactions. */
-  failureRate: number | null;
-  /** 100 × abandoned interactions / interactions. */
-  abandonmentRate: number | null;
-};
-
-export type Motivations = QuadrantState & {
-  /** Positive-polarity themes mentioned by promoters of the cell; mentions counted among promoters. */
-  themes: EmpathyTheme[];
-  /** Promoters of the cell who left a comment. */
-  promoterComments: number;
-};
-
-export type EmpathyCell = {
-  /** The customer's current segment (null: none). */
-  segment: string | null;
-  /** The touchpoint's stage in the current inventory (null: no touchpoint, or not configured). */
-  stage: string | null;
-  stageName: string | null;
-  says: Says;
-  does: Does;
-  feels: Feels;
-  frustrations: Frustrations;
-  motivations: Motivations;
-};
-
-export type EmpathyReport = VoiceEnvelope & {
-  /** The filters asked for (null: all). */
-  segment: string | null;
-  stage: string | null;
-  /** Cells that saw any interaction or response in the range: stages in inventory order (null last), then segment. */
-  cells: EmpathyCell[];
-};
+export type Polarity = z.infer<typeof Polarity>;
+export type Survey = z.infer<typeof Quote>['survey'];
+export type Quote = z.infer<typeof Quote>;
+export type KeyMentions = z.infer<typeof KeyMentions>;
+export type NpsFigure = z.infer<typeof NpsFigure>;
+export type ThemeFigures = z.infer<typeof ThemeFigures>;
+export type ThemeNps = ThemeFigures['nps'];
+export type ThemesReport = z.infer<typeof ThemesReport> & BeforeHistory;
+export type EmpathyTheme = z.infer<typeof EmpathyTheme>;
+export type EmpathyCell = z.infer<typeof EmpathyCell>;
+export type EmpathyReport = z.infer<typeof EmpathyReport> & BeforeHistory;

@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { invalid } from '../platform/problem.ts';
 import { createRouter } from '../platform/router.ts';
 import { PERIODS, rangeErrors, standardRange, type Period, yesterdayIn } from '../platform/time.ts';
-import { Day, problems } from '../platform/openapi.ts';
+import { Day, Envelope, problems } from '../platform/openapi.ts';
 import { cachedReport } from '../publish/cache.ts';
 import { LOOP_BREAKDOWNS, loopReport } from '../reports/loop-report.ts';
 import { journeyFor } from '../journey/journey.ts';
@@ -35,14 +35,6 @@ export function resolveRange(q: z.infer<typeof RangeQuery>, tz: string, now = Da
 
 /** `Cache-Control: max-age` of a report whose days are not all rolled up yet. */
 const INCOMPLETE_MAX_AGE = 5;
-export const Envelope = {
-  from: z.string(),
-  to: z.string(),
-  timezone: z.string(),
-  generatedAt: z.string(),
-  complete: z.boolean().openapi({ description: 'Every day of the range (for summary: and of the previous period) is rolled up' }),
-  pendingDays: z.number().int().openapi({ description: 'Days of the range still waiting for a rollup' }),
-};
 const MetricsSchema = z.record(z.string(), z.unknown()).openapi('Metrics', { description: 'The SPEC metrics object' });
 const ChangeSchema = z
   .object({
