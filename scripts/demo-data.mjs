@@ -8,27 +8,26 @@
 // life in scripts/lib/demo-person.mjs and demo-journeys.mjs.
 
 import { chunkBySize } from '../src/platform/chunk.ts';
-import { addDays, localDay } from '../src/platform/time.ts';
+import { addDays, yesterdayIn } from '../src/platform/time.ts';
 import { simulate } from './lib/demo-person.mjs';
 import { createRng } from './lib/rng.mjs';
 import { makeCommenter } from './lib/demo-voice.mjs';
 import { BASE_CUSTOMERS, CLOSE, DEFAULT_DAYS, DEFAULT_SEED, DEMO_WORKSPACE, NEW_PER_DAY, OPEN, PROSPECTS, SEGMENTS, UNCONFIGURED_TOUCHPOINTS } from './lib/demo-world.mjs';
 
-export { DEFAULT_DAYS, DEFAULT_SEED, DEMO_WORKSPACE, STAGES, TOUCHPOINTS, UNCONFIGURED_TOUCHPOINTS } from './lib/demo-world.mjs';
+export { DEFAULT_DAYS, DEFAULT_SEED, DEMO_WORKSPACE, STAGES, TOUCHPOINTS } from './lib/demo-world.mjs';
 export { THEMES } from './lib/demo-voice.mjs';
-export { createRng };
 
 // ---------------------------------------------------------------------------------------
 // Calendar helpers (no dependence on the machine's timezone).
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-// addDays and localDay are the Worker's own (src/platform/time.ts, imported as TypeScript).
-export { addDays, localDay };
+// addDays and yesterdayIn are the Worker's own (src/platform/time.ts, imported as TypeScript).
+export { addDays };
 
 /** Yesterday in `timezone`: the last complete local day. */
 export function localYesterday(timezone = DEMO_WORKSPACE.timezone, now = Date.now()) {
-  return addDays(localDay(now, timezone), -1);
+  return yesterdayIn(timezone, now);
 }
 
 /**

@@ -53,7 +53,7 @@ async function open(env: Env, ws: string, sealed: string): Promise<string | null
   }
 }
 
-export const sourcePath = (sourceId: string) => `/v1/sources/segment/${sourceId}`;
+const sourcePath = (sourceId: string) => `/v1/sources/segment/${sourceId}`;
 
 /** Sets a new shared secret (the source id stays, so Segment's URL need not change); shown once. */
 export async function rotateSegmentSource(env: Env, ws: string, now: number) {

@@ -14,8 +14,8 @@ import { isTermCandidate } from './stop-words.ts';
 /** SQL: the event `e` carries a comment that is not blank (spaces, tabs, line breaks): one the day's voice counts. */
 export const HAS_COMMENT = "trim(e.comment, ' ' || char(9, 10, 13)) <> ''";
 /** Unthemed words kept per day: a word outside a day's top N is not counted for that day. */
-export const TERMS_PER_DAY = 50;
-export const QUOTES_KEPT = 3;
+const TERMS_PER_DAY = 50;
+const QUOTES_KEPT = 3;
 /** Comments read per query, so that a day of long comments never sits in memory at once. */
 const COMMENT_PAGE = 2_000;
 
@@ -65,7 +65,7 @@ export function themesIn(textWords: readonly string[], compiled: ReturnType<type
 const newestFirst = (a: QuoteRow, b: QuoteRow) => b.ts - a.ts || b.q - a.q;
 
 /** Accumulates one day's comments (in any order, any number of pages) into its rows. Pure. */
-export class DayVoice {
+class DayVoice {
   private readonly themes: ReturnType<typeof compileThemes>;
   private readonly counts = new Map<string, ThemeRow>();
   private readonly quotes = new Map<string, QuoteRow[]>();
@@ -142,7 +142,7 @@ const INSERT = {
     FROM json_each(?3) j`,
   terms: `INSERT INTO daily_terms (workspace_id, day, term, mentions) SELECT ?1, ?2, j.value->>'w', j.value->>'n' FROM json_each(?3) j`,
 } as const;
-export const VOICE_TABLES = ['daily_themes', 'daily_theme_quotes', 'daily_terms'] as const;
+const VOICE_TABLES = ['daily_themes', 'daily_theme_quotes', 'daily_terms'] as const;
 
 /** Rows travel as one JSON parameter per statement, in chunks of at most this many characters. */
 const CHUNK_BYTES = 50_000;

@@ -9,7 +9,7 @@ import { PeriodFacts } from '../reports/period-facts.ts';
 import { metricsFor } from '../reports/reports.ts';
 import { standardRange } from '../platform/time.ts';
 
-export function intervalOf(metric: AlertRow['metric'], m: Metrics | undefined): Interval {
+function intervalOf(metric: AlertRow['metric'], m: Metrics | undefined): Interval {
   if (!m) return null;
   switch (metric) {
     case 'nps': return npsInterval(m.nps.promoters, m.nps.detractors, m.nps.responses);

@@ -74,7 +74,7 @@ DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2
 
 export const ROLLUP_SQL = { INSERT_ADDITIVE, INSERT_CUSTOMERS, DELETE_STALE_CUSTOMERS };
 
-export const CUSTOMER_SLICE = 250_000;
+const CUSTOMER_SLICE = 250_000;
 
 /** Where the day's interactions split into slices of CUSTOMER_SLICE: [first seq, …, past the last]. */
 async function customerSlices(d1: D1Database, ws: string, day: string, size: number): Promise<[number, number][]> {

@@ -9,7 +9,7 @@ import { claimMarks } from './marks.ts';
 import { lifecyclePass } from './lifecycle.ts';
 
 /** Full days rolled up per step: a 100k-event day takes ~3 s, so a step stays well under a minute. */
-export const DAYS_PER_STEP = 7;
+const DAYS_PER_STEP = 7;
 
 // Days of live rollup runs first (the oldest run's first), then the newest days: yesterday's
 // report is never starved by an old backlog.
@@ -36,7 +36,7 @@ export async function drainStep(d1: D1Database, ws: string, tz: string, now: num
 }
 
 /** Days (of any kind) still marked before today, at or after the floor. */
-export async function pendingDays(d1: D1Database, ws: string, tz: string, now: number): Promise<number> {
+async function pendingDays(d1: D1Database, ws: string, tz: string, now: number): Promise<number> {
   const today = localDay(now, tz);
   const row = await d1.prepare('SELECT COUNT(*) AS n FROM dirty_days WHERE workspace_id = ?1 AND day < ?2').bind(ws, today).first<{ n: number }>();
   return row?.n ?? 0;
