@@ -3,12 +3,9 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace, HOOKS, received } from './helpers.ts';
 
-const HOOKS = 'https://hooks.receiver.test';
 let n = 0;
-type Call = { body: string; headers: Record<string, string> };
-const received = async (hookId: string) => (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as Call[];
 
 async function withCase() {
   const ws = await newWorkspace('UTC');

@@ -139,3 +139,11 @@ export async function roomInRateWindow(periodS: number, needS: number): Promise<
   const left = periodS * 1000 - (Date.now() % (periodS * 1000));
   if (left < needS * 1000) await new Promise((r) => setTimeout(r, left + 50));
 }
+
+/** Where the Worker's webhooks land in tests (test/webhook-receiver.ts records every call). */
+export const HOOKS = 'https://hooks.receiver.test';
+export type HookCall = { body: string; headers: Record<string, string>; status: number; at: number };
+/** The calls one webhook id received, oldest first. */
+export async function received(hookId: string): Promise<HookCall[]> {
+  return (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as HookCall[];
+}

@@ -4,13 +4,10 @@ import { createScheduledController } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
-import { api, apiJson, configureInventory, eventually, newWorkspace, send } from './helpers.ts';
+import { api, apiJson, configureInventory, eventually, newWorkspace, send, HOOKS, received } from './helpers.ts';
 
-const HOOKS = 'https://hooks.receiver.test';
 const HOUR = 3_600_000;
 let n = 0;
-type Call = { body: string; headers: Record<string, string>; status: number };
-const received = async (hookId: string) => (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as Call[];
 const cron = (scheduledTime: number) => worker.scheduled(createScheduledController({ scheduledTime, cron: '5 * * * *' }), env);
 
 async function slaWorkspace(rule: Record<string, unknown>) {

@@ -1,16 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace, HOOKS, received } from './helpers.ts';
 import { rollupRange } from './drain.ts';
 
-const HOOKS = 'https://hooks.receiver.test';
 let n = 0;
 const id = () => `h${Date.now()}-${++n}`;
-
-async function received(hookId: string) {
-  return (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as { body: string; headers: Record<string, string>; status: number; at: number }[];
-}
 
 async function loopWorkspace(behaviour: string) {
   const ws = await newWorkspace('UTC');

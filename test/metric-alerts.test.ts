@@ -4,12 +4,9 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { npsInterval, wilsonInterval } from '../src/loop/metric-alerts.ts';
 import { rollupRange } from './drain.ts';
-import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { api, apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace, HOOKS, received } from './helpers.ts';
 
-const HOOKS = 'https://hooks.receiver.test';
 let n = 0;
-type Call = { body: string; headers: Record<string, string> };
-const received = async (hookId: string) => (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as Call[];
 const dayAgo = (k: number) => new Date(Date.now() - k * 86_400_000).toISOString().slice(0, 10);
 
 async function answers(ws: TestWorkspace, day: string, score: number, count: number) {

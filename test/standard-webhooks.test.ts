@@ -2,15 +2,9 @@
 import { env } from 'cloudflare:workers';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace } from './helpers.ts';
+import { apiJson, configureInventory, eventually, newWorkspace, send, type TestWorkspace, HOOKS, received } from './helpers.ts';
 
-const HOOKS = 'https://hooks.receiver.test';
-type Call = { body: string; headers: Record<string, string>; status: number; at: number };
 let n = 0;
-
-async function received(hookId: string): Promise<Call[]> {
-  return (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as Call[];
-}
 
 async function hooked(behaviour: string) {
   const ws = await newWorkspace('UTC');
