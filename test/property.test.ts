@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorPaths, ingestCounts, newWorkspace, send, sendRaw, type TestWorkspace } from './helpers.ts';
+import { localDay } from '../src/platform/time.ts';
 
 type Ev = Record<string, unknown>;
 const HOUR = 3_600_000;
@@ -197,9 +198,18 @@ describe('valid batches are all accepted', () => {
       }),
       { numRuns: 60 },
     );
+    // Every day holding other events is marked for a full rollup; a complete day holding
+    // lifecycle events only is pending through the lifecycle watermark (people_from).
     const { results } = await env.DB.prepare(
-      'SELECT COUNT(*) AS n FROM (SELECT DISTINCT day FROM events WHERE workspace_id = ?1) e LEFT JOIN dirty_days d ON d.workspace_id = ?1 AND d.day = e.day WHERE d.day IS NULL',
+      `SELECT COUNT(*) AS n FROM (SELECT DISTINCT day FROM events WHERE workspace_id = ?1 AND type <> 'lifecycle') e
+       LEFT JOIN dirty_days d ON d.workspace_id = ?1 AND d.day = e.day WHERE d.day IS NULL`,
     ).bind(ws.id).all<{ n: number }>();
     expect(results[0].n).toBe(0);
+    const unmarked = await env.DB.prepare(
+      `SELECT COUNT(*) AS n FROM (SELECT DISTINCT day FROM events WHERE workspace_id = ?1 AND type = 'lifecycle' AND day < ?2) e
+       LEFT JOIN dirty_days d ON d.workspace_id = ?1 AND d.day = e.day
+       WHERE d.day IS NULL AND e.day < coalesce((SELECT people_from FROM rollup_state WHERE workspace_id = ?1), '9999')`,
+    ).bind(ws.id, localDay(Date.now(), 'Asia/Kolkata')).first<{ n: number }>();
+    expect(unmarked!.n).toBe(0);
   });
 });

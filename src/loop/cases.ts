@@ -7,7 +7,7 @@ export type Rule = { key: string; survey: string | null; maxScore: number | null
 
 // due_at: r.sla_hours is the MIN(key) rule's (a bare column beside MIN), and the SLA clock
 // starts when the case could first be seen, so a back-filled old event is not overdue on arrival.
-// Binds ?1 workspace, ?2 the request's rows as JSON (messageId in `m`); the others add ?3 now.
+// Binds ?1 workspace, ?2 the request's messageIds as a JSON array; the others add ?3 now.
 // CROSS JOIN keeps json_each as the outer loop, so each row is one index lookup rather than
 // a scan of the workspace's events.
 const OPEN_CASES = `
@@ -16,7 +16,7 @@ SELECT lower(hex(randomblob(8))), e.workspace_id, e.customer_id, e.touchpoint,
   coalesce(tp.owner, w.default_owner, 'unassigned'), MIN(r."key"), e.message_id, 'open', e.ts,
   max(e.ts, e.received_at) + r.sla_hours * 3600000
 FROM json_each(?2) j
-CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value->>'m' AND e.type IN ('response', 'interaction')
+CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value AND e.type IN ('response', 'interaction')
 JOIN workspaces w ON w.id = ?1
 LEFT JOIN touchpoints tp ON tp.workspace_id = ?1 AND tp."key" = e.touchpoint
 JOIN alert_rules r ON r.workspace_id = ?1 AND (
@@ -32,7 +32,7 @@ const CASE_TICKETS = `
 INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, channel, status, ticket_id)
 SELECT c.workspace_id, 'case-' || c.id || ':opened', 'ticket', c.customer_id, e.ts, e.day, ?3, e.touchpoint, e.channel, 'opened', 'case-' || c.id
 FROM json_each(?2) j
-CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
+CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value
 CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id
 WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
@@ -41,7 +41,7 @@ const QUEUE_DELIVERIES = `
 INSERT INTO deliveries (id, workspace_id, case_id, status, attempts, created_at, updated_at)
 SELECT 'dl_' || c.id, c.workspace_id, c.id, 'pending', 0, ?3, ?3
 FROM json_each(?2) j
-CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value->>'m'
+CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value
 JOIN webhooks h ON h.workspace_id = ?1 AND h.disabled_at IS NULL
 WHERE true
 ON CONFLICT (case_id, type) DO NOTHING
@@ -50,11 +50,11 @@ RETURNING id`;
 export const CASE_SQL = { OPEN_CASES, CASE_TICKETS, QUEUE_DELIVERIES };
 
 /** Statements appended to the ingest batch; results: [opened cases, -, new deliveries]. */
-export function caseStatements(d1: D1Database, ws: string, rows: string, now: number): D1PreparedStatement[] {
+export function caseStatements(d1: D1Database, ws: string, ids: string, now: number): D1PreparedStatement[] {
   return [
-    d1.prepare(OPEN_CASES).bind(ws, rows),
-    d1.prepare(CASE_TICKETS).bind(ws, rows, now),
-    d1.prepare(QUEUE_DELIVERIES).bind(ws, rows, now),
+    d1.prepare(OPEN_CASES).bind(ws, ids),
+    d1.prepare(CASE_TICKETS).bind(ws, ids, now),
+    d1.prepare(QUEUE_DELIVERIES).bind(ws, ids, now),
   ];
 }
 
