@@ -5,12 +5,8 @@ import { introspectWorkflowInstance } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { drainId } from '../src/jobs/drain.ts';
-import { guardD1 } from '../src/platform/d1.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
-import { standardReports } from '../src/publish/cache.ts';
-import { STANDARD_PERIODS, standardRange, type Period } from '../src/platform/time.ts';
-import { PeriodFacts } from '../src/reports/period-facts.ts';
-import { drainState, tickAndDrain, waitForRun, type Run } from './drain.ts';
+import { drainState, expectPrebuiltAsAlone, tickAndDrain, waitForRun, type Run } from './drain.ts';
 import { apiJson, countRows, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
 const TZ = 'America/Mexico_City';
@@ -59,16 +55,7 @@ describe('the drain', () => {
     expect(before.pendingDays).toBeGreaterThan(80);
     await tickAndDrain(ws);
     expect(await countRows('dirty_days', ws.id)).toBe(0);
-    const { report_gen: gen } = (await env.DB.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws.id).first<{ report_gen: number }>())!;
-    for (const period of Object.keys(STANDARD_PERIODS) as Period[]) {
-      const r = standardRange(period, TZ);
-      for (const [name] of standardReports(guardD1(env.DB), ws.id, TZ, r)) {
-        const stored = await env.REPORTS.get<Record<string, unknown>>(`report/${ws.id}/${gen}/${name}/${r.from}/${r.to}`, 'json');
-        expect(stored, `${name} ${period}`).toMatchObject({ complete: true, pendingDays: 0 });
-        const alone = new Map(standardReports(guardD1(env.DB), ws.id, TZ, r, new PeriodFacts(guardD1(env.DB)))).get(name)!;
-        expect(strip(stored!), `${name} ${period}`).toEqual(strip((await alone()) as Record<string, unknown>));
-      }
-    }
+    await expectPrebuiltAsAlone(ws);
     const from = addDays(yesterday(), -364);
     const whole = await summary(ws, `from=${from}&to=${yesterday()}`);
     expect(whole).toMatchObject({ complete: true, pendingDays: 0 });

@@ -1,8 +1,13 @@
 // Test helpers for rollup runs and drains (the Workflow that rolls up pending days).
 import { createExecutionContext, createScheduledController, introspectWorkflowInstance, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { expect } from 'vitest';
 import worker from '../src/index.ts';
 import { drainId } from '../src/jobs/drain.ts';
+import { guardD1 } from '../src/platform/d1.ts';
+import { STANDARD_PERIODS, standardRange, type Period } from '../src/platform/time.ts';
+import { standardReports } from '../src/publish/cache.ts';
+import { PeriodFacts } from '../src/reports/period-facts.ts';
 import { apiJson, type TestWorkspace } from './helpers.ts';
 
 export type Run = { id: string; from: string; to: string; status: string; days: number; daysDone: number; error?: string };
@@ -54,4 +59,20 @@ export async function fetchStartingDrain(ws: TestWorkspace, req: Request): Promi
   await waitOnExecutionContext(ctx);
   if (res.ok) await drain.waitForStatus('complete');
   return res;
+}
+
+const strip = ({ generatedAt, complete, pendingDays, ...rest }: Record<string, unknown>) => rest;
+
+/** Every prebuilt report of the current generation: complete, and equal to the report computed alone (no kept facts). */
+export async function expectPrebuiltAsAlone(ws: TestWorkspace) {
+  const { report_gen: gen } = (await env.DB.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws.id).first<{ report_gen: number }>())!;
+  for (const period of Object.keys(STANDARD_PERIODS) as Period[]) {
+    const r = standardRange(period, ws.timezone);
+    for (const [name] of standardReports(guardD1(env.DB), ws.id, ws.timezone, r)) {
+      const stored = await env.REPORTS.get<Record<string, unknown>>(`report/${ws.id}/${gen}/${name}/${r.from}/${r.to}`, 'json');
+      expect(stored, `${name} ${period}`).toMatchObject({ complete: true, pendingDays: 0 });
+      const alone = new Map(standardReports(guardD1(env.DB), ws.id, ws.timezone, r, new PeriodFacts(guardD1(env.DB)))).get(name)!;
+      expect(strip(stored!), `${name} ${period}`).toEqual(strip((await alone()) as Record<string, unknown>));
+    }
+  }
 }

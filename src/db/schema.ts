@@ -238,6 +238,11 @@ export const rollupState = sqliteTable('rollup_state', {
   drainSeq: integer('drain_seq').notNull().default(0),
   drainOpen: integer('drain_open').notNull().default(0),
   drainStartedAt: integer('drain_started_at').notNull().default(0),
+  // Moves on whenever rolled-up rows or the raw events behind the period facts change (a day's
+  // rollup, a segment move, an erasure), never in the lifecycle pass: a rebuild reuses the facts
+  // kept under the same value (src/publish/fact-store.ts), so a late lifecycle event recomputes
+  // only who was active.
+  factsGen: integer('facts_gen').notNull().default(0),
 });
 
 /** Rollup runs asked for with POST /v1/rollups; the drain does their days first. */

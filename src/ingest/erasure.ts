@@ -1,6 +1,6 @@
 import { yesterdayIn } from '../platform/time.ts';
 import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
-import { markDaysStatement } from '../rollup/marks.ts';
+import { factsChanged, markDaysStatement } from '../rollup/marks.ts';
 import { SEGMENT_DIM_LIST } from '../rollup/counts.ts';
 
 // A segment name only this customer had is customer-supplied text: its rows go now, not when
@@ -87,6 +87,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
       )
       .bind(ws, customerId),
     markDaysStatement(d1, ws, days),
+    factsChanged(d1, ws),
     d1
       .prepare(
         `INSERT INTO rollup_state (workspace_id, report_gen, people_from) VALUES (?1, 1, ?2) ${ON_LATE_CONFLICT}`,

@@ -59,7 +59,8 @@ const ci = (g: { low: number; high: number }) => [round2(g.low), round2(g.high)]
 export async function prioritiesReport(d1: D1Database, ws: string, tz: string, range: Range, inventory: TouchpointInfo[], facts = new PeriodFacts(d1)) {
   const { start, end } = periodBounds(range.from, range.to, tz);
   const [npsRows, churnRows, valueRows, reach, everyone, cases] = await Promise.all([
-    d1.prepare(NPS_GROUPS).bind(ws, start, end, range.from, range.to).all<Group>(),
+    // Kept from one rebuild to the next: no lifecycle in it (churn groups are recomputed).
+    facts.keep(`npsExposure/${ws}/${range.from}/${range.to}`, async () => (await d1.prepare(NPS_GROUPS).bind(ws, start, end, range.from, range.to).all<Group>()).results),
     d1.prepare(CHURN_GROUPS).bind(ws, start, end).all<Group>(),
     d1.prepare(VALUE_BY_TOUCHPOINT).bind(ws, range.from, range.to).all<{ k: string; vc: number; vs: number }>(),
     facts.reach(ws, range, 'touchpoint'),
@@ -68,7 +69,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
   ]);
   // The outer loop: what the touchpoint's closed cases were caused by, to fix the cause.
   const causes = rootCausesBy(cases, 'touchpoint');
-  const npsBy = new Map(npsRows.results.map((r) => [r.k, r]));
+  const npsBy = new Map(npsRows.map((r) => [r.k, r]));
   const churnBy = new Map(churnRows.results.map((r) => [r.k, r]));
   const npsAll = npsBy.get(null) ?? { n: 0, p: 0, d: 0 };
   const churnAll = churnBy.get(null) ?? { s: 0, c: 0 };

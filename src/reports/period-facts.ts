@@ -2,7 +2,8 @@
 // and distinct-customer counts are read once, however many reports ask for them.
 import type { Range } from '../platform/time.ts';
 import { lifecycleByPeriods, lifecycleBySegment, type Span } from '../rollup/lifecycle.ts';
-import { casesInPeriod, ticketsInPeriod } from '../rollup/tickets.ts';
+import { aggregateTickets, casesInPeriod, ticketsInPeriod } from '../rollup/tickets.ts';
+import type { Dim } from '../metrics/definitions.ts';
 import { worthByNpsGroup } from './value.ts';
 import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
 import { loadInventory } from '../workspace/inventory.ts';
@@ -33,24 +34,52 @@ export async function reach(d1: D1Database, ws: string, range: Range, by: ReachK
 }
 
 /**
+ * Where a rebuild keeps the facts that do not depend on who was active, from one rebuild to the
+ * next: valid while rollup_state.facts_gen and the touchpoints stay as they were (the store's
+ * keys carry both; src/publish/fact-store.ts).
+ */
+export type FactStore = {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+};
+
+/**
  * Period facts, each read once: lifecycle per segment, tickets and cases of [start, end), and
  * distinct customers per key. A rebuild's summary, breakdowns, journey and priorities share
  * them (per standard period: 3 lifecycle, 6 ticket and 12 distinct-customer queries became
- * one pass for all periods, 2 and 8).
+ * one pass for all periods, 2 and 8). With a store, the facts read from raw events or
+ * distinct customers (not lifecycle, not cases: those change without a rollup) outlive the
+ * rebuild: a late lifecycle event then recomputes who was active and nothing else.
  */
 export class PeriodFacts {
   private readonly memo = new Map<string, Promise<unknown>>();
 
   private readonly d1: D1Database;
 
-  constructor(d1: D1Database) {
+  private readonly store: FactStore | null;
+
+  constructor(d1: D1Database, store: FactStore | null = null) {
     this.d1 = d1;
+    this.store = store;
   }
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
     let p = this.memo.get(key) as Promise<T> | undefined;
     if (!p) this.memo.set(key, (p = load()));
     return p;
+  }
+
+  /** Like `once`, and kept in the store (when there is one) for the next rebuild. */
+  keep<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const store = this.store;
+    if (!store) return this.once(key, load);
+    return this.once(key, async () => {
+      const kept = (await store.get(key)) as T | undefined;
+      if (kept !== undefined) return kept;
+      const value = await load();
+      await store.put(key, value);
+      return value;
+    });
   }
 
   private static lifecycleKey = (ws: string, p: Span) => `lifecycle/${ws}/${p.start}/${p.end}`;
@@ -72,8 +101,13 @@ export class PeriodFacts {
     return all.then(() => undefined);
   }
 
-  tickets(ws: string, start: number, end: number) {
+  private tickets(ws: string, start: number, end: number) {
     return this.once(`tickets/${ws}/${start}/${end}`, () => ticketsInPeriod(this.d1, ws, start, end));
+  }
+
+  /** Ticket figures of the tickets received in [start, end), per key of one dimension. */
+  ticketGroups(ws: string, start: number, end: number, dim: Dim) {
+    return this.keep(`ticketGroups/${ws}/${start}/${end}/${dim}`, async () => aggregateTickets(await this.tickets(ws, start, end), dim));
   }
 
   cases(ws: string, start: number, end: number) {
@@ -81,7 +115,7 @@ export class PeriodFacts {
   }
 
   worthByNpsGroup(ws: string, range: Range) {
-    return this.once(`worth/${ws}/${range.from}/${range.to}`, () => worthByNpsGroup(this.d1, ws, range));
+    return this.keep(`worth/${ws}/${range.from}/${range.to}`, () => worthByNpsGroup(this.d1, ws, range));
   }
 
   /** The configured stages and touchpoints, read once per rebuild for every report that needs them. */
@@ -98,6 +132,6 @@ export class PeriodFacts {
   }
 
   reach(ws: string, range: Range, by: ReachKey, segment: string | null = null) {
-    return this.once(`reach/${ws}/${range.from}/${range.to}/${by}/${segment ?? '\u0000'}`, () => reach(this.d1, ws, range, by, segment));
+    return this.keep(`reach/${ws}/${range.from}/${range.to}/${by}/${segment === null ? '*' : `=${encodeURIComponent(segment)}`}`, () => reach(this.d1, ws, range, by, segment));
   }
 }

@@ -4,7 +4,7 @@
 import { addDays, daysBetween, periodBounds, type Range } from '../platform/time.ts';
 import { ADDITIVE_COLUMNS, ADDITIVE_FIELDS, buildMetrics, noLifecycle, noLoop, noTickets, zeroAdditive, type Additive, type Dim, type Metrics } from '../metrics/definitions.ts';
 import { sumLifecycle } from '../rollup/lifecycle.ts';
-import { aggregateLoop, aggregateTickets, rootCausesBy } from '../rollup/tickets.ts';
+import { aggregateLoop, rootCausesBy } from '../rollup/tickets.ts';
 import { changesBetween, type PeriodFigures } from '../metrics/changes.ts';
 import { PeriodFacts } from './period-facts.ts';
 import { valueByGroup } from './value.ts';
@@ -35,19 +35,18 @@ export async function figuresFor(
 ): Promise<Map<string, PeriodFigures>> {
   const { start, end } = periodBounds(range.from, range.to, tz);
   const withLifecycle = dim === 'all' || dim === 'segment';
-  const [sums, counts, life, tickets, cases] = await Promise.all([
+  const [sums, counts, life, ticketGroups, cases] = await Promise.all([
     d1
       .prepare(`SELECT "key" AS k, ${ADDITIVE_SUMS} FROM daily_metrics WHERE workspace_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY k`)
       .bind(ws, dim, range.from, range.to)
       .all<Additive & { k: string }>(),
     facts.reach(ws, range, dim),
     withLifecycle ? facts.lifecycle(ws, start, end) : Promise.resolve(new Map()),
-    facts.tickets(ws, start, end),
+    facts.ticketGroups(ws, start, end, dim),
     facts.cases(ws, start, end),
   ]);
   const loops = aggregateLoop(cases, dim);
   const bySeg = dim === 'all' ? new Map([['', sumLifecycle(life.values())]]) : life;
-  const ticketGroups = aggregateTickets(tickets, dim);
   const additive = new Map(sums.results.map((r) => [r.k, r]));
   const keys = new Set<string>(dim === 'all' ? [''] : []);
   for (const k of additive.keys()) keys.add(k);

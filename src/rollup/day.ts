@@ -7,6 +7,7 @@ import type { Dim } from '../metrics/definitions.ts';
 import { COUNTS, segmentKeys } from './counts.ts';
 import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
 import { voiceStatements } from '../insights/theme-counts.ts';
+import { factsChanged } from './marks.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 
@@ -178,5 +179,6 @@ export async function rollupDay(d1: D1Database, ws: string, tz: string, day: str
     d1.prepare(UPSERT_PEOPLE).bind(ws, day, people),
     ...voice,
     d1.prepare(TO_PEOPLE).bind(ws, day, version),
+    factsChanged(d1, ws),
   ]);
 }

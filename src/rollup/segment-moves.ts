@@ -7,6 +7,7 @@
 // customer's ticket days, which the cascade marks `full` first: a median of first responses
 // cannot be moved by difference.
 import { COUNTS, EMPTY_ROW, SEGMENT_DIM_LIST, SEGMENT_DIMS, segmentKeys } from './counts.ts';
+import { factsChanged } from './marks.ts';
 
 // Binds ?1 workspace, ?2 the customers to look at (a JSON array of ids), ?3 the floor, ?4 yesterday.
 // Old and new segment are read inside the batch (rolled_segment, segment), so every statement of it
@@ -67,5 +68,7 @@ export const SEGMENT_MOVE_SQL = { MOVE_ADDITIVE, PRUNE, MOVE_DISTINCT, SET_ROLLE
 export function segmentMoveStatements(d1: D1Database, ws: string, customers: string[], floor: string, yesterday: string): D1PreparedStatement[] {
   if (!customers.length) return [];
   const json = JSON.stringify(customers);
-  return [MOVE_ADDITIVE, PRUNE, MOVE_DISTINCT].map((sql) => d1.prepare(sql).bind(ws, json, floor, yesterday)).concat(d1.prepare(SET_ROLLED).bind(ws, json));
+  return [MOVE_ADDITIVE, PRUNE, MOVE_DISTINCT]
+    .map((sql) => d1.prepare(sql).bind(ws, json, floor, yesterday))
+    .concat(d1.prepare(SET_ROLLED).bind(ws, json), factsChanged(d1, ws));
 }

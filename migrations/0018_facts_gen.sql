@@ -1,0 +1,1 @@
+ALTER TABLE `rollup_state` ADD `facts_gen` integer DEFAULT 0 NOT NULL;
