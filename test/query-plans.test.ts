@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CASE_SQL } from '../src/loop/cases.ts';
 import { INGEST_SQL } from '../src/ingest/store.ts';
-import { DAY_CHANGES, LIFECYCLE_CTES } from '../src/rollup/lifecycle.ts';
+import { DAY_CHANGES, churnByPeriodsCtes } from '../src/rollup/lifecycle.ts';
 import { PRIORITY_SQL } from '../src/journey/priorities.ts';
 import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
 import { SEGMENT_MOVE_SQL } from '../src/rollup/segment-moves.ts';
@@ -73,7 +73,7 @@ describe('segment move query plans', () => {
 // visits the events table (the index carries seq and status), and no sort for the window.
 describe('lifecycle query plan', () => {
   it('reads the covering events_lifecycle index in its own order', async () => {
-    const steps = await plan(`WITH ${LIFECYCLE_CTES} SELECT COUNT(*) FROM per`);
+    const steps = await plan(`WITH ${churnByPeriodsCtes(1, '?3', () => '?2', () => '?3')} SELECT COUNT(*) FROM per`);
     expect(steps.some((s) => /^SEARCH events USING COVERING INDEX events_lifecycle \(workspace_id=\?/.test(s)), steps.join('\n')).toBe(true);
     expect(steps.filter((s) => /TEMP B-TREE FOR .*ORDER BY/.test(s)), steps.join('\n')).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // stake, counting only the part of its gap that survives a 95% confidence interval.
 import { periodBounds } from '../platform/time.ts';
 import { percent, round2 } from '../metrics/definitions.ts';
-import { LIFECYCLE_CTES } from '../rollup/lifecycle.ts';
+import { BAD, CHURN_GROUPS, churnExposure } from './churn-exposure.ts';
 import { rootCausesBy } from '../rollup/tickets.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
 import { reportEnvelope, type Range } from '../reports/reports.ts';
@@ -12,7 +12,6 @@ import { gapWithInterval, npsWithError, rateWithError } from '../metrics/signifi
 // sentiment) or an NPS answer about it, in the period [?2, ?3). The queries walk each
 // respondent's (or active customer's) own events through the customer index, because a join
 // against an unindexed CTE went quadratic with the workspace (6.8 s at 100k events).
-const BAD = `e.type = 'interaction' AND (e.outcome IN ('failure', 'abandoned') OR e.sentiment < 0)`;
 const IN_PERIOD = `e.workspace_id = ?1 AND e.ts >= ?2 AND e.ts < ?3`;
 
 // Each respondent counts once, with their latest NPS answer of the period (?4..?5 as days).
@@ -28,19 +27,6 @@ SELECT x.touchpoint AS k, COUNT(*) AS n, SUM(x.score >= 9) AS p, SUM(x.score <= 
   WHERE (${BAD}) OR (e.type = 'response' AND e.survey = 'nps' AND e.touchpoint IS NOT NULL)
 ) x GROUP BY x.touchpoint
 UNION ALL SELECT NULL, COUNT(*), SUM(score >= 9), SUM(score <= 6) FROM nps`;
-
-// Churn of the customers active at the start who had a bad interaction there, and of all; vr:
-// the value at risk, what those who churned were worth in the period (the summed `value` of
-// their interactions, read through the customer index for the churned ones only).
-const CHURN_GROUPS = `WITH ${LIFECYCLE_CTES}
-SELECT x.touchpoint AS k, COUNT(*) AS s, SUM(x.ch) AS c,
-  SUM(CASE WHEN x.ch THEN (SELECT SUM(v.value) FROM events v WHERE v.workspace_id = ?1 AND v.customer_id = x.customer_id
-    AND v.ts >= ?2 AND v.ts < ?3 AND v.type = 'interaction') END) AS vr FROM (
-  SELECT DISTINCT e.touchpoint, p.customer_id, p.ch
-  FROM per p CROSS JOIN events e ON e.customer_id = p.customer_id AND ${IN_PERIOD}
-  WHERE p.a0 AND ${BAD}
-) x GROUP BY x.touchpoint
-UNION ALL SELECT NULL, SUM(a0), SUM(a0 AND ch), NULL FROM per`;
 
 // Value per touchpoint, from the rollup's additive sums.
 const VALUE_BY_TOUCHPOINT = `SELECT "key" AS k, SUM(value_count) AS vc, SUM(value_sum) AS vs FROM daily_metrics
@@ -61,7 +47,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
   const [npsRows, churnRows, valueRows, reach, everyone, cases] = await Promise.all([
     // Kept from one rebuild to the next: no lifecycle in it (churn groups are recomputed).
     facts.keep(`npsExposure/${ws}/${range.from}/${range.to}`, async () => (await d1.prepare(NPS_GROUPS).bind(ws, start, end, range.from, range.to).all<Group>()).results),
-    d1.prepare(CHURN_GROUPS).bind(ws, start, end).all<Group>(),
+    churnExposure(d1, ws, facts, { start, end }),
     d1.prepare(VALUE_BY_TOUCHPOINT).bind(ws, range.from, range.to).all<{ k: string; vc: number; vs: number }>(),
     facts.reach(ws, range, 'touchpoint'),
     facts.reach(ws, range, 'all').then((m) => m.get('') ?? 0),
@@ -70,7 +56,7 @@ export async function prioritiesReport(d1: D1Database, ws: string, tz: string, r
   // The outer loop: what the touchpoint's closed cases were caused by, to fix the cause.
   const causes = rootCausesBy(cases, 'touchpoint');
   const npsBy = new Map(npsRows.map((r) => [r.k, r]));
-  const churnBy = new Map(churnRows.results.map((r) => [r.k, r]));
+  const churnBy = new Map<string | null, Group>(churnRows.map((r) => [r.k, r]));
   const npsAll = npsBy.get(null) ?? { n: 0, p: 0, d: 0 };
   const churnAll = churnBy.get(null) ?? { s: 0, c: 0 };
   const info = new Map(inventory.map((t) => [t.key, t]));

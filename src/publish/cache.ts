@@ -6,6 +6,7 @@ import { Memo } from '../platform/memo.ts';
 import { periodBounds, PERIODS, standardRange, yesterdayIn } from '../platform/time.ts';
 import { journeyFor } from '../journey/journey.ts';
 import { prioritiesFor } from '../journey/priorities.ts';
+import { prefetchChurnExposure } from '../journey/churn-exposure.ts';
 import { empathyReport } from '../journey/empathy.ts';
 import { themesReport } from '../reports/themes-report.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
@@ -124,6 +125,8 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
   const ranges = PERIODS.map((period) => standardRange(period, tz, now));
   // Who was active when, for every period and the one before it (summary's `previous`), in one pass.
   await facts.prefetchLifecycle(ws, ranges.flatMap((r) => [r, previousRange(r)]).map((r) => periodBounds(r.from, r.to, tz)));
+  // The priorities' churn exposure of every period, in one more pass.
+  await prefetchChurnExposure(d1, ws, facts, ranges.map((r) => periodBounds(r.from, r.to, tz)));
   // A period's reports run side by side: D1 answers one query at a time, but the JavaScript
   // and the KV writes of one report overlap the next one's queries.
   for (const range of ranges) {

@@ -90,15 +90,28 @@ export class PeriodFacts {
 
   /** Reads the lifecycle of all these periods in one pass, for the reports that will ask. */
   prefetchLifecycle(ws: string, periods: Span[]): Promise<void> {
-    const fresh = periods.filter((p) => !this.memo.has(PeriodFacts.lifecycleKey(ws, p)));
+    return this.prefetch(periods.map((p) => PeriodFacts.lifecycleKey(ws, p)), (fresh) => lifecycleByPeriods(this.d1, ws, fresh.map((i) => periods[i])));
+  }
+
+  /**
+   * Loads the facts of several keys at once (`loadAll` gets the indexes of those not read yet and
+   * answers in their order), for reports that will ask for them one by one with `share`.
+   */
+  prefetch<T>(keys: string[], loadAll: (fresh: number[]) => Promise<T[]>): Promise<void> {
+    const fresh = keys.map((k, i) => (this.memo.has(k) ? -1 : i)).filter((i) => i >= 0);
     if (!fresh.length) return Promise.resolve();
-    const all = lifecycleByPeriods(this.d1, ws, fresh);
-    fresh.forEach((p, i) => {
-      const one = all.then((r) => r[i]);
+    const all = loadAll(fresh);
+    fresh.forEach((k, at) => {
+      const one = all.then((r) => r[at]);
       one.catch(() => {}); // the caller sees the failure through the returned promise
-      this.memo.set(PeriodFacts.lifecycleKey(ws, p), one);
+      this.memo.set(keys[k], one);
     });
     return all.then(() => undefined);
+  }
+
+  /** A fact read once per rebuild (or request), whoever asks first. */
+  share<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.once(key, load);
   }
 
   private tickets(ws: string, start: number, end: number) {

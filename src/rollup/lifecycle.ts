@@ -14,14 +14,15 @@ const lifecycleSpans = (until: string) => `lc AS (
 )`;
 const activeAt = (t: string) => `status = 'started' AND ts < ${t} AND (next_ts IS NULL OR next_ts >= ${t})`;
 
-// Per customer: active at start (latest lifecycle event before start is `started`), active
-// at end, and whether a `churned` event falls inside the period.
-// Binds ?1 workspace, ?2 period start, ?3 period end (ms).
-export const LIFECYCLE_CTES = `${lifecycleSpans('?3')}, per AS (
-  SELECT customer_id, MAX(${activeAt('?2')}) AS a0, MAX(next_ts IS NULL AND status = 'started') AS a1,
-    MAX(ts >= ?2 AND status = 'churned') AS ch
-  FROM lc GROUP BY customer_id
-)`;
+/**
+ * `lc` and `per` for several periods in one pass: per customer, a0_i (active at the start of
+ * period i: their latest lifecycle event before it is `started`) and ch_i (a `churned` event
+ * inside it). `until`: the latest end; `start(i)`, `end(i)`: each period's placeholders (ms).
+ */
+export function churnByPeriodsCtes(periods: number, until: string, start: (i: number) => string, end: (i: number) => string) {
+  const cols = Array.from({ length: periods }, (_, i) => `MAX(${activeAt(start(i))}) AS a0_${i}, MAX(status = 'churned' AND ts >= ${start(i)} AND ts < ${end(i)}) AS ch_${i}`);
+  return `${lifecycleSpans(until)}, per AS (SELECT customer_id, ${cols.join(', ')} FROM lc GROUP BY customer_id)`;
+}
 
 // The same for several periods in one pass: ?2 the latest end, then each period's start and end.
 function lifecycleSql(periods: number) {

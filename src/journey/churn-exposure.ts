@@ -1,0 +1,69 @@
+// Churn exposure per touchpoint, for the priorities report: of the customers active at a period's
+// start who had a bad interaction at the touchpoint in it, how many churned in it, and what those
+// were worth. Who was active comes from one ordered pass over every lifecycle event, the costliest
+// part of a rebuild after a late lifecycle event, so a rebuild reads every standard period's
+// exposure in one pass (`churnExposureByPeriods`) instead of one pass per period.
+import { churnByPeriodsCtes, type Span } from '../rollup/lifecycle.ts';
+import type { PeriodFacts } from '../reports/period-facts.ts';
+
+// Bad: a failure, an abandon or a negative sentiment (as for NPS exposure in priorities.ts).
+export const BAD = `e.type = 'interaction' AND (e.outcome IN ('failure', 'abandoned') OR e.sentiment < 0)`;
+
+export type ChurnGroup = { k: string | null; s: number; c: number; vr: number | null };
+
+// Binds ?1 workspace, ?2 the latest end, ?3 the earliest start, then each period's start and end.
+// Each exposed customer's events are reached through the customer index, once for all periods
+// (x_i: exposed in period i); vr_i sums a churned one's interactions of period i. The last row
+// (k NULL) holds every period's totals: customers active at its start, and those who churned.
+function churnExposureSql(periods: number) {
+  const idx = Array.from({ length: periods }, (_, i) => i);
+  const [s, e] = [(i: number) => `?${4 + 2 * i}`, (i: number) => `?${5 + 2 * i}`];
+  return `WITH ${churnByPeriodsCtes(periods, '?2', s, e)}, x AS (
+  SELECT e.touchpoint, p.customer_id, ${idx.map((i) => `MAX(p.a0_${i} AND e.ts >= ${s(i)} AND e.ts < ${e(i)}) AS x_${i}, MAX(p.ch_${i}) AS ch_${i}`).join(', ')}
+  FROM per p CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = p.customer_id AND e.ts >= ?3 AND e.ts < ?2
+  WHERE (${idx.map((i) => `p.a0_${i}`).join(' OR ')}) AND ${BAD}
+  GROUP BY e.touchpoint, p.customer_id
+)
+SELECT touchpoint AS k, ${idx
+    .map((i) => `SUM(x_${i}) AS s_${i}, SUM(x_${i} AND ch_${i}) AS c_${i}, SUM(CASE WHEN x_${i} AND ch_${i} THEN (SELECT SUM(v.value) FROM events v
+    WHERE v.workspace_id = ?1 AND v.customer_id = x.customer_id AND v.ts >= ${s(i)} AND v.ts < ${e(i)} AND v.type = 'interaction') END) AS vr_${i}`)
+    .join(',\n  ')}
+FROM x GROUP BY touchpoint
+UNION ALL SELECT NULL, ${idx.map((i) => `SUM(a0_${i}), SUM(a0_${i} AND ch_${i}), NULL`).join(', ')} FROM per`;
+}
+
+/** The one-period statement (for query-plan tests). */
+export const CHURN_GROUPS = churnExposureSql(1);
+
+// 3 + 2 per period bound parameters: D1 takes at most 100.
+const PERIODS_PER_STATEMENT = 20;
+
+/** Churn exposure rows of each period (touchpoints with exposed customers, then the totals row). */
+export async function churnExposureByPeriods(d1: D1Database, ws: string, periods: Span[]): Promise<ChurnGroup[][]> {
+  const out: ChurnGroup[][] = [];
+  for (let at = 0; at < periods.length; at += PERIODS_PER_STATEMENT) {
+    const part = periods.slice(at, at + PERIODS_PER_STATEMENT);
+    const { results } = await d1
+      .prepare(churnExposureSql(part.length))
+      .bind(ws, Math.max(...part.map((p) => p.end)), Math.min(...part.map((p) => p.start)), ...part.flatMap((p) => [p.start, p.end]))
+      .all<Record<string, number | null> & { k: string | null }>();
+    part.forEach((_, i) => {
+      const rows = results.map((r) => ({ k: r.k, s: r[`s_${i}`] ?? 0, c: r[`c_${i}`] ?? 0, vr: r[`vr_${i}`] }));
+      // A touchpoint counts in a period only with a customer exposed in that period.
+      out.push(rows.filter((r) => r.k === null || r.s > 0));
+    });
+  }
+  return out;
+}
+
+const churnKey = (ws: string, p: Span) => `churnExposure/${ws}/${p.start}/${p.end}`;
+
+/** One period's churn exposure, read once per rebuild (or from what `prefetchChurnExposure` read). */
+export function churnExposure(d1: D1Database, ws: string, facts: PeriodFacts, period: Span): Promise<ChurnGroup[]> {
+  return facts.share(churnKey(ws, period), async () => (await churnExposureByPeriods(d1, ws, [period]))[0]);
+}
+
+/** Every period's churn exposure in one pass, for the priorities reports that will ask. */
+export function prefetchChurnExposure(d1: D1Database, ws: string, facts: PeriodFacts, periods: Span[]): Promise<void> {
+  return facts.prefetch(periods.map((p) => churnKey(ws, p)), (fresh) => churnExposureByPeriods(d1, ws, fresh.map((i) => periods[i])));
+}
