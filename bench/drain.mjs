@@ -17,7 +17,7 @@ import { ADMIN_TOKEN } from './runtime.mjs';
 const INSERT = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /** `days` days ending yesterday, each the demo pool squeezed into the day and cut at `perDay` events. */
-function loadYear(file, wsIds, { pool, tz, days, perDay }) {
+export function loadYear(file, wsIds, { pool, tz, days, perDay }) {
   const { activity } = pool;
   const stamps = activity.map((e) => Date.parse(e.timestamp));
   const [w0, wLen] = [stamps[0], stamps.at(-1) - stamps[0] + 1];
