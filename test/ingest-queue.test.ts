@@ -6,6 +6,7 @@ import { toRows } from '../src/ingest/store.ts';
 import { INGEST_QUEUE } from '../src/ingest/queue.ts';
 import { claimMarks } from '../src/rollup/marks.ts';
 import type { IngestMessage } from '../src/env.ts';
+import { addDays, localDay } from '../src/platform/time.ts';
 import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers.ts';
 
 const queueEnv = { ...env, INGEST_MODE: 'queue' };
@@ -84,6 +85,19 @@ describe('queue-buffered ingestion', () => {
     const again = await consume([{ id: 'a1', body, attempts: 2 }]);
     expect(again.explicitAcks).toEqual(['a1']);
     expect(await ingestCounts(ws.id)).toMatchObject({ events: 3, customers: 1 });
+  });
+
+  it('a row queued before midnight and stored after it is late by the clock of the write', async () => {
+    const ws = await newWorkspace();
+    const yesterday = addDays(localDay(Date.now(), 'UTC'), -1);
+    // As the edge flagged it before midnight: dated that day, which was still today, so not late.
+    const row = { ...rowsOf([ev.lifecycle({ timestamp: `${yesterday}T23:59:00Z` })])[0], l: null };
+    expect(row.d).toBe(yesterday);
+    await consume([{ body: { ws: ws.id, rows: [row], at: Date.now() } }]);
+    const state = await env.DB.prepare('SELECT people_from, report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws.id).first();
+    // Its day waits for the lifecycle pass, and cached reports are no longer taken as complete.
+    expect(state).toMatchObject({ people_from: yesterday });
+    expect(state!.report_gen).toBeGreaterThan(0);
   });
 
   it('a failing message is retried alone; the others of its batch are stored once, and dead letters are kept', async () => {

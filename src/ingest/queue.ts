@@ -2,7 +2,7 @@
 // rows; this consumer writes them to D1 with the same statements and the same messageId
 // dedupe as the direct path, so a redelivered message stores nothing twice.
 import type { Env, IngestMessage, Row } from '../env.ts';
-import { storeRows } from './store.ts';
+import { flagLate, storeRows } from './store.ts';
 import { backoffSeconds, enqueueDeliveries } from '../loop/webhooks.ts';
 import { chunkBySize } from '../platform/chunk.ts';
 
@@ -40,17 +40,22 @@ type Rows = Map<Message<IngestMessage>, Row[]>;
 
 /**
  * Each message's rows, less those of customers erased after the message was accepted: the
- * erasure could not reach them while they waited in the queue.
+ * erasure could not reach them while they waited in the queue. Rows are flagged late again by
+ * the clock of the write: a row queued before midnight and stored after it belongs to a day that
+ * is complete by now (a lifecycle one must then note its day for the lifecycle pass).
  */
 async function rowsToStore(env: Env, ws: string, messages: Message<IngestMessage>[]): Promise<Rows> {
   const customers = [...new Set(messages.flatMap((m) => m.body.rows.map((r) => r.c)))];
-  const { results } = await env.DB.prepare(
-    'SELECT customer_id AS c, erased_at AS at FROM erased_customers WHERE workspace_id = ?1 AND customer_id IN (SELECT value FROM json_each(?2))',
-  )
-    .bind(ws, JSON.stringify(customers))
-    .all<{ c: string; at: number }>();
-  const erased = new Map(results.map((r) => [r.c, r.at]));
-  return new Map(messages.map((m) => [m, m.body.rows.filter((r) => !((erased.get(String(r.c)) ?? -1) >= m.body.at))]));
+  const [erasedRows, workspace] = await env.DB.batch([
+    env.DB.prepare(
+      'SELECT customer_id AS c, erased_at AS at FROM erased_customers WHERE workspace_id = ?1 AND customer_id IN (SELECT value FROM json_each(?2))',
+    ).bind(ws, JSON.stringify(customers)),
+    env.DB.prepare('SELECT timezone FROM workspaces WHERE id = ?1').bind(ws),
+  ]);
+  const erased = new Map((erasedRows.results as { c: string; at: number }[]).map((r) => [r.c, r.at]));
+  const tz = (workspace.results as { timezone: string }[])[0]?.timezone;
+  const late = tz ? flagLate(tz, Date.now()) : (r: Row) => r;
+  return new Map(messages.map((m) => [m, m.body.rows.filter((r) => !((erased.get(String(r.c)) ?? -1) >= m.body.at)).map(late)]));
 }
 
 /** Stores the messages' rows in one D1 batch and acks them; false (nothing acked) on failure. */

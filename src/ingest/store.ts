@@ -152,6 +152,12 @@ export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: n
 
 export const toRows = (events: Event[], tz: string, now: number): Row[] => events.map((e) => toRow(e, tz, now));
 
+/** Flags a row late when its day is complete by `now` (rows accepted earlier and stored now). */
+export function flagLate(tz: string, now: number): (r: Row) => Row {
+  const today = localDay(now, tz);
+  return (r) => (!r.l && String(r.d) < today ? { ...r, l: 1 } : r);
+}
+
 /**
  * Stores rows atomically: all of them (less duplicates) or none, with the follow-up cases
  * they open and the webhook deliveries those need (ids returned for the queue). `extra`
