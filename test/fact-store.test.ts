@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { guardD1 } from '../src/platform/d1.ts';
 import { addDays, localDay, standardRange } from '../src/platform/time.ts';
 import { prioritiesFor } from '../src/journey/priorities.ts';
+import { factsBasis, KvFactStore } from '../src/publish/fact-store.ts';
+import { PeriodFacts } from '../src/reports/period-facts.ts';
+import { factsChanged } from '../src/rollup/marks.ts';
 import { expectPrebuiltAsAlone, fetchStartingDrain, tickAndDrain } from './drain.ts';
 import { api, apiJson, configureInventory, newWorkspace, send, type TestWorkspace } from './helpers.ts';
 
@@ -121,5 +124,49 @@ describe('facts kept between rebuilds', () => {
       }),
       { numRuns: 5 },
     );
+  });
+});
+
+describe('the fact store', () => {
+  it('keeps facts only under the basis they were computed from: facts_gen, the touchpoints, this code', async () => {
+    const ws = await newWorkspace('UTC');
+    await configureInventory(ws);
+    const keys = async () => (await env.REPORTS.list({ prefix: `facts/${ws.id}/` })).keys.map((k) => k.name);
+    // facts_gen moved while the facts were computed (a rollup, an erasure, an identify): nothing kept.
+    const moved = new KvFactStore(env.REPORTS, ws.id, await factsBasis(env.DB, ws.id));
+    await moved.put('reach/x', new Map([['retail', 3]]));
+    await factsChanged(env.DB, ws.id).run();
+    expect(await moved.flush(env.DB)).toBe(0);
+    expect(await keys()).toEqual([]);
+    // A touchpoint edited meanwhile: nothing kept either.
+    const edited = new KvFactStore(env.REPORTS, ws.id, await factsBasis(env.DB, ws.id));
+    await edited.put('reach/x', new Map([['retail', 3]]));
+    const put = await api('/v1/touchpoints/checkout', { method: 'PUT', key: ws.keys.admin, body: { name: 'Checkout', stage: 'after-sales', channel: 'web', intentional: true, owner: 'o', critical: false } });
+    expect(put.status).toBe(200);
+    expect(await edited.flush(env.DB)).toBe(0);
+    // Unchanged: kept, and read back as it was (maps included) by the next store of that basis.
+    const basis = await factsBasis(env.DB, ws.id);
+    const steady = new KvFactStore(env.REPORTS, ws.id, basis);
+    await steady.put('reach/x', new Map([['retail', 3]]));
+    expect(await steady.flush(env.DB)).toBe(1);
+    expect(await keys()).toEqual([`facts/${ws.id}/${basis}/reach/x`]);
+    expect(await new KvFactStore(env.REPORTS, ws.id, basis).get('reach/x')).toEqual(new Map([['retail', 3]]));
+    expect(basis).toMatch(/^1\./); // FACTS_VERSION leads the basis
+    // An identify moves facts_gen in its own ingest batch.
+    expect((await send(ws, { type: 'identify', messageId: 'id1', customerId: 'c1', segment: 'vip' })).status).toBe(202);
+    expect(await factsBasis(env.DB, ws.id)).not.toBe(basis);
+  });
+
+  it('a KV that fails costs a recomputation, never the rebuild', async () => {
+    const ws = await newWorkspace('UTC');
+    const broken = new Proxy(env.REPORTS, {
+      get: (target, prop) => (prop === 'get' || prop === 'put' ? async () => Promise.reject(new Error('KV down')) : Reflect.get(target, prop).bind(target)),
+    });
+    const store = new KvFactStore(broken, ws.id, await factsBasis(env.DB, ws.id));
+    const facts = new PeriodFacts(env.DB, store);
+    let loads = 0;
+    expect(await facts.keep('k', async () => ++loads)).toBe(1);
+    expect(await facts.keep('k', async () => ++loads)).toBe(1); // once per rebuild still
+    expect(await store.flush(env.DB)).toBe(0);
   });
 });

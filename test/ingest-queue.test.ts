@@ -5,7 +5,7 @@ import worker from '../src/index.ts';
 import { toRows } from '../src/ingest/store.ts';
 import { INGEST_QUEUE } from '../src/ingest/queue.ts';
 import { claimMarks } from '../src/rollup/marks.ts';
-import type { IngestMessage } from '../src/env.ts';
+import type { IngestMessage, Row } from '../src/env.ts';
 import { addDays, localDay } from '../src/platform/time.ts';
 import { apiJson, countRows, ev, eventually, ingestCounts, newWorkspace, type TestWorkspace } from './helpers.ts';
 
@@ -91,8 +91,8 @@ describe('queue-buffered ingestion', () => {
     const ws = await newWorkspace();
     const yesterday = addDays(localDay(Date.now(), 'UTC'), -1);
     // As the edge flagged it before midnight: dated that day, which was still today, so not late.
-    const row = { ...rowsOf([ev.lifecycle({ timestamp: `${yesterday}T23:59:00Z` })])[0], l: null };
-    expect(row.d).toBe(yesterday);
+    const row: Row = { ...(rowsOf([ev.lifecycle({ timestamp: `${yesterday}T23:59:00Z` })])[0] as Row), l: null };
+    expect(row['d']).toBe(yesterday);
     await consume([{ body: { ws: ws.id, rows: [row], at: Date.now() } }]);
     const state = await env.DB.prepare('SELECT people_from, report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws.id).first();
     // Its day waits for the lifecycle pass, and cached reports are no longer taken as complete.

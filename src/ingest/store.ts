@@ -4,7 +4,7 @@ import { caseStatements } from '../loop/cases.ts';
 import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
 import type { Row } from '../env.ts';
 import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
-import { markDaysSql } from '../rollup/marks.ts';
+import { factsChanged, markDaysSql } from '../rollup/marks.ts';
 import { batchElementSizes } from './raw-size.ts';
 
 export type { Row };
@@ -146,6 +146,9 @@ export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: n
     UPSERT_CUSTOMERS: d1.prepare(UPSERT_CUSTOMERS).bind(ws, ids),
     MARK_DIRTY: days.length ? d1.prepare(MARK_DIRTY).bind(ws, JSON.stringify(days)) : null,
     NOTE_LATE: late.length ? d1.prepare(NOTE_LATE).bind(ws, lateLifecycle) : null,
+    // An identify may move a customer's segment now, which facts a rebuild keeps are grouped by
+    // (src/publish/fact-store.ts): they are computed again, even mid-rebuild.
+    FACTS_CHANGED: rows.some((r) => r.t === 'identify') ? factsChanged(d1, ws) : null,
     cases: caseStatements(d1, ws, ids, now),
   };
 }
@@ -164,12 +167,12 @@ export function flagLate(tz: string, now: number): (r: Row) => Row {
  * statements commit or fail with them.
  */
 export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now(), extra: D1PreparedStatement[] = []) {
-  const { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE, cases } = ingestStatements(d1, workspaceId, rows, now);
-  const head = [INSERT_EVENTS, UPSERT_CUSTOMERS, ...(MARK_DIRTY ? [MARK_DIRTY] : []), ...(NOTE_LATE ? [NOTE_LATE] : [])];
-  const results = await d1.batch([...head, ...extra, ...cases]);
+  const { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE, FACTS_CHANGED, cases } = ingestStatements(d1, workspaceId, rows, now);
+  const head = [INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, FACTS_CHANGED].filter((s) => s !== null);
+  const results = await d1.batch([...head, ...(NOTE_LATE ? [NOTE_LATE] : []), ...extra, ...cases]);
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);
   // `late`: complete days changed and no drain is live to roll them up.
-  const late = NOTE_LATE ? (results[head.length - 1].results as { drain_open: number }[]).some((r) => !r.drain_open) : false;
+  const late = NOTE_LATE ? (results[head.length].results as { drain_open: number }[]).some((r) => !r.drain_open) : false;
   return { accepted, duplicates: rows.length - accepted, deliveries, late };
 }

@@ -10,7 +10,7 @@ import { prefetchChurnExposure } from '../journey/churn-exposure.ts';
 import { empathyReport } from '../journey/empathy.ts';
 import { themesReport } from '../reports/themes-report.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
-import { kvFactStore, touchpointsDigest } from './fact-store.ts';
+import { factsBasis, KvFactStore } from './fact-store.ts';
 import { trendReport } from '../reports/trend.ts';
 import { BREAKDOWNS, breakdownReport, dailyReport, previousRange, summaryReport, type Range } from '../reports/reports.ts';
 import { ApiError } from '../platform/problem.ts';
@@ -115,13 +115,13 @@ export function standardReports(d1: D1Database, ws: string, tz: string, range: R
 /** After a rollup: a new generation, and the standard periods' reports prebuilt under it. */
 export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string, tz: string, now = Date.now()): Promise<number> {
   const row = await d1
-    .prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1 RETURNING report_gen, facts_gen')
+    .prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1 RETURNING report_gen')
     .bind(ws)
-    .first<{ report_gen: number; facts_gen: number }>();
+    .first<{ report_gen: number }>();
   const gen = row?.report_gen ?? 0;
   // Facts that only a rollup can change are reused from the last rebuild when none happened since.
-  const digest = async () => touchpointsDigest((await facts.inventory(ws)).touchpoints);
-  const facts: PeriodFacts = new PeriodFacts(d1, row ? kvFactStore(kv, ws, row.facts_gen, digest) : null);
+  const kept = new KvFactStore(kv, ws, await factsBasis(d1, ws));
+  const facts = new PeriodFacts(d1, kept);
   const ranges = PERIODS.map((period) => standardRange(period, tz, now));
   // Who was active when, for every period and the one before it (summary's `previous`), in one pass.
   await facts.prefetchLifecycle(ws, ranges.flatMap((r) => [r, previousRange(r)]).map((r) => periodBounds(r.from, r.to, tz)));
@@ -136,5 +136,6 @@ export async function rebuildReports(d1: D1Database, kv: KVNamespace, ws: string
       ),
     );
   }
+  await kept.flush(d1);
   return gen;
 }
