@@ -60,7 +60,10 @@ export function loadYear(file, wsIds, { pool, tz, days, perDay }) {
   return { events: perDay * days, loadMs: Math.round(performance.now() - t0) };
 }
 
-/** Polls until the workspace's drain is closed and its 90-day summary complete. */
+/**
+ * Polls until the workspace's drain is closed and its 90-day summary complete, every 50 ms: the
+ * late event's drain takes about a second at 10k/day, so a coarser poll would be its own error.
+ */
 async function drained(rt, ws, sinceSeq, timeoutMs) {
   const until = Date.now() + timeoutMs;
   const d1 = await rt.d1();
@@ -71,7 +74,7 @@ async function drained(rt, ws, sinceSeq, timeoutMs) {
       if (r.json?.complete) return { seq: s.seq, summary: r.json };
     }
     if (Date.now() > until) throw new Error(`drain of ${ws.id} not done after ${timeoutMs / 1000} s`);
-    await sleep(200);
+    await sleep(50);
   }
 }
 
