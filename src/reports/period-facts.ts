@@ -35,8 +35,8 @@ export async function reach(d1: D1Database, ws: string, range: Range, by: ReachK
 
 /**
  * Where a rebuild keeps the facts that do not depend on who was active, from one rebuild to the
- * next: valid while rollup_state.facts_gen and the touchpoints stay as they were (the store's
- * keys carry both; src/publish/fact-store.ts).
+ * next: valid while their basis (rollup_state.facts_gen, the touchpoints, the code) stays as it
+ * was (src/publish/fact-store.ts).
  */
 export type FactStore = {
   get(key: string): Promise<unknown>;
@@ -63,17 +63,18 @@ export class PeriodFacts {
     this.store = store;
   }
 
-  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /** A fact read once per rebuild (or request), whoever asks first. */
+  share<T>(key: string, load: () => Promise<T>): Promise<T> {
     let p = this.memo.get(key) as Promise<T> | undefined;
     if (!p) this.memo.set(key, (p = load()));
     return p;
   }
 
-  /** Like `once`, and kept in the store (when there is one) for the next rebuild. */
+  /** Like `share`, and kept in the store (when there is one) for the next rebuild. */
   keep<T>(key: string, load: () => Promise<T>): Promise<T> {
     const store = this.store;
-    if (!store) return this.once(key, load);
-    return this.once(key, async () => {
+    if (!store) return this.share(key, load);
+    return this.share(key, async () => {
       const kept = (await store.get(key)) as T | undefined;
       if (kept !== undefined) return kept;
       const value = await load();
@@ -85,7 +86,7 @@ export class PeriodFacts {
   private static lifecycleKey = (ws: string, p: Span) => `lifecycle/${ws}/${p.start}/${p.end}`;
 
   lifecycle(ws: string, start: number, end: number) {
-    return this.once(PeriodFacts.lifecycleKey(ws, { start, end }), () => lifecycleBySegment(this.d1, ws, start, end));
+    return this.share(PeriodFacts.lifecycleKey(ws, { start, end }), () => lifecycleBySegment(this.d1, ws, start, end));
   }
 
   /** Reads the lifecycle of all these periods in one pass, for the reports that will ask. */
@@ -109,13 +110,8 @@ export class PeriodFacts {
     return all.then(() => undefined);
   }
 
-  /** A fact read once per rebuild (or request), whoever asks first. */
-  share<T>(key: string, load: () => Promise<T>): Promise<T> {
-    return this.once(key, load);
-  }
-
   private tickets(ws: string, start: number, end: number) {
-    return this.once(`tickets/${ws}/${start}/${end}`, () => ticketsInPeriod(this.d1, ws, start, end));
+    return this.share(`tickets/${ws}/${start}/${end}`, () => ticketsInPeriod(this.d1, ws, start, end));
   }
 
   /** Ticket figures of the tickets received in [start, end), per key of one dimension. */
@@ -124,7 +120,7 @@ export class PeriodFacts {
   }
 
   cases(ws: string, start: number, end: number) {
-    return this.once(`cases/${ws}/${start}/${end}`, () => casesInPeriod(this.d1, ws, start, end));
+    return this.share(`cases/${ws}/${start}/${end}`, () => casesInPeriod(this.d1, ws, start, end));
   }
 
   worthByNpsGroup(ws: string, range: Range) {
@@ -133,12 +129,12 @@ export class PeriodFacts {
 
   /** The configured stages and touchpoints, read once per rebuild for every report that needs them. */
   inventory(ws: string) {
-    return this.once(`inventory/${ws}`, () => loadInventory(this.d1, ws));
+    return this.share(`inventory/${ws}`, () => loadInventory(this.d1, ws));
   }
 
   /** Days of [from, to] still waiting for a rollup, and days before the history floor holding events. */
   completeness(ws: string, from: string, to: string, yesterday: string) {
-    return this.once(`complete/${ws}/${from}/${to}/${yesterday}`, async () => {
+    return this.share(`complete/${ws}/${from}/${to}/${yesterday}`, async () => {
       const [pending, before] = await Promise.all([pendingIn(this.d1, ws, from, to, yesterday), daysBeforeHistory(this.d1, ws, from, to)]);
       return { pending, before };
     });

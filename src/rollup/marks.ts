@@ -36,8 +36,9 @@ export function markDaysStatement(d1: D1Database, ws: string, days: string[], ki
 }
 
 // The report rebuild keeps the period facts that do not depend on who was active under
-// rollup_state.facts_gen (src/publish/fact-store.ts). Whatever changes the rows or raw events
-// behind them (a day's rollup, a segment move, an erasure) moves it on; the lifecycle pass never does.
+// rollup_state.facts_gen (src/publish/fact-store.ts). Whatever changes the rows, raw events or
+// segments behind them (a day's rollup, a segment move, an erasure, an ingest batch holding an
+// identify) moves it on; the lifecycle pass never does.
 const FACTS_CHANGED = `INSERT INTO rollup_state (workspace_id, facts_gen) VALUES (?1, 1)
 ON CONFLICT (workspace_id) DO UPDATE SET facts_gen = facts_gen + 1`;
 
