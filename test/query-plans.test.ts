@@ -7,6 +7,7 @@ import { PRIORITY_SQL } from '../src/journey/priorities.ts';
 import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
 import { SEGMENT_MOVE_SQL } from '../src/rollup/segment-moves.ts';
 import { ESCALATION_SQL } from '../src/loop/escalation.ts';
+import { STRANDED_DELIVERIES } from '../src/loop/webhooks.ts';
 import { DAY_COMMENTS } from '../src/insights/theme-counts.ts';
 import { COMMENT_DAYS } from '../src/rollup/theme-days.ts';
 import { SQL as THEME_SQL } from '../src/reports/themes-report.ts';
@@ -149,6 +150,16 @@ describe('day rollup query plans', () => {
 // each one is in the query plan of a statement the Worker prepares over a workspace's day (its
 // events, rollup, reports, cases, keys, webhook, erasure, Segment source, cron sweeps), or it is
 // the unique key an ON CONFLICT names. An index nothing uses fails here: drop it.
+// The hourly sweep for deliveries whose enqueue was lost reads those only, through a partial
+// index, however many deliveries every workspace has made.
+describe('stranded deliveries sweep', () => {
+  it('reads the deliveries_stranded partial index, with no scan and no sort', async () => {
+    const steps = await plan(STRANDED_DELIVERIES);
+    expect(steps.some((s) => /deliveries USING (COVERING )?INDEX deliveries_stranded/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.filter((s) => /^SCAN|TEMP B-TREE/.test(s)), steps.join('\n')).toEqual([]);
+  });
+});
+
 describe('index use', () => {
   const columns = (list: string) => list.split(',').map((c) => c.trim().replace(/[`"]/g, '')).join(',');
   it('every index of the schema is used by a statement the Worker runs', async () => {

@@ -343,7 +343,13 @@ export const deliveries = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('deliveries_case_type').on(t.caseId, t.type), index('deliveries_workspace').on(t.workspaceId, t.createdAt)],
+  (t) => [
+    uniqueIndex('deliveries_case_type').on(t.caseId, t.type),
+    index('deliveries_workspace').on(t.workspaceId, t.createdAt),
+    // The cron's sweep for deliveries whose enqueue failed (never attempted): it reads only
+    // those, not every delivery of every workspace ever made. A row leaves it at its first attempt.
+    index('deliveries_stranded').on(t.createdAt).where(sql`status = 'pending' AND attempts = 0`),
+  ],
 );
 
 /** Why cases happen (the outer loop): a closed case names one, once a workspace has any. */

@@ -163,11 +163,12 @@ export async function handleDeliveries(batch: MessageBatch<DeliveryMessage>, env
   }
 }
 
+// Reads the partial index deliveries_stranded only (never every delivery of every workspace).
+export const STRANDED_DELIVERIES = `SELECT id FROM deliveries WHERE status = 'pending' AND attempts = 0 AND created_at < ?1 ORDER BY created_at LIMIT 500`;
+
 /** Deliveries recorded but never attempted 10 minutes on (their enqueue was lost) go again. */
 export async function resendStrandedDeliveries(env: Env, now: number) {
-  const { results } = await env.DB.prepare(
-    `SELECT id FROM deliveries WHERE status = 'pending' AND attempts = 0 AND created_at < ?1 ORDER BY created_at LIMIT 500`,
-  )
+  const { results } = await env.DB.prepare(STRANDED_DELIVERIES)
     .bind(now - 10 * 60_000)
     .all<{ id: string }>();
   if (results.length) await enqueueDeliveries(env.WEBHOOKS, results.map((r) => r.id));

@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_stranded` ON `deliveries` (`created_at`) WHERE status = 'pending' AND attempts = 0;
