@@ -1,4 +1,4 @@
-// The period facts a rebuild keeps for the next one (PeriodFacts' FactStore), in KV. A key names
+// The period facts a rebuild keeps for the next one (PeriodFacts' FactStore), in KV. The key names
 // the workspace and the basis the facts were computed from: this code's FACTS_VERSION, the
 // workspace's facts_gen (moved on by every rollup, segment move, erasure and identify) and a
 // digest of the touchpoints (their channel and stage group tickets). A change to any of them
@@ -30,10 +30,12 @@ export async function factsBasis(d1: D1Database, ws: string): Promise<string> {
   return `${FACTS_VERSION}.${gen}.${digest.slice(0, 16)}`;
 }
 
+// One KV value per basis holds every kept fact of the workspace (about 60 small entries: one
+// read and at most one write per rebuild, not one per fact).
 export class KvFactStore implements FactStore {
-  private readonly pending = new Map<string, string>();
+  private readonly pending = new Map<string, unknown>();
 
-  private readonly prefix: string;
+  private readonly key: string;
 
   private readonly kv: KVNamespace;
 
@@ -41,33 +43,44 @@ export class KvFactStore implements FactStore {
 
   private readonly basis: string;
 
+  private kept: Promise<Record<string, unknown>> | undefined;
+
   constructor(kv: KVNamespace, ws: string, basis: string) {
     this.kv = kv;
     this.ws = ws;
     this.basis = basis;
-    this.prefix = `facts/${ws}/${basis}/`;
+    this.key = `facts/${ws}/${basis}`;
+  }
+
+  private bundle(): Promise<Record<string, unknown>> {
+    this.kept ??= this.kv.get(this.key).then(
+      (text) => (text === null ? {} : (JSON.parse(text, revive) as Record<string, unknown>)),
+      (err) => {
+        console.error('kept facts not read', this.ws, err instanceof Error ? err.message : String(err));
+        return {};
+      },
+    );
+    return this.kept;
   }
 
   async get(name: string): Promise<unknown> {
-    try {
-      const text = await this.kv.get(this.prefix + name);
-      return text === null ? undefined : JSON.parse(text, revive);
-    } catch (err) {
-      console.error('kept fact not read', this.ws, err instanceof Error ? err.message : String(err));
-      return undefined;
-    }
+    return (await this.bundle())[name];
   }
 
   async put(name: string, value: unknown): Promise<void> {
-    this.pending.set(name, JSON.stringify(value, replace));
+    this.pending.set(name, value);
   }
 
-  /** Writes the facts computed since, if their basis is still the current one; how many. */
+  /** Writes the facts computed since (with those read), if their basis is still the current one; how many new. */
   async flush(d1: D1Database): Promise<number> {
     if (!this.pending.size || (await factsBasis(d1, this.ws)) !== this.basis) return 0;
-    const writes = [...this.pending].map(([name, text]) => this.kv.put(this.prefix + name, text, { expirationTtl: TTL_SECONDS }));
-    const failed = (await Promise.allSettled(writes)).filter((r) => r.status === 'rejected').length;
-    if (failed) console.error('kept facts not written', this.ws, failed);
-    return writes.length - failed;
+    const all = { ...(await this.bundle()), ...Object.fromEntries(this.pending) };
+    try {
+      await this.kv.put(this.key, JSON.stringify(all, replace), { expirationTtl: TTL_SECONDS });
+      return this.pending.size;
+    } catch (err) {
+      console.error('kept facts not written', this.ws, err instanceof Error ? err.message : String(err));
+      return 0;
+    }
   }
 }
