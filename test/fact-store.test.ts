@@ -152,9 +152,34 @@ describe('the fact store', () => {
     expect(await keys()).toEqual([`facts/${ws.id}/${basis}`]); // one value holds them all
     expect(await new KvFactStore(env.REPORTS, ws.id, basis).get('reach/x')).toEqual(new Map([['retail', 3]]));
     expect(basis).toMatch(/^1\./); // FACTS_VERSION leads the basis
-    // An identify moves facts_gen in its own ingest batch.
+    // An identify that changes a segment moves facts_gen in its own ingest batch; one that
+    // leaves it as it was (traits only, or the same segment again) does not.
     expect((await send(ws, { type: 'identify', messageId: 'id1', customerId: 'c1', segment: 'vip' })).status).toBe(202);
-    expect(await factsBasis(env.DB, ws.id)).not.toBe(basis);
+    const moved1 = await factsBasis(env.DB, ws.id);
+    expect(moved1).not.toBe(basis);
+    expect((await send(ws, { type: 'identify', messageId: 'id2', customerId: 'c1', segment: 'vip', traits: { plan: 'gold' } })).status).toBe(202);
+    expect((await send(ws, { type: 'identify', messageId: 'id3', customerId: 'c1', traits: { plan: 'silver' } })).status).toBe(202);
+    expect(await factsBasis(env.DB, ws.id)).toBe(moved1);
+    expect((await send(ws, { type: 'identify', messageId: 'id4', customerId: 'c1', segment: 'basic' })).status).toBe(202);
+    expect(await factsBasis(env.DB, ws.id)).not.toBe(moved1);
+  });
+
+  it('facts written just as an erasure moved their basis are deleted by the writer itself', async () => {
+    const ws = await newWorkspace('UTC');
+    // The erasure's batch lands between the store's basis check and its write.
+    const racing = new Proxy(env.REPORTS, {
+      get: (target, prop) =>
+        prop === 'put'
+          ? async (...args: Parameters<KVNamespace['put']>) => {
+              await factsChanged(env.DB, ws.id).run();
+              return target.put(...args);
+            }
+          : Reflect.get(target, prop).bind(target),
+    });
+    const store = new KvFactStore(racing, ws.id, await factsBasis(env.DB, ws.id));
+    await store.put('reach/x', new Map([['Zed', 1]]));
+    expect(await store.flush(env.DB)).toBe(0);
+    expect((await env.REPORTS.list({ prefix: `facts/${ws.id}/` })).keys).toEqual([]);
   });
 
   it('a KV that fails costs a recomputation, never the rebuild', async () => {

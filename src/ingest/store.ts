@@ -4,7 +4,7 @@ import { caseStatements } from '../loop/cases.ts';
 import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
 import type { Row } from '../env.ts';
 import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
-import { factsChanged, markDaysSql } from '../rollup/marks.ts';
+import { MARK_FULL, markDaysStatement } from '../rollup/marks.ts';
 import { batchElementSizes } from './raw-size.ts';
 
 export type { Row };
@@ -119,7 +119,7 @@ WHERE ${CUSTOMER_UPDATE.map(([col, value]) => `(${value}) IS NOT customers.${col
 // but not of lifecycle events: no figure of a day's own rollup comes from them, and who was
 // active is the lifecycle pass's (NOTE_LATE and the cascade give their days `people` marks), so
 // a late lifecycle event a year back re-aggregates no day at all. Binds the distinct days.
-const MARK_DIRTY = markDaysSql('full');
+const MARK_DIRTY = MARK_FULL;
 
 // Late events make their days pending at once: the report generation moves on (cached reports
 // would still say complete) and a late lifecycle event notes the first day whose active customers
@@ -129,26 +129,37 @@ INSERT INTO rollup_state (workspace_id, report_gen, people_from) VALUES (?1, 1, 
 ${ON_LATE_CONFLICT}
 RETURNING drain_open`;
 
+// An identify whose segment differs from the customer's moves facts_gen (src/publish/fact-store.ts:
+// the facts a rebuild keeps are grouped by segment), in the same batch, before the customers
+// upsert writes the new segment. Binds ?2 the identify rows' customer and segment.
+const SEGMENT_MOVED = `
+INSERT INTO rollup_state (workspace_id, facts_gen)
+SELECT ?1, 1 WHERE EXISTS (
+  SELECT 1 FROM json_each(?2) j LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = j.value->>0
+  WHERE c.segment IS NOT j.value->>1)
+ON CONFLICT (workspace_id) DO UPDATE SET facts_gen = facts_gen + 1`;
+
+// The statements that walk the request's rows (their query plans are tested to scan only them).
 export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY };
-export { NOTE_LATE };
+// Bound to scalars or to the identifies only, they walk no rows of the request.
+export { NOTE_LATE, SEGMENT_MOVED };
 
 // Each statement is bound to only what it reads: the rows' JSON once (the events insert), the
 // messageIds for those that read the stored events back, the distinct days for the marks.
 // Binding the whole rows to every statement of a 500-event batch cost 4.8 ms of its CPU.
-/** The ingest batch's statements by name; MARK_DIRTY, NOTE_LATE and FACTS_CHANGED only when they have work. */
+/** The ingest batch's statements by name; MARK_DIRTY, NOTE_LATE and SEGMENT_MOVED only when they have work. */
 export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: number) {
   const ids = JSON.stringify(rows.map((r) => r.m));
   const days = [...new Set(rows.filter((r) => r.t !== 'lifecycle').map((r) => String(r.d)))];
   const late = rows.filter((r) => r.l);
   const lateLifecycle = late.filter((r) => r.t === 'lifecycle').map((r) => String(r.d)).reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
+  const segments = rows.filter((r) => r.t === 'identify' && r.seg !== null && r.seg !== undefined).map((r) => [r.c, r.seg]);
   return {
     INSERT_EVENTS: d1.prepare(INSERT_EVENTS).bind(ws, JSON.stringify(rows), now),
     UPSERT_CUSTOMERS: d1.prepare(UPSERT_CUSTOMERS).bind(ws, ids),
-    MARK_DIRTY: days.length ? d1.prepare(MARK_DIRTY).bind(ws, JSON.stringify(days)) : null,
+    MARK_DIRTY: days.length ? markDaysStatement(d1, ws, days) : null,
     NOTE_LATE: late.length ? d1.prepare(NOTE_LATE).bind(ws, lateLifecycle) : null,
-    // An identify may move a customer's segment now, which facts a rebuild keeps are grouped by
-    // (src/publish/fact-store.ts): they are computed again, even mid-rebuild.
-    FACTS_CHANGED: rows.some((r) => r.t === 'identify') ? factsChanged(d1, ws) : null,
+    SEGMENT_MOVED: segments.length ? d1.prepare(SEGMENT_MOVED).bind(ws, JSON.stringify(segments)) : null,
     cases: caseStatements(d1, ws, ids, now),
   };
 }
@@ -167,8 +178,8 @@ export function flagLate(tz: string, now: number): (r: Row) => Row {
  * statements commit or fail with them.
  */
 export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now(), extra: D1PreparedStatement[] = []) {
-  const { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE, FACTS_CHANGED, cases } = ingestStatements(d1, workspaceId, rows, now);
-  const head = [INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, FACTS_CHANGED].filter((s) => s !== null);
+  const { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE, SEGMENT_MOVED, cases } = ingestStatements(d1, workspaceId, rows, now);
+  const head = [INSERT_EVENTS, SEGMENT_MOVED, UPSERT_CUSTOMERS, MARK_DIRTY].filter((s) => s !== null);
   const results = await d1.batch([...head, ...(NOTE_LATE ? [NOTE_LATE] : []), ...extra, ...cases]);
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);

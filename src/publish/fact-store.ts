@@ -1,6 +1,6 @@
 // The period facts a rebuild keeps for the next one (PeriodFacts' FactStore), in KV. The key names
 // the workspace and the basis the facts were computed from: this code's FACTS_VERSION, the
-// workspace's facts_gen (moved on by every rollup, segment move, erasure and identify) and a
+// workspace's facts_gen (moved on by every rollup, segment move, erasure and segment change) and a
 // digest of the touchpoints (their channel and stage group tickets). A change to any of them
 // makes new keys, so no entry is ever stale and none needs deleting. Facts are written only at
 // the end of the rebuild, and only if the basis did not move while they were computed (a change
@@ -53,13 +53,15 @@ export class KvFactStore implements FactStore {
   }
 
   private bundle(): Promise<Record<string, unknown>> {
-    this.kept ??= this.kv.get(this.key).then(
-      (text) => (text === null ? {} : (JSON.parse(text, revive) as Record<string, unknown>)),
-      (err) => {
+    this.kept ??= (async () => {
+      try {
+        const text = await this.kv.get(this.key);
+        return text === null ? {} : (JSON.parse(text, revive) as Record<string, unknown>);
+      } catch (err) {
         console.error('kept facts not read', this.ws, err instanceof Error ? err.message : String(err));
         return {};
-      },
-    );
+      }
+    })();
     return this.kept;
   }
 
@@ -77,6 +79,12 @@ export class KvFactStore implements FactStore {
     const all = { ...(await this.bundle()), ...Object.fromEntries(this.pending) };
     try {
       await this.kv.put(this.key, JSON.stringify(all, replace), { expirationTtl: TTL_SECONDS });
+      // An erasure (which moves the basis, then deletes every kept fact) may have listed the keys
+      // between the check above and this write: then the write goes too.
+      if ((await factsBasis(d1, this.ws)) !== this.basis) {
+        await this.kv.delete(this.key);
+        return 0;
+      }
       return this.pending.size;
     } catch (err) {
       console.error('kept facts not written', this.ws, err instanceof Error ? err.message : String(err));

@@ -9,9 +9,9 @@ export type MarkKind = 'full' | 'people';
 // and a mark moves the version on (to the next even number) only when it changes the kind or the
 // day is claimed. A mark that changes nothing writes nothing (D1 bills every row written), so
 // each batch of today's events no longer rewrites today's mark. Binds ?1 workspace, ?2 a JSON
-// array: of days, or (with `day` = "j.value->>'d'") of ingest rows; each day once (DISTINCT).
-export const markDaysSql = (kind: MarkKind, day = 'j.value') => `
-INSERT INTO dirty_days (workspace_id, day, kind, version) SELECT DISTINCT ?1, ${day}, '${kind}', 0 FROM json_each(?2) j WHERE true
+// array of days; each day once (DISTINCT).
+const markDaysSql = (kind: MarkKind) => `
+INSERT INTO dirty_days (workspace_id, day, kind, version) SELECT DISTINCT ?1, j.value, '${kind}', 0 FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, day) DO UPDATE SET version = (dirty_days.version / 2 + 1) * 2${kind === 'full' ? ", kind = 'full'" : ''}
 WHERE dirty_days.version % 2 = 1${kind === 'full' ? " OR dirty_days.kind <> 'full'" : ''}`;
 
@@ -28,7 +28,7 @@ export async function claimMarks(d1: D1Database, ws: string, where: string, ...p
   return new Map((results as { day: string; version: number }[]).map((r) => [r.day, r.version]));
 }
 
-const MARK_FULL = markDaysSql('full');
+export const MARK_FULL = markDaysSql('full');
 const MARK_PEOPLE = markDaysSql('people');
 
 export function markDaysStatement(d1: D1Database, ws: string, days: string[], kind: MarkKind = 'full') {
