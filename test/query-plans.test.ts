@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CASE_SQL } from '../src/loop/cases.ts';
 import { INGEST_SQL } from '../src/ingest/store.ts';
-import { DAY_CHANGES, churnByPeriodsCtes } from '../src/rollup/lifecycle.ts';
+import { DAY_CHANGES, lifecyclePerCustomer } from '../src/rollup/lifecycle.ts';
 import { PRIORITY_SQL } from '../src/journey/priorities.ts';
 import { PEOPLE_DAYS } from '../src/rollup/dirty-days.ts';
 import { SEGMENT_MOVE_SQL } from '../src/rollup/segment-moves.ts';
@@ -74,7 +74,7 @@ describe('segment move query plans', () => {
 // visits the events table (the index carries seq and status), and no sort for the window.
 describe('lifecycle query plan', () => {
   it('reads the covering events_lifecycle index in its own order', async () => {
-    const steps = await plan(`WITH ${churnByPeriodsCtes(1, '?3', () => '?2', () => '?3')} SELECT COUNT(*) FROM per`);
+    const steps = await plan(`WITH ${lifecyclePerCustomer(1, '?3', () => '?2', () => '?3', true)} SELECT COUNT(*) FROM per`);
     expect(steps.some((s) => /^SEARCH events USING COVERING INDEX events_lifecycle \(workspace_id=\?/.test(s)), steps.join('\n')).toBe(true);
     expect(steps.filter((s) => /TEMP B-TREE FOR .*ORDER BY/.test(s)), steps.join('\n')).toEqual([]);
   });
@@ -146,10 +146,6 @@ describe('day rollup query plans', () => {
   }
 });
 
-// Every index entry is a row D1 bills on each write, so no index stays that no statement needs:
-// each one is in the query plan of a statement the Worker prepares over a workspace's day (its
-// events, rollup, reports, cases, keys, webhook, erasure, Segment source, cron sweeps), or it is
-// the unique key an ON CONFLICT names. An index nothing uses fails here: drop it.
 // The hourly sweep for deliveries whose enqueue was lost reads those only, through a partial
 // index, however many deliveries every workspace has made.
 describe('stranded deliveries sweep', () => {
@@ -160,6 +156,10 @@ describe('stranded deliveries sweep', () => {
   });
 });
 
+// Every index entry is a row D1 bills on each write, so no index stays that no statement needs:
+// each one is in the query plan of a statement the Worker prepares over a workspace's day (its
+// events, rollup, reports, cases, keys, webhook, erasure, Segment source, cron sweeps), or it is
+// the unique key an ON CONFLICT names. An index nothing uses fails here: drop it.
 describe('index use', () => {
   const columns = (list: string) => list.split(',').map((c) => c.trim().replace(/[`"]/g, '')).join(',');
   it('every index of the schema is used by a statement the Worker runs', async () => {

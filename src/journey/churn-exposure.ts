@@ -3,13 +3,13 @@
 // were worth. Who was active comes from one ordered pass over every lifecycle event, the costliest
 // part of a rebuild after a late lifecycle event, so a rebuild reads every standard period's
 // exposure in one pass (`churnExposureByPeriods`) instead of one pass per period.
-import { churnByPeriodsCtes, type Span } from '../rollup/lifecycle.ts';
+import { inPeriodChunks, lifecyclePerCustomer, type Span } from '../rollup/lifecycle.ts';
 import type { PeriodFacts } from '../reports/period-facts.ts';
 
 // Bad: a failure, an abandon or a negative sentiment (as for NPS exposure in priorities.ts).
 export const BAD = `e.type = 'interaction' AND (e.outcome IN ('failure', 'abandoned') OR e.sentiment < 0)`;
 
-export type ChurnGroup = { k: string | null; s: number; c: number; vr: number | null };
+type ChurnGroup = { k: string | null; s: number; c: number; vr: number | null };
 
 // Binds ?1 workspace, ?2 the latest end, ?3 the earliest start, then each period's start and end.
 // Each exposed customer's events are reached through the customer index, once for all periods
@@ -18,7 +18,7 @@ export type ChurnGroup = { k: string | null; s: number; c: number; vr: number | 
 function churnExposureSql(periods: number) {
   const idx = Array.from({ length: periods }, (_, i) => i);
   const [s, e] = [(i: number) => `?${4 + 2 * i}`, (i: number) => `?${5 + 2 * i}`];
-  return `WITH ${churnByPeriodsCtes(periods, '?2', s, e)}, x AS (
+  return `WITH ${lifecyclePerCustomer(periods, '?2', s, e)}, x AS (
   SELECT e.touchpoint, p.customer_id, ${idx.map((i) => `MAX(p.a0_${i} AND e.ts >= ${s(i)} AND e.ts < ${e(i)}) AS x_${i}, MAX(p.ch_${i}) AS ch_${i}`).join(', ')}
   FROM per p CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = p.customer_id AND e.ts >= ?3 AND e.ts < ?2
   WHERE (${idx.map((i) => `p.a0_${i}`).join(' OR ')}) AND ${BAD}
@@ -35,25 +35,19 @@ UNION ALL SELECT NULL, ${idx.map((i) => `SUM(a0_${i}), SUM(a0_${i} AND ch_${i}),
 /** The one-period statement (for query-plan tests). */
 export const CHURN_GROUPS = churnExposureSql(1);
 
-// 3 + 2 per period bound parameters: D1 takes at most 100.
-const PERIODS_PER_STATEMENT = 20;
-
 /** Churn exposure rows of each period (touchpoints with exposed customers, then the totals row). */
-export async function churnExposureByPeriods(d1: D1Database, ws: string, periods: Span[]): Promise<ChurnGroup[][]> {
-  const out: ChurnGroup[][] = [];
-  for (let at = 0; at < periods.length; at += PERIODS_PER_STATEMENT) {
-    const part = periods.slice(at, at + PERIODS_PER_STATEMENT);
+function churnExposureByPeriods(d1: D1Database, ws: string, periods: Span[]): Promise<ChurnGroup[][]> {
+  return inPeriodChunks(periods, async (part) => {
     const { results } = await d1
       .prepare(churnExposureSql(part.length))
       .bind(ws, Math.max(...part.map((p) => p.end)), Math.min(...part.map((p) => p.start)), ...part.flatMap((p) => [p.start, p.end]))
       .all<Record<string, number | null> & { k: string | null }>();
-    part.forEach((_, i) => {
+    return part.map((_, i) => {
       const rows = results.map((r) => ({ k: r.k, s: r[`s_${i}`] ?? 0, c: r[`c_${i}`] ?? 0, vr: r[`vr_${i}`] }));
       // A touchpoint counts in a period only with a customer exposed in that period.
-      out.push(rows.filter((r) => r.k === null || r.s > 0));
+      return rows.filter((r) => r.k === null || r.s > 0);
     });
-  }
-  return out;
+  });
 }
 
 const churnKey = (ws: string, p: Span) => `churnExposure/${ws}/${p.start}/${p.end}`;

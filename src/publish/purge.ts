@@ -25,7 +25,7 @@ async function deleteKeys(kv: KVNamespace, prefix: string, pick: (rest: string) 
 }
 
 /** Deletes the segment-bearing report keys of generations before the current one, and every kept fact; how many. */
-export async function purgeSegmentReports(d1: D1Database, kv: KVNamespace, ws: string): Promise<number> {
+export async function purgeSegmentNames(d1: D1Database, kv: KVNamespace, ws: string): Promise<number> {
   const row = await d1.prepare('SELECT report_gen FROM rollup_state WHERE workspace_id = ?1').bind(ws).first<{ report_gen: number }>();
   const current = row?.report_gen ?? 0;
   const reports = await deleteKeys(kv, `report/${ws}/`, (rest) => {

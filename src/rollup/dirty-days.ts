@@ -1,7 +1,8 @@
 // Which local days each workspace must roll up again. A mark is `full` (the day's own events
-// changed) or `people` (only who was active changed). Ingest marks the days of its events; the
-// cascade below turns identify, lifecycle and ticket events into the other days they reach; no
-// mark is ever set before the workspace's history floor, so no single event can mark years.
+// changed) or `people` (only who was active changed). Ingest marks the days of its events (not
+// of lifecycle events: their days reach the lifecycle pass through people_from); the cascade
+// below turns identify, lifecycle and ticket events into the other days they reach; no mark is
+// ever set before the workspace's history floor, so no single event can mark years.
 import { addDays, daysBetween, yesterdayIn } from '../platform/time.ts';
 import { markDaysStatement } from './marks.ts';
 import { segmentMoveStatements } from './segment-moves.ts';
@@ -184,7 +185,7 @@ export async function advanceMarks(d1: D1Database, ws: string, tz: string, now: 
     if (!(await cascadeChunk(d1, ws, state, yesterday))) break;
     marked = true;
   }
-  // Ingest marks the day of every event, however old: nothing before the floor is rolled up.
+  // Ingest marks the day of its events however old they are: nothing before the floor is rolled up.
   const dropped = d1.prepare('DELETE FROM dirty_days WHERE workspace_id = ?1 AND day < ?2').bind(ws, state.floor);
   if (marked) await d1.batch([dropped, d1.prepare('UPDATE rollup_state SET report_gen = report_gen + 1 WHERE workspace_id = ?1').bind(ws)]);
   else await dropped.run();

@@ -16,48 +16,50 @@ const activeAt = (t: string) => `status = 'started' AND ts < ${t} AND (next_ts I
 
 /**
  * `lc` and `per` for several periods in one pass: per customer, a0_i (active at the start of
- * period i: their latest lifecycle event before it is `started`) and ch_i (a `churned` event
- * inside it). `until`: the latest end; `start(i)`, `end(i)`: each period's placeholders (ms).
+ * period i: their latest lifecycle event before it is `started`), a1_i (active at its end, with
+ * `withEnd`) and ch_i (a `churned` event inside it). `until`: the latest end; `start(i)`,
+ * `end(i)`: each period's placeholders (ms).
  */
-export function churnByPeriodsCtes(periods: number, until: string, start: (i: number) => string, end: (i: number) => string) {
-  const cols = Array.from({ length: periods }, (_, i) => `MAX(${activeAt(start(i))}) AS a0_${i}, MAX(status = 'churned' AND ts >= ${start(i)} AND ts < ${end(i)}) AS ch_${i}`);
+export function lifecyclePerCustomer(periods: number, until: string, start: (i: number) => string, end: (i: number) => string, withEnd = false) {
+  const cols = Array.from({ length: periods }, (_, i) =>
+    [
+      `MAX(${activeAt(start(i))}) AS a0_${i}`,
+      ...(withEnd ? [`MAX(${activeAt(end(i))}) AS a1_${i}`] : []),
+      `MAX(status = 'churned' AND ts >= ${start(i)} AND ts < ${end(i)}) AS ch_${i}`,
+    ].join(', '),
+  );
   return `${lifecycleSpans(until)}, per AS (SELECT customer_id, ${cols.join(', ')} FROM lc GROUP BY customer_id)`;
 }
 
-// The same for several periods in one pass: ?2 the latest end, then each period's start and end.
+// Per segment, for each period: ?2 the latest end, then each period's start and end.
 function lifecycleSql(periods: number) {
-  const cols = Array.from({ length: periods }, (_, i) => {
-    const [s, e] = [`?${3 + 2 * i}`, `?${4 + 2 * i}`];
-    return `MAX(${activeAt(s)}) AS a0_${i}, MAX(${activeAt(e)}) AS a1_${i}, MAX(status = 'churned' AND ts >= ${s} AND ts < ${e}) AS ch_${i}`;
-  });
   const sums = Array.from({ length: periods }, (_, i) => `SUM(a0_${i}) AS s_${i}, SUM(a1_${i}) AS e_${i}, SUM(a0_${i} AND ch_${i}) AS c_${i}, SUM(a1_${i} AND NOT a0_${i}) AS n_${i}`);
-  return `WITH ${lifecycleSpans('?2')}, per AS (SELECT customer_id, ${cols.join(', ')} FROM lc GROUP BY customer_id)
+  return `WITH ${lifecyclePerCustomer(periods, '?2', (i) => `?${3 + 2 * i}`, (i) => `?${4 + 2 * i}`, true)}
 SELECT coalesce(c.segment, '') AS seg, ${sums.join(', ')}
 FROM per LEFT JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = per.customer_id
 GROUP BY seg`;
 }
 
-// 2 + 2 per period bound parameters: D1 takes at most 100.
+// At most 20 periods per statement: each binds two parameters per period and D1 takes at most 100.
 const PERIODS_PER_STATEMENT = 20;
 export type Span = { start: number; end: number };
 
+/** `load` run on the periods 20 at a time (one statement each), its answers in the periods' order. */
+export async function inPeriodChunks<T>(periods: Span[], load: (part: Span[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let at = 0; at < periods.length; at += PERIODS_PER_STATEMENT) out.push(...(await load(periods.slice(at, at + PERIODS_PER_STATEMENT))));
+  return out;
+}
+
 /** Lifecycle counts per segment key ('' = no segment) of each period [start, end), in order. */
 export async function lifecycleByPeriods(d1: D1Database, ws: string, periods: Span[]): Promise<Map<string, Lifecycle>[]> {
-  const out: Map<string, Lifecycle>[] = [];
-  for (let at = 0; at < periods.length; at += PERIODS_PER_STATEMENT) {
-    const part = periods.slice(at, at + PERIODS_PER_STATEMENT);
-    const until = Math.max(...part.map((p) => p.end));
+  return inPeriodChunks(periods, async (part) => {
     const { results } = await d1
       .prepare(lifecycleSql(part.length))
-      .bind(ws, until, ...part.flatMap((p) => [p.start, p.end]))
+      .bind(ws, Math.max(...part.map((p) => p.end)), ...part.flatMap((p) => [p.start, p.end]))
       .all<Record<string, number> & { seg: string }>();
-    part.forEach((_, i) => {
-      const bySeg = new Map<string, Lifecycle>();
-      for (const r of results) bySeg.set(r.seg, { start: r[`s_${i}`], end: r[`e_${i}`], churned: r[`c_${i}`], new: r[`n_${i}`] });
-      out.push(bySeg);
-    });
-  }
-  return out;
+    return part.map((_, i) => new Map(results.map((r) => [r.seg, { start: r[`s_${i}`], end: r[`e_${i}`], churned: r[`c_${i}`], new: r[`n_${i}`] }])));
+  });
 }
 
 export async function lifecycleBySegment(d1: D1Database, ws: string, start: number, end: number): Promise<Map<string, Lifecycle>> {

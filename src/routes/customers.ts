@@ -5,7 +5,7 @@ import { json, problems } from '../platform/openapi.ts';
 import { ensureDrain } from '../jobs/drain.ts';
 import { adminRoute } from '../workspace/keyed-route.ts';
 import { eraseCustomer } from '../ingest/erasure.ts';
-import { purgeSegmentReports } from '../publish/purge.ts';
+import { purgeSegmentNames } from '../publish/purge.ts';
 
 const Erased = z
   .object({
@@ -30,7 +30,7 @@ export const customersRoutes = createRouter().openapi(
     const d1 = c.env.DB;
     const erased = await eraseCustomer(d1, workspaceId, timezone, customerId);
     if (!erased) throw new ApiError(404, 'not-found', 'No such customer in this workspace.');
-    await purgeSegmentReports(d1, c.env.REPORTS, workspaceId);
+    await purgeSegmentNames(d1, c.env.REPORTS, workspaceId);
     await ensureDrain(c.env, d1, workspaceId, Date.now());
     return c.json({ customerId, erasedEvents: erased.events, daysMarked: erased.days }, 202);
   },
