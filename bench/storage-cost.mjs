@@ -1,7 +1,7 @@
 // Turns the profiled copy's per-statement counts into rows per event and a cost per million
 // events. Prices: Cloudflare's published list prices (Workers Paid, beyond the monthly
 // allowances), as the README lists them.
-import { INGEST_SQL, NOTE_LATE, SEGMENT_MOVED } from '../src/ingest/store.ts';
+import { INGEST_SQL, NOTE_LATE } from '../src/ingest/store.ts';
 import { CASE_SQL } from '../src/loop/cases.ts';
 
 export const PRICES = {
@@ -14,7 +14,7 @@ export const PRICES = {
 };
 export const TARGET_PER_M = 2.5;
 
-const NAMES = new Map(Object.entries({ ...INGEST_SQL, NOTE_LATE, SEGMENT_MOVED, ...CASE_SQL }).map(([name, sql]) => [sql, name]));
+const NAMES = new Map(Object.entries({ ...INGEST_SQL, NOTE_LATE, ...CASE_SQL }).map(([name, sql]) => [sql, name]));
 
 /** A statement's name: the ingest ones by their constant, others by what they do to which table. */
 export function label(sql) {

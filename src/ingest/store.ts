@@ -139,10 +139,10 @@ SELECT ?1, 1 WHERE EXISTS (
   WHERE c.segment IS NOT j.value->>1)
 ON CONFLICT (workspace_id) DO UPDATE SET facts_gen = facts_gen + 1`;
 
-// The statements that walk the request's rows (their query plans are tested to scan only them).
-export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY };
-// Bound to scalars or to the identifies only, they walk no rows of the request.
-export { NOTE_LATE, SEGMENT_MOVED };
+// The statements that walk a JSON parameter of the request (their query plans are tested to
+// scan only it and reach stored rows by their keys). NOTE_LATE binds scalars only.
+export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, SEGMENT_MOVED };
+export { NOTE_LATE };
 
 // Each statement is bound to only what it reads: the rows' JSON once (the events insert), the
 // messageIds for those that read the stored events back, the distinct days for the marks.
