@@ -30,7 +30,7 @@ export async function factsBasis(d1: D1Database, ws: string): Promise<string> {
   return `${FACTS_VERSION}.${gen}.${digest.slice(0, 16)}`;
 }
 
-// One KV value per basis holds every kept fact of the workspace (about 60 small entries: one
+// One KV value per basis holds every kept fact of the workspace (50 small entries: one
 // read and at most one write per rebuild, not one per fact).
 export class KvFactStore implements FactStore {
   private readonly pending = new Map<string, unknown>();
