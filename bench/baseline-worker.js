@@ -23,14 +23,21 @@ export class KeyDirectory extends DurableObject {
   }
 }
 
-const ROWS_PER_STATEMENT = Math.floor(100 / COLUMNS.length); // 5 rows × 19 columns = 95 parameters
+// At most 100 parameters a statement: 5 rows × 20 columns, or 4 × 21 with `events`' seq.
+const rowsPerStatement = (table) => Math.floor(100 / (COLUMNS.length + (table === 'events' ? 1 : 0)));
 const sqlByRows = new Map();
+
+// `events` needs a seq (src/db/seq.ts): this Worker numbers its own rows (one isolate, its own
+// database), which is no dearer than Trayecto's counter and leaves the row the same.
+let nextSeq = Date.now() * 1000;
+const withSeq = (table, values) => (table === 'events' ? [nextSeq++, ...values] : values);
 
 function insertSql(table, rows) {
   let sql = sqlByRows.get(`${table}/${rows}`);
   if (!sql) {
-    const tuple = `(${COLUMNS.map(() => '?').join(',')})`;
-    sql = `INSERT INTO ${table} (${COLUMNS.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}
+    const cols = table === 'events' ? ['seq', ...COLUMNS] : COLUMNS;
+    const tuple = `(${cols.map(() => '?').join(',')})`;
+    sql = `INSERT INTO ${table} (${cols.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}
       ON CONFLICT (workspace_id, message_id) DO NOTHING`;
     sqlByRows.set(`${table}/${rows}`, sql);
   }
@@ -40,8 +47,8 @@ function insertSql(table, rows) {
 // Created by POST …/setup before the load (the repo's migrations stay the Worker's own).
 const PK_TABLE = `CREATE TABLE IF NOT EXISTS bench_events_pk (${COLUMNS.join(', ')}, PRIMARY KEY (workspace_id, message_id))`;
 
-const JSON_INSERT = `INSERT INTO events (${COLUMNS.join(',')})
-  SELECT ${COLUMNS.map((c) => `j.value->>'${c}'`).join(',')} FROM json_each(?1) j WHERE true
+const JSON_INSERT = `INSERT INTO events (seq, ${COLUMNS.join(',')})
+  SELECT ?2 + j.key, ${COLUMNS.map((c) => `j.value->>'${c}'`).join(',')} FROM json_each(?1) j WHERE true
   ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
 // Read-path probes: what one binding call costs in this runtime, to take a report read apart.
@@ -95,18 +102,20 @@ export default {
         const ts = e.timestamp ? Date.parse(e.timestamp) : now;
         return Object.fromEntries(rowValues(e, ws, ts, localDay(ts, tz), now).map((v, i) => [COLUMNS[i], v]));
       });
-      const [res] = await env.DB.batch([env.DB.prepare(JSON_INSERT).bind(JSON.stringify(rows))]);
+      const [res] = await env.DB.batch([env.DB.prepare(JSON_INSERT).bind(JSON.stringify(rows), nextSeq)]);
+      nextSeq += rows.length;
       return Response.json({ accepted: res.meta.changes, duplicates: events.length - res.meta.changes }, { status: 202 });
     }
     const statements = [];
-    for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-      const chunk = events.slice(i, i + ROWS_PER_STATEMENT);
+    const table = pk ? 'bench_events_pk' : 'events';
+    for (let i = 0; i < events.length; i += rowsPerStatement(table)) {
+      const chunk = events.slice(i, i + rowsPerStatement(table));
       const params = [];
       for (const e of chunk) {
         const ts = e.timestamp ? Date.parse(e.timestamp) : now;
-        params.push(...rowValues(e, ws, ts, localDay(ts, tz), now));
+        params.push(...withSeq(table, rowValues(e, ws, ts, localDay(ts, tz), now)));
       }
-      statements.push(env.DB.prepare(insertSql(pk ? 'bench_events_pk' : 'events', chunk.length)).bind(...params));
+      statements.push(env.DB.prepare(insertSql(table, chunk.length)).bind(...params));
     }
     const results = await env.DB.batch(statements);
     const accepted = results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);

@@ -9,9 +9,8 @@
 // earlier cron runs (rollup_state.people_seq points past them), so the day's rollup does
 // what a real one does: its lifecycle queries read that history, and nothing else is dirty.
 import { DatabaseSync } from 'node:sqlite';
-import { COLUMNS, addDays, dayStart, rowValues } from './rows.mjs';
+import { addDays, dayStart, rowValues, seqInserter } from './rows.mjs';
 
-const INSERT = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 // rolled_segment = segment: as if the cascade had seen every identify (nothing to move).
 const UPSERT_CUSTOMER = `INSERT INTO customers (workspace_id, customer_id, segment, traits, identified_at, first_seen_at, rolled_segment)
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3) ON CONFLICT DO NOTHING`;
@@ -32,7 +31,7 @@ export function bulkLoad(file, { ws, tz, day, n, pool }) {
   const reps = Math.ceil(n / activity.length);
 
   const db = new DatabaseSync(file);
-  const insert = db.prepare(INSERT);
+  const insert = seqInserter(db);
   const customers = new Map(); // id → [segment, traits, identified_at, first_seen_at]
   const seen = (id, ts, identify) => {
     let c = customers.get(id);
@@ -51,25 +50,26 @@ export function bulkLoad(file, { ws, tz, day, n, pool }) {
       for (const m of members) {
         const id = `${m}.${r}`;
         const identify = { ...profiles.get(m), messageId: `hist-${n}-${r}-${m}-i`, customerId: id };
-        insert.run(...rowValues(identify, ws, histTs, histDay, histTs));
-        insert.run(...rowValues({ type: 'lifecycle', status: 'started', messageId: `hist-${n}-${r}-${m}-l`, customerId: id }, ws, histTs + 1000, histDay, histTs));
+        insert.run(rowValues(identify, ws, histTs, histDay, histTs));
+        insert.run(rowValues({ type: 'lifecycle', status: 'started', messageId: `hist-${n}-${r}-${m}-l`, customerId: id }, ws, histTs + 1000, histDay, histTs));
         seen(id, histTs, identify);
       }
     }
-    const peopleSeq = db.prepare('SELECT coalesce(max(seq), 0) AS s FROM events').get().s;
+    const peopleSeq = insert.last();
     for (let i = 0; i < n; i++) {
       const r = Math.floor(i / activity.length);
       const src = activity[i % activity.length];
       const ts = squeeze(stamps[i % activity.length]);
       const e = { ...src, messageId: `bulk-${n}-${i}`, customerId: `${src.customerId}.${r}` };
       if (e.ticketId) e.ticketId = `${src.ticketId}.${r}`;
-      insert.run(...rowValues(e, ws, ts, day, ts + 2000));
+      insert.run(rowValues(e, ws, ts, day, ts + 2000));
       seen(e.customerId, ts, e.type === 'identify' ? e : null);
     }
     const upsert = db.prepare(UPSERT_CUSTOMER);
     for (const [id, c] of customers) upsert.run(ws, id, ...c);
     db.prepare('INSERT INTO dirty_days (workspace_id, day) VALUES (?, ?) ON CONFLICT DO UPDATE SET version = version + 1').run(ws, day);
     db.prepare('INSERT INTO rollup_state (workspace_id, people_seq, rolled_through) VALUES (?, ?, ?)').run(ws, peopleSeq, day);
+    insert.done();
     db.exec('COMMIT');
     const loadMs = performance.now() - t0;
     return { events: n, historyEvents: reps * members.length * 2, customers: customers.size, peopleSeq, loadMs: Math.round(loadMs) };

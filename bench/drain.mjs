@@ -11,10 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { createWorkspace, TIMEZONE } from './events.mjs';
 import { monitor } from './load.mjs';
-import { COLUMNS, addDays, dayStart, localDay, rowValues } from './rows.mjs';
+import { addDays, dayStart, localDay, rowValues, seqInserter } from './rows.mjs';
 import { ADMIN_TOKEN } from './runtime.mjs';
 
-const INSERT = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /** `days` days ending yesterday, each the demo pool squeezed into the day and cut at `perDay` events. */
 export function loadYear(file, wsIds, { pool, tz, days, perDay }) {
@@ -23,7 +22,7 @@ export function loadYear(file, wsIds, { pool, tz, days, perDay }) {
   const [w0, wLen] = [stamps[0], stamps.at(-1) - stamps[0] + 1];
   const last = addDays(localDay(Date.now(), tz), -1);
   const db = new DatabaseSync(file);
-  const insert = db.prepare(INSERT);
+  const insert = seqInserter(db);
   const t0 = performance.now();
   db.exec('BEGIN');
   try {
@@ -37,7 +36,7 @@ export function loadYear(file, wsIds, { pool, tz, days, perDay }) {
           const ts = start + Math.floor(((stamps[i % activity.length] - w0) / wLen) * len);
           const e = { ...src, messageId: `y-${day}-${i}` };
           if (e.ticketId) e.ticketId = `${src.ticketId}.${day}`;
-          insert.run(...rowValues(e, ws, ts, day, ts + 1000));
+          insert.run(rowValues(e, ws, ts, day, ts + 1000));
           if (!customers.has(e.customerId)) customers.set(e.customerId, ts);
         }
       }
@@ -50,6 +49,7 @@ export function loadYear(file, wsIds, { pool, tz, days, perDay }) {
       );
       db.prepare('INSERT INTO rollup_state (workspace_id, rolled_through) VALUES (?, ?) ON CONFLICT DO UPDATE SET rolled_through = excluded.rolled_through').run(ws, last);
     }
+    insert.done();
     db.exec('COMMIT');
   } catch (err) {
     db.exec('ROLLBACK');

@@ -8,6 +8,21 @@ export { addDays, dayStart, localDay } from '../src/platform/time.ts';
 
 export const COLUMNS = EVENT_COLUMNS.map(([column]) => column);
 
+/**
+ * For the bulk loaders (node:sqlite, one transaction): an INSERT into `events` that numbers each
+ * row with the next seq after the `sequences` counter, and `done()` to move the counter past them
+ * (as the Worker's ingest batch does, src/db/seq.ts).
+ */
+export function seqInserter(db) {
+  let seq = db.prepare(`SELECT last FROM sequences WHERE name = 'events'`).get().last;
+  const insert = db.prepare(`INSERT INTO events (seq, ${COLUMNS.join(', ')}) VALUES (${['seq', ...COLUMNS].map(() => '?').join(', ')})`);
+  return {
+    run: (values) => insert.run(++seq, ...values),
+    last: () => seq,
+    done: () => db.prepare(`UPDATE sequences SET last = ? WHERE name = 'events'`).run(seq),
+  };
+}
+
 /** Column values (in COLUMNS order) of one event stored at `ts` on local `day`. */
 export function rowValues(e, ws, ts, day, receivedAt) {
   const row = { ...toRow({ ...e, timestamp: new Date(ts).toISOString() }, 'UTC', receivedAt), d: day };

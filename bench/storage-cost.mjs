@@ -3,6 +3,7 @@
 // allowances), as the README lists them.
 import { INGEST_SQL, NOTE_LATE } from '../src/ingest/store.ts';
 import { CASE_SQL } from '../src/loop/cases.ts';
+import { BUMP_SEQ } from '../src/db/seq.ts';
 
 export const PRICES = {
   requestsPerM: 0.3,
@@ -14,7 +15,7 @@ export const PRICES = {
 };
 export const TARGET_PER_M = 2.5;
 
-const NAMES = new Map(Object.entries({ ...INGEST_SQL, NOTE_LATE, ...CASE_SQL }).map(([name, sql]) => [sql, name]));
+const NAMES = new Map(Object.entries({ ...INGEST_SQL, NOTE_LATE, BUMP_SEQ, ...CASE_SQL }).map(([name, sql]) => [sql, name]));
 
 /** A statement's name: the ingest ones by their constant, others by what they do to which table. */
 export function label(sql) {

@@ -52,10 +52,13 @@ describe('facts kept between rebuilds', () => {
     const gen = await factsGen(ws);
     const [summary, priorities] = [await report(ws, 'summary?period=7d'), await report(ws, 'priorities?period=30d')];
     // A detractor written behind the pipeline's back: only a recomputed fact would count it.
-    await env.DB.prepare(
-      `INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, survey, score, touchpoint)
-       VALUES (?1, 'hidden', 'response', 'c1', ?2, ?3, ?2, 'nps', 0, 'checkout')`,
-    ).bind(ws.id, Date.parse(at(3)), addDays(today(), -3)).run();
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO events (seq, workspace_id, message_id, type, customer_id, ts, day, received_at, survey, score, touchpoint)
+         VALUES ((SELECT last + 1 FROM sequences WHERE name = 'events'), ?1, 'hidden', 'response', 'c1', ?2, ?3, ?2, 'nps', 0, 'checkout')`,
+      ).bind(ws.id, Date.parse(at(3)), addDays(today(), -3)),
+      env.DB.prepare(`UPDATE sequences SET last = last + 1 WHERE name = 'events'`),
+    ]);
     expect((await send(ws, { type: 'lifecycle', messageId: 'late', customerId: 'newcomer', status: 'started', timestamp: at(20) })).status).toBe(202);
     await tickAndDrain(ws);
     expect(await factsGen(ws)).toBe(gen); // no day was rolled up: the lifecycle pass alone

@@ -107,13 +107,13 @@ describe('escalation query plans', () => {
   }
 });
 
-// What customers say: the rollup pages through a day's comments along events_day (in seq
-// order, no sort), and every voice report reads a range of days through the tables' keys,
+// What customers say: the rollup pages through a day's comments along the events table's key
+// (workspace, day, type, seq: in seq order, no sort), and every voice report reads a range of days through the tables' keys,
 // which lead with (workspace, day); a theme change finds the days with comments by index seeks.
 describe('voice query plans', () => {
-  it("the day's comments are read in pages along events_day, without a sort", async () => {
+  it("the day's comments are read in pages along the events table's key, without a sort", async () => {
     const steps = await plan(DAY_COMMENTS);
-    expect(steps.some((s) => /^SEARCH e USING INDEX events_day \(workspace_id=\? AND day=\? AND type=\? AND rowid>\?\)/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.some((s) => /^SEARCH e USING PRIMARY KEY \(workspace_id=\? AND day=\? AND type=\? AND seq>\?\)/.test(s)), steps.join('\n')).toBe(true);
     expect(steps.filter((s) => /TEMP B-TREE/.test(s)), steps.join('\n')).toEqual([]);
   });
 
@@ -135,13 +135,13 @@ describe('voice query plans', () => {
   });
 });
 
-// A day's rollup reads that day's events through events_day and that day's rollup rows by their
-// key; it never scans a table (which would grow with the workspace's history).
+// A day's rollup reads that day's events as a range of the events table's key and that day's
+// rollup rows by their key; it never scans a table (which would grow with the workspace's history).
 describe('day rollup query plans', () => {
   for (const [name, sql] of Object.entries(ROLLUP_SQL)) {
     it(`${name} reads only the day`, async () => {
       const steps = await plan(sql);
-      expect(steps.some((s) => /^SEARCH e USING INDEX events_day \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.some((s) => /^SEARCH e USING PRIMARY KEY \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
       expect(steps.filter((s) => /^SCAN (e|events|daily_customers|daily_metrics|c|tp)\b/.test(s)), steps.join('\n')).toEqual([]);
     });
   }
@@ -154,6 +154,22 @@ describe('stranded deliveries sweep', () => {
     const steps = await plan(STRANDED_DELIVERIES);
     expect(steps.some((s) => /deliveries USING (COVERING )?INDEX deliveries_stranded/.test(s)), steps.join('\n')).toBe(true);
     expect(steps.filter((s) => /^SCAN|TEMP B-TREE/.test(s)), steps.join('\n')).toEqual([]);
+  });
+});
+
+// `events` is WITHOUT ROWID, keyed by (workspace, day, type, seq). With no statistics SQLite
+// takes `workspace_id = ?` on that key for a selective seek, and would walk every event of the
+// workspace instead of a customer's or a ticket's: those statements name their index (INDEXED BY).
+describe('events by workspace alone', () => {
+  it('no statement the Worker runs walks all of a workspace\'s events through the key', async () => {
+    const walks: string[] = [];
+    for (const sql of await recordStatements()) {
+      if (!/\bevents\b/.test(sql)) continue;
+      const count = Math.max(0, ...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])));
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...Array(count).fill(null)).all<{ detail: string }>();
+      for (const { detail } of results) if (/^(SCAN (e|s|v|events)\b(?! VIRTUAL)|SEARCH (e|p|s|v|events) USING PRIMARY KEY \(workspace_id=\?\)$)/.test(detail)) walks.push(`${detail}: ${sql}`);
+    }
+    expect(walks).toEqual([]);
   });
 });
 

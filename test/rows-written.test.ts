@@ -3,6 +3,7 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BUMP_SEQ } from '../src/db/seq.ts';
 import { INGEST_SQL, ingestStatements, storeRows, toRows } from '../src/ingest/store.ts';
 import { boundParameterStats, guardD1 } from '../src/platform/d1.ts';
 import { claimMarks, markDaysStatement } from '../src/rollup/marks.ts';
@@ -19,11 +20,11 @@ const identify = (customerId: string, ts: number, segment: string) =>
 /** The ingest statements of one batch, run as storeRows runs them, with D1's rows written for each. */
 async function ingestWrites(ws: string, events: unknown[]) {
   const stmts = ingestStatements(env.DB, ws, toRows(events as never, 'UTC', NOW), NOW);
-  const names = (['INSERT_EVENTS', 'UPSERT_CUSTOMERS', 'MARK_DIRTY', 'NOTE_LATE'] as const).filter((k) => stmts[k]);
+  const names = (['INSERT_EVENTS', 'BUMP_SEQ', 'UPSERT_CUSTOMERS', 'MARK_DIRTY', 'NOTE_LATE'] as const).filter((k) => stmts[k]);
   const results = await env.DB.batch(names.map((k) => stmts[k]!));
   // A statement left out of the batch (no days to mark, no late event) writes nothing.
   const written = new Map(names.map((k, i) => [k, results[i].meta.rows_written]));
-  return { INSERT_EVENTS: 0, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0, ...Object.fromEntries(written) };
+  return { INSERT_EVENTS: 0, BUMP_SEQ: 0, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0, ...Object.fromEntries(written) };
 }
 
 const customer = (ws: string, id: string) =>
@@ -71,7 +72,7 @@ describe('customers at ingest', () => {
           const rows = toRows(events as never, 'UTC', NOW);
           const [json, ids] = [JSON.stringify(rows), JSON.stringify(rows.map((r) => r.m))];
           for (const [ws, upsert] of [[a, INGEST_SQL.UPSERT_CUSTOMERS], [b, always]]) {
-            await env.DB.batch([env.DB.prepare(INGEST_SQL.INSERT_EVENTS).bind(ws, json, NOW), env.DB.prepare(upsert).bind(ws, ids)]);
+            await env.DB.batch([env.DB.prepare(INGEST_SQL.INSERT_EVENTS).bind(ws, json, NOW), env.DB.prepare(BUMP_SEQ).bind(rows.length), env.DB.prepare(upsert).bind(ws, ids)]);
           }
         }
         const rows = async (ws: string) =>
@@ -84,16 +85,15 @@ describe('customers at ingest', () => {
 });
 
 describe('ingest rows per event', () => {
-  // The floor: the row, its three index entries (events_message, events_day, events_customer)
-  // and AUTOINCREMENT's sqlite_sequence row (once per statement). Nothing else for a known
-  // customer on a day already marked.
-  it('a known customer’s interaction on a marked day writes 5 rows, all in the events insert', async () => {
+  // The floor: the row (which is also the day's index: events is WITHOUT ROWID, keyed by
+  // workspace, day, type and seq), its two index entries (events_message, events_customer), and
+  // the seq counter once per batch. Nothing else for a known customer on a day already marked.
+  it('a known customer’s interaction on a marked day writes 3 rows and the counter once', async () => {
     const { id: ws } = await newWorkspace();
     await ingestWrites(ws, [interaction('c3', NOW - 60_000)]);
-    expect(await ingestWrites(ws, [interaction('c3', NOW - 30_000)])).toEqual({ INSERT_EVENTS: 5, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0 });
-    // A batch of 100 such events: 4 rows each, and sqlite_sequence once.
+    expect(await ingestWrites(ws, [interaction('c3', NOW - 30_000)])).toEqual({ INSERT_EVENTS: 3, BUMP_SEQ: 1, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0 });
     const batch = Array.from({ length: 100 }, (_, i) => interaction('c3', NOW - 20_000 + i));
-    expect(await ingestWrites(ws, batch)).toEqual({ INSERT_EVENTS: 401, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0 });
+    expect(await ingestWrites(ws, batch)).toEqual({ INSERT_EVENTS: 300, BUMP_SEQ: 1, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0 });
   });
 });
 

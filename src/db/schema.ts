@@ -82,11 +82,17 @@ export const customers = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
 );
 
-/** Every accepted event, all types in one table so that messageId is unique per workspace. */
+/**
+ * Every accepted event, all types in one table so that messageId is unique per workspace.
+ * `WITHOUT ROWID` (migration 0020, by hand), ordered by (workspace, day, type, seq): a day's
+ * events of a type are one range of the table itself, so the table is the day index, and D1
+ * bills one row written for the event and its day instead of two.
+ */
 export const events = sqliteTable(
   'events',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    // From `sequences` ('events'), bumped in the ingest batch: increasing in commit order, never reused.
+    seq: integer('seq').notNull(),
     workspaceId: text('workspace_id').notNull(),
     messageId: text('message_id').notNull(),
     type: text('type', { enum: ['identify', 'interaction', 'response', 'lifecycle', 'ticket'] }).notNull(),
@@ -112,10 +118,10 @@ export const events = sqliteTable(
     data: text('data'),
   },
   (t) => [
+    primaryKey({ columns: [t.workspaceId, t.day, t.type, t.seq] }),
     uniqueIndex('events_message').on(t.workspaceId, t.messageId),
-    index('events_day').on(t.workspaceId, t.day, t.type),
     index('events_customer').on(t.workspaceId, t.customerId, t.ts),
-    index('events_ticket').on(t.workspaceId, t.ticketId, t.ts).where(sql`type = 'ticket'`),
+    index('events_ticket').on(t.workspaceId, t.ticketId, t.ts, t.seq).where(sql`type = 'ticket'`),
     index('events_ticket_opened').on(t.workspaceId, t.ts).where(sql`type = 'ticket' AND status = 'opened'`),
     // Covering (seq, status): the lifecycle pass reads it in order and never visits the table.
     // `day` lets the rollup's lifecycle pass turn each customer's events into per-day changes.
@@ -123,6 +129,12 @@ export const events = sqliteTable(
     index('events_recent_people').on(t.workspaceId, t.seq).where(sql`type IN ('identify', 'lifecycle', 'ticket')`),
   ],
 );
+
+/** Counters that outlive their rows (AUTOINCREMENT's job for a rowid table): `events` → the last seq given. */
+export const sequences = sqliteTable('sequences', {
+  name: text('name').primaryKey(),
+  last: integer('last').notNull(),
+});
 
 /**
  * Local days whose rollup is stale. `version` bumps on every mark so a rollup clears only what it

@@ -30,7 +30,7 @@ DELETE FROM daily_themes WHERE workspace_id = ?1 AND segment IN (SELECT s FROM l
 export async function eraseCustomer(d1: D1Database, ws: string, tz: string, customerId: string, now = Date.now()) {
   const touched = await d1
     .prepare(
-      `SELECT day, MAX(type = 'lifecycle') AS lifecycle, COUNT(*) AS n FROM events
+      `SELECT day, MAX(type = 'lifecycle') AS lifecycle, COUNT(*) AS n FROM events INDEXED BY events_customer
        WHERE workspace_id = ?1 AND customer_id = ?2 GROUP BY day ORDER BY day`,
     )
     .bind(ws, customerId)
@@ -61,7 +61,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
          AND seq IN (SELECT seq FROM events WHERE workspace_id = ?1 AND customer_id = ?2 AND type = 'response')`,
       )
       .bind(ws, customerId),
-    d1.prepare('DELETE FROM events WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
+    d1.prepare('DELETE FROM events INDEXED BY events_customer WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     // Webhook payloads and cases name the customer too.

@@ -6,6 +6,7 @@ import type { Row } from '../env.ts';
 import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 import { MARK_FULL, markDaysStatement } from '../rollup/marks.ts';
 import { batchElementSizes } from './raw-size.ts';
+import { bumpSeq, NEXT_SEQ } from '../db/seq.ts';
 
 export type { Row };
 
@@ -82,9 +83,11 @@ export const EVENT_COLUMNS: [column: string, source: string][] = [
   ['survey', 'sv'], ['score', 'sc'], ['comment', 'cm'], ['status', 'st'], ['ticket_id', 'tk'], ['segment', 'seg'], ['data', 'data'],
 ];
 
+// seq: the next free ones in the rows' order (src/ingest/seq.ts; duplicates leave gaps).
 const INSERT_EVENTS = `
-INSERT INTO events (${EVENT_COLUMNS.map(([col]) => col).join(', ')})
-SELECT ${EVENT_COLUMNS.map(([, src]) => (src.startsWith('?') ? src : `j.value->>'${src}'`)).join(', ')}
+INSERT INTO events (seq, ${EVENT_COLUMNS.map(([col]) => col).join(', ')})
+SELECT ${NEXT_SEQ} + j.key,
+  ${EVENT_COLUMNS.map(([, src]) => (src.startsWith('?') ? src : `j.value->>'${src}'`)).join(', ')}
 FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
@@ -156,6 +159,8 @@ export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: n
   const segments = rows.filter((r) => r.t === 'identify' && r.seg !== null && r.seg !== undefined).map((r) => [r.c, r.seg]);
   return {
     INSERT_EVENTS: d1.prepare(INSERT_EVENTS).bind(ws, JSON.stringify(rows), now),
+    // Twice the rows: the second half numbers the tickets of the cases they open (CASE_TICKETS).
+    BUMP_SEQ: bumpSeq(d1, 2 * rows.length),
     UPSERT_CUSTOMERS: d1.prepare(UPSERT_CUSTOMERS).bind(ws, ids),
     MARK_DIRTY: days.length ? markDaysStatement(d1, ws, days) : null,
     NOTE_LATE: late.length ? d1.prepare(NOTE_LATE).bind(ws, lateLifecycle) : null,
@@ -178,8 +183,8 @@ export function flagLate(tz: string, now: number): (r: Row) => Row {
  * statements commit or fail with them.
  */
 export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now(), extra: D1PreparedStatement[] = []) {
-  const { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE, SEGMENT_MOVED, cases } = ingestStatements(d1, workspaceId, rows, now);
-  const head = [INSERT_EVENTS, SEGMENT_MOVED, UPSERT_CUSTOMERS, MARK_DIRTY].filter((s) => s !== null);
+  const { INSERT_EVENTS, BUMP_SEQ, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE, SEGMENT_MOVED, cases } = ingestStatements(d1, workspaceId, rows, now);
+  const head = [INSERT_EVENTS, BUMP_SEQ, SEGMENT_MOVED, UPSERT_CUSTOMERS, MARK_DIRTY].filter((s) => s !== null);
   const results = await d1.batch([...head, ...(NOTE_LATE ? [NOTE_LATE] : []), ...extra, ...cases]);
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);

@@ -111,8 +111,8 @@ class DayVoice {
   }
 }
 
-// The day's comments in seq order from `after` on; the events_day index holds them in seq
-// order (seq is the rowid), so each page is a range of the index. A comment of spaces, tabs and
+// The day's comments in seq order from `after` on; `events` is ordered by (workspace, day, type,
+// seq), so each page is a range of the table itself. A comment of spaces, tabs and
 // line breaks only is no comment. The segment is the one the day's other rows count the customer
 // under (rolled_segment, as in day.ts); a segment change marks the customer's comment days `full`.
 export const DAY_COMMENTS = `

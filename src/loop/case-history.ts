@@ -1,6 +1,7 @@
 // A case's history and the changes an admin makes to it (PATCH): reassignment, notes and
 // closing. Every change is a case_events row; closing also resolves the case's ticket, marks
 // its day for the rollup and queues `case.resolved`.
+import { bumpSeq, NEXT_SEQ } from '../db/seq.ts';
 import { invalid } from '../platform/problem.ts';
 import { markDaysStatement } from '../rollup/marks.ts';
 import { caseOut, type CaseRow } from './cases.ts';
@@ -82,11 +83,12 @@ export async function patchCase(d1: D1Database, ws: string, id: string, p: CaseP
       queued,
       d1
         .prepare(
-          `INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, status, ticket_id)
-           VALUES (?1, 'case-' || ?2 || ':resolved', 'ticket', ?3, ?4, ?5, ?4, ?6, 'resolved', 'case-' || ?2)
+          `INSERT INTO events (seq, workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, status, ticket_id)
+           VALUES (${NEXT_SEQ}, ?1, 'case-' || ?2 || ':resolved', 'ticket', ?3, ?4, ?5, ?4, ?6, 'resolved', 'case-' || ?2)
            ON CONFLICT (workspace_id, message_id) DO NOTHING`,
         )
         .bind(ws, id, found.customer_id, now, day, found.touchpoint),
+      bumpSeq(d1, 1),
       markDaysStatement(d1, ws, [day]),
       d1.prepare(`UPDATE cases SET status = 'resolved', resolved_at = ?3 WHERE workspace_id = ?1 AND id = ?2 AND status = 'open'`).bind(ws, id, now),
     );

@@ -1,5 +1,6 @@
 // Follow-up cases: alert rules are matched inside the ingest batch, so a case opens in the
 // same transaction as its event, once per messageId (a unique index), whatever the retries.
+import { NEXT_SEQ } from '../db/seq.ts';
 import { invalid } from '../platform/problem.ts';
 import { SCORE_RANGE, type SURVEYS } from '../metrics/definitions.ts';
 
@@ -27,10 +28,12 @@ GROUP BY e.message_id
 ON CONFLICT (workspace_id, message_id) DO NOTHING
 RETURNING id`;
 
-// A case is also a ticket (`case-<id>`), received when its event happened.
+// A case is also a ticket (`case-<id>`), received when its event happened. Runs after the
+// ingest batch's bump, which reserved twice its rows: the tickets take the second half.
 const CASE_TICKETS = `
-INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, channel, status, ticket_id)
-SELECT c.workspace_id, 'case-' || c.id || ':opened', 'ticket', c.customer_id, e.ts, e.day, ?3, e.touchpoint, e.channel, 'opened', 'case-' || c.id
+INSERT INTO events (seq, workspace_id, message_id, type, customer_id, ts, day, received_at, touchpoint, channel, status, ticket_id)
+SELECT ${NEXT_SEQ} - json_array_length(?2) + j.key,
+  c.workspace_id, 'case-' || c.id || ':opened', 'ticket', c.customer_id, e.ts, e.day, ?3, e.touchpoint, e.channel, 'opened', 'case-' || c.id
 FROM json_each(?2) j
 CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value
 CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id

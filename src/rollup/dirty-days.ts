@@ -118,7 +118,7 @@ UNION ALL SELECT 'from', MIN(day) FROM (
 UNION ALL SELECT DISTINCT 'day', e.day
   FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type IN ('ticket', 'response')
   WHERE CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE ${HAS_COMMENT} END
-UNION ALL SELECT DISTINCT 'day', e.day FROM events e
+UNION ALL SELECT DISTINCT 'day', e.day FROM events e INDEXED BY events_ticket
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened'
     AND e.ticket_id IN (SELECT ticket_id FROM fresh WHERE type = 'ticket')`;
 

@@ -23,7 +23,7 @@ mv AS (
 ev AS (
   SELECT e.day, e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.value, e.customer_id, mv.o, mv.n,
     coalesce(e.touchpoint, '') AS k_touchpoint, coalesce(e.channel, tp.channel, '') AS k_channel
-  FROM mv CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = mv.c
+  FROM mv CROSS JOIN events e INDEXED BY events_customer ON e.workspace_id = ?1 AND e.customer_id = mv.c
   LEFT JOIN touchpoints tp ON tp.workspace_id = e.workspace_id AND tp.key = e.touchpoint
   WHERE e.type IN ('interaction', 'response') AND +e.day BETWEEN ?3 AND ?4
     AND NOT EXISTS (SELECT 1 FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day = e.day AND d.kind = 'full')

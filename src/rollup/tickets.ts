@@ -12,7 +12,7 @@ WITH rec AS (
   FROM events e
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened' AND e.ts >= ?2 AND e.ts < ?3
     AND NOT EXISTS (
-      SELECT 1 FROM events p
+      SELECT 1 FROM events p INDEXED BY events_ticket
       WHERE p.workspace_id = ?1 AND p.type = 'ticket' AND p.ticket_id = e.ticket_id AND p.status = 'opened'
         AND (p.ts < e.ts OR (p.ts = e.ts AND p.seq < e.seq)))
 )
