@@ -14,6 +14,7 @@ import { SQL as THEME_SQL } from '../src/reports/themes-report.ts';
 import { CELL_COUNTS, CELL_QUOTES, CELL_SUMS } from '../src/journey/empathy.ts';
 import { recordStatements } from './recorded-statements.ts';
 import { ROLLUP_SQL } from '../src/rollup/day.ts';
+import { DAY_METRICS_SQL } from '../src/rollup/day-metrics.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by
@@ -143,6 +144,16 @@ describe('day rollup query plans', () => {
       const steps = await plan(sql);
       expect(steps.some((s) => /^SEARCH e USING PRIMARY KEY \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
       expect(steps.filter((s) => /^SCAN (e|events|daily_customers|daily_metrics|c|tp)\b/.test(s)), steps.join('\n')).toEqual([]);
+    });
+  }
+});
+
+describe("a day's daily_metrics rows", () => {
+  for (const [name, sql] of Object.entries(DAY_METRICS_SQL)) {
+    it(`${name} reaches only the day's rows, by the key`, async () => {
+      const steps = await plan(sql);
+      expect(steps.some((s) => /daily_metrics USING PRIMARY KEY \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.filter((s) => /^SCAN daily_metrics/.test(s)), steps.join('\n')).toEqual([]);
     });
   }
 });
