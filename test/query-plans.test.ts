@@ -15,6 +15,7 @@ import { CELL_COUNTS, CELL_QUOTES, CELL_SUMS } from '../src/journey/empathy.ts';
 import { recordStatements } from './recorded-statements.ts';
 import { ROLLUP_SQL } from '../src/rollup/day.ts';
 import { DAY_METRICS_SQL } from '../src/rollup/day-metrics.ts';
+import { VOICE_ROW_SQL } from '../src/insights/voice-rows.ts';
 
 // Ingest must cost the same on the first day and after years of history: every statement of
 // its batch walks the request's rows and reaches stored rows through an index, never by
@@ -148,12 +149,12 @@ describe('day rollup query plans', () => {
   }
 });
 
-describe("a day's daily_metrics rows", () => {
-  for (const [name, sql] of Object.entries(DAY_METRICS_SQL)) {
+describe("a day's daily_metrics and voice rows", () => {
+  for (const [name, sql] of Object.entries({ ...DAY_METRICS_SQL, ...VOICE_ROW_SQL })) {
     it(`${name} reaches only the day's rows, by the key`, async () => {
       const steps = await plan(sql);
-      expect(steps.some((s) => /daily_metrics USING PRIMARY KEY \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
-      expect(steps.filter((s) => /^SCAN daily_metrics/.test(s)), steps.join('\n')).toEqual([]);
+      expect(steps.some((s) => /daily_\w+ USING PRIMARY KEY \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.filter((s) => /^SCAN daily_/.test(s)), steps.join('\n')).toEqual([]);
     });
   }
 });

@@ -169,6 +169,54 @@ describe('a day rolled up again: daily_metrics', () => {
   });
 });
 
+describe('a day rolled up again: what customers say', () => {
+  const DAY = '2026-03-10';
+  const at = (h: number) => new Date(T0 - 11 * 3600_000 + h * 3600_000).toISOString();
+  const voice = async (ws: string) => ({
+    themes: (await env.DB.prepare('SELECT * FROM daily_themes WHERE workspace_id = ?1 ORDER BY theme, touchpoint, segment, nps_group').bind(ws).all()).results,
+    quotes: (await env.DB.prepare('SELECT * FROM daily_theme_quotes WHERE workspace_id = ?1 ORDER BY theme, seq').bind(ws).all()).results,
+    terms: (await env.DB.prepare('SELECT * FROM daily_terms WHERE workspace_id = ?1 ORDER BY term').bind(ws).all()).results,
+  });
+  const reroll = async (d1: D1Database, ws: string) => {
+    await markDaysStatement(env.DB, ws, [DAY]).run();
+    await drainAll(d1, ws, 'UTC', NOW);
+  };
+
+  it('writes only the theme, quote and term rows that change, and leaves the rows written from nothing', async () => {
+    const { id: ws } = await newWorkspace();
+    await env.DB.prepare(`INSERT INTO themes (workspace_id, "key", name, terms, polarity, updated_at) VALUES (?1, 'delivery', 'Delivery', '{"es": ["tarde"], "en": ["late", "courier"]}', 'negative', 0)`).bind(ws).run();
+    const say = (customerId: string, h: number, comment: string, score = 3) =>
+      ({ type: 'response', messageId: `rv-${++n}`, customerId, survey: 'nps', score, touchpoint: 'checkout', comment, timestamp: at(h) }) as const;
+    const comments = [say('a', 1, 'The courier was late again'), say('b', 2, 'Late parcel, rude courier'), say('c', 3, 'Lovely packaging', 10), say('d', 4, 'Packaging torn, parcel late')];
+    await storeRows(env.DB, ws, toRows(comments as never, 'UTC', NOW), NOW);
+    await drainAll(guardD1(env.DB), ws, 'UTC', NOW);
+    const first = await voice(ws);
+    expect(first.themes.length).toBeGreaterThan(2);
+    expect(first.quotes.length).toBeGreaterThan(2);
+    expect(first.terms.length).toBeGreaterThan(2);
+
+    const written = { n: 0 };
+    const d1 = counting(guardD1(env.DB), 'daily_t', written);
+    await reroll(d1, ws);
+    expect(written.n).toBe(0);
+    expect(await voice(ws)).toEqual(first);
+
+    // A late comment and one gone (as an erasure leaves it): some rows change, the rest stay.
+    await storeRows(env.DB, ws, toRows([say('e', 5, 'Courier lost my parcel', 1)] as never, 'UTC', NOW), NOW);
+    await env.DB.prepare("DELETE FROM events WHERE workspace_id = ?1 AND customer_id = 'c'").bind(ws).run();
+    await reroll(d1, ws);
+    const incremental = await voice(ws);
+    expect(incremental).not.toEqual(first);
+    expect(written.n).toBeGreaterThan(0);
+    const rows = (v: typeof first) => v.themes.length + v.quotes.length + v.terms.length;
+    expect(written.n).toBeLessThan(rows(first) + rows(incremental));
+
+    for (const t of ['daily_themes', 'daily_theme_quotes', 'daily_terms']) await env.DB.prepare(`DELETE FROM ${t} WHERE workspace_id = ?1`).bind(ws).run();
+    await reroll(guardD1(env.DB), ws);
+    expect(await voice(ws)).toEqual(incremental);
+  });
+});
+
 describe('the lifecycle pass', () => {
   it('rewrites no daily_metrics row whose churn and retention figures stay the same', async () => {
     const { id: ws } = await newWorkspace();

@@ -6,7 +6,6 @@
 //   daily_theme_quotes the newest 3 comments per theme, and per segment × touchpoint for theme
 //                      '' (the empathy map's "says"), masked and cut to QUOTE_CHARS;
 //   daily_terms        the day's TERMS_PER_DAY most frequent words no theme covers.
-import { chunkBySize } from '../platform/chunk.ts';
 import { containsTerm, words, type ThemeTerms } from './matching.ts';
 import { maskContacts, quoteText } from './mask.ts';
 import { isTermCandidate } from './stop-words.ts';
@@ -132,33 +131,4 @@ export async function countDayVoice(d1: D1Database, ws: string, day: string, pag
     after = results[results.length - 1].seq;
   }
   return voice.rows();
-}
-
-const INSERT = {
-  themes: `INSERT INTO daily_themes (workspace_id, day, theme, touchpoint, segment, nps_group, mentions)
-    SELECT ?1, ?2, j.value->>'t', j.value->>'p', j.value->>'s', j.value->>'g', j.value->>'n' FROM json_each(?3) j`,
-  quotes: `INSERT INTO daily_theme_quotes (workspace_id, day, theme, seq, ts, segment, touchpoint, survey, score, text)
-    SELECT ?1, ?2, j.value->>'t', j.value->>'q', j.value->>'ts', j.value->>'s', j.value->>'p', j.value->>'v', j.value->>'sc', j.value->>'x'
-    FROM json_each(?3) j`,
-  terms: `INSERT INTO daily_terms (workspace_id, day, term, mentions) SELECT ?1, ?2, j.value->>'w', j.value->>'n' FROM json_each(?3) j`,
-} as const;
-const VOICE_TABLES = ['daily_themes', 'daily_theme_quotes', 'daily_terms'] as const;
-
-/** Rows travel as one JSON parameter per statement, in chunks of at most this many characters. */
-const CHUNK_BYTES = 50_000;
-
-/**
- * The statements that replace the day's voice rows, for the rollup's batch: three deletes, then
- * the inserts in chunks (three bound parameters each, whatever the number of rows).
- */
-export async function voiceStatements(d1: D1Database, ws: string, day: string): Promise<D1PreparedStatement[]> {
-  const rows = await countDayVoice(d1, ws, day);
-  const inserts = (sql: string, list: object[]) =>
-    chunkBySize(list.map((r) => JSON.stringify(r)), (s) => s.length, CHUNK_BYTES).map((c) => d1.prepare(sql).bind(ws, day, `[${c.join(',')}]`));
-  return [
-    ...VOICE_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE workspace_id = ?1 AND day = ?2`).bind(ws, day)),
-    ...inserts(INSERT.themes, rows.themes),
-    ...inserts(INSERT.quotes, rows.quotes),
-    ...inserts(INSERT.terms, rows.terms),
-  ];
 }

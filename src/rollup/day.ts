@@ -6,7 +6,7 @@ import { dayStart, addDays } from '../platform/time.ts';
 import type { Dim } from '../metrics/definitions.ts';
 import { ADDITIVE_ROWS, dayEvents, MAX_DIFF_ROWS, metricsStatements, type PeopleRow } from './day-metrics.ts';
 import { aggregateLoop, aggregateTickets, casesInPeriod, ticketsInPeriod } from './tickets.ts';
-import { voiceStatements } from '../insights/theme-counts.ts';
+import { voiceStatements } from '../insights/voice-rows.ts';
 import { factsChanged } from './marks.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
