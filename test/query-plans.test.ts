@@ -66,7 +66,7 @@ describe('segment move query plans', () => {
       const byWorkspaceOnly = steps.filter((s) => /\(workspace_id=\?\)$/.test(s));
       expect(byWorkspaceOnly, steps.join('\n')).toEqual([]);
       if (sql.includes('UPDATE daily_customers')) {
-        expect(steps.some((s) => /daily_customers USING PRIMARY KEY \(workspace_id=\? AND day=\? AND touchpoint=\? AND channel=\? AND customer_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+        expect(steps.some((s) => /daily_customers USING PRIMARY KEY \(workspace_id=\? AND day=\? AND customer_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
       }
       if (sql.includes('CROSS JOIN events e')) expect(steps.some((s) => /^SEARCH e USING INDEX events_customer \(workspace_id=\? AND customer_id=\?/.test(s)), steps.join('\n')).toBe(true);
     });

@@ -60,7 +60,7 @@ function counting(db: D1Database, table: string, written: { n: number }): D1Data
 describe('a day rolled up again', () => {
   const DAY = '2026-03-10';
   const customers = async (ws: string) =>
-    (await env.DB.prepare('SELECT touchpoint, channel, customer_id, stage, segment FROM daily_customers WHERE workspace_id = ?1 AND day = ?2 ORDER BY 1, 2, 3').bind(ws, DAY).all()).results;
+    (await env.DB.prepare('SELECT customer_id, touches, segment FROM daily_customers WHERE workspace_id = ?1 AND day = ?2 ORDER BY 1').bind(ws, DAY).all()).results;
 
   it('writes only the daily_customers rows that change, and leaves the rows a full rebuild gives', async () => {
     const { id: ws } = await newWorkspace();
@@ -100,6 +100,17 @@ describe('a day rolled up again', () => {
     await env.DB.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws, DAY).run();
     await rollupDay(guardD1(env.DB), ws, 'UTC', DAY, null);
     expect(await customers(ws)).toEqual(incremental);
+
+    // A known customer at a second place: their one row is rewritten with both places, sorted.
+    await storeRows(env.DB, ws, toRows([{ ...interaction('k4', T0 + 7200_000), touchpoint: 'app', channel: 'mobile' }] as never, 'UTC', NOW), NOW);
+    written.n = 0;
+    await rollupDay(d1, ws, 'UTC', DAY, null);
+    expect(written.n).toBe(1);
+    const twoPlaces = await customers(ws);
+    expect(JSON.parse(String(twoPlaces.find((r) => r.customer_id === 'k4')!.touches))).toEqual([['app', 'mobile', ''], ['checkout', '', '']]);
+    // A day in slices of 4 interactions (a customer in several): cleared, and merged to the same rows.
+    await rollupDay(guardD1(env.DB), ws, 'UTC', DAY, null, 4);
+    expect(await customers(ws)).toEqual(twoPlaces);
   });
 });
 

@@ -35,7 +35,7 @@ async function snapshot(ws: string) {
   const q = (sql: string) => env.DB.prepare(sql).bind(ws).all<Record<string, unknown>>();
   return {
     metrics: norm((await q('SELECT * FROM daily_metrics WHERE workspace_id = ? ORDER BY day, dim, "key"')).results),
-    customers: norm((await q('SELECT * FROM daily_customers WHERE workspace_id = ? ORDER BY day, touchpoint, channel, customer_id')).results),
+    customers: norm((await q('SELECT * FROM daily_customers WHERE workspace_id = ? ORDER BY day, customer_id')).results),
   };
 }
 

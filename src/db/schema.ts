@@ -206,25 +206,24 @@ export const dailyMetrics = sqliteTable(
 );
 
 /**
- * Distinct interacting customers per day, one row per (touchpoint, channel, customer) with the
- * stage and segment they had when the day rolled up: every dimension's distinct count (all,
- * touchpoint, channel, stage, segment and the journey's segment × stage × channel) is a
- * COUNT(DISTINCT customer_id) over these rows, so one row replaces one per dimension (8).
+ * Distinct interacting customers per day: one row per (day, customer) with the segment they had
+ * when the day rolled up and `touches`, the sorted JSON array of the [touchpoint, channel, stage]
+ * they interacted at. Every dimension's distinct count (all, touchpoint, channel, stage, segment
+ * and the journey's segment × stage × channel) is a COUNT(DISTINCT customer_id) over these rows
+ * (expanded by `touches` for the touchpoint ones). Migration 0021 (by hand, WITHOUT ROWID) folds
+ * the former rows per (day, touchpoint, channel, customer): D1 bills one row written per customer
+ * and day instead of one per place they interacted.
  */
-// WITHOUT ROWID (migrations 0006 and 0008, by hand: drizzle-kit cannot express it): the
-// table is its key plus two columns that the key determines.
 export const dailyCustomers = sqliteTable(
   'daily_customers',
   {
     workspaceId: text('workspace_id').notNull(),
     day: text('day').notNull(),
-    touchpoint: text('touchpoint').notNull(),
-    channel: text('channel').notNull(),
     customerId: text('customer_id').notNull(),
-    stage: text('stage').notNull(),
+    touches: text('touches').notNull(),
     segment: text('segment').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.touchpoint, t.channel, t.customerId] })],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.customerId] })],
 );
 
 export const rollupState = sqliteTable('rollup_state', {

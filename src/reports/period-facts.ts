@@ -8,8 +8,8 @@ import { worthByNpsGroup } from './value.ts';
 import { daysBeforeHistory, pendingIn } from '../rollup/dirty-days.ts';
 import { loadInventory } from '../workspace/inventory.ts';
 
-// daily_customers has one row per (day, touchpoint, channel, customer) with its stage and
-// segment: every distinct count groups those rows by one of these.
+// daily_customers has one row per (day, customer) with its segment and the [touchpoint, channel,
+// stage] it interacted at: every distinct count groups those places by one of these.
 export const REACH_KEYS = {
   all: "''",
   touchpoint: 'touchpoint',
@@ -25,8 +25,11 @@ export type ReachKey = keyof typeof REACH_KEYS;
 export async function reach(d1: D1Database, ws: string, range: Range, by: ReachKey, segment: string | null = null): Promise<Map<string, number>> {
   const { results } = await d1
     .prepare(
-      `SELECT ${REACH_KEYS[by]} AS k, COUNT(DISTINCT customer_id) AS n FROM daily_customers
-       WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR segment = ?4) GROUP BY k`,
+      `SELECT ${REACH_KEYS[by]} AS k, COUNT(DISTINCT customer_id) AS n FROM (
+         SELECT dc.day, dc.customer_id, dc.segment, t.value->>0 AS touchpoint, t.value->>1 AS channel, t.value->>2 AS stage
+         FROM daily_customers dc, json_each(dc.touches) t
+         WHERE dc.workspace_id = ?1 AND dc.day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR dc.segment = ?4))
+       GROUP BY k`,
     )
     .bind(ws, range.from, range.to, segment)
     .all<{ k: string; n: number }>();

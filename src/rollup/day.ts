@@ -10,24 +10,30 @@ import { voiceStatements } from '../insights/voice-rows.ts';
 import { factsChanged } from './marks.ts';
 
 const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
-// One row per (touchpoint, channel, customer), produced sorted by the table's key so that the
-// inserts append. One statement per slice of the day's interactions (by seq, ?3 ≤ seq < ?4),
-// so that no statement grows without bound with the day (D1 stops a query at 30 s). Slices
-// may name the same key; the key keeps one row. A day rolled up again (a late event) keeps the
-// rows it already has: only new keys and changed stages or segments are written, and only the
-// keys no interaction of the day gives any more are deleted (D1 bills every row written, and
-// deleting and re-inserting the whole day cost two rows per unchanged one).
-const INSERT_CUSTOMERS = `WITH ${dayEvents("'interaction'", ' AND e.seq >= ?3 AND e.seq < ?4')}
-INSERT INTO daily_customers (workspace_id, day, touchpoint, channel, customer_id, stage, segment)
-SELECT ?1, ?2, k_touchpoint, k_channel, customer_id, k_stage, k_segment FROM ev WHERE true
-GROUP BY k_touchpoint, k_channel, customer_id
-ON CONFLICT (workspace_id, day, touchpoint, channel, customer_id) DO UPDATE SET stage = excluded.stage, segment = excluded.segment
-WHERE daily_customers.stage IS NOT excluded.stage OR daily_customers.segment IS NOT excluded.segment`;
+// One row per customer who interacted, with the sorted [touchpoint, channel, stage] places they
+// interacted at, produced in the table's key order so that the inserts append. One statement per
+// slice of the day's interactions (by seq, ?3 ≤ seq < ?4), so that no statement grows without
+// bound with the day (D1 stops a query at 30 s). A day rolled up again (a late event) in one slice
+// keeps the rows it has: only new customers and changed places or segments are written, and only
+// the customers with no interaction left are deleted (D1 bills every row written, and deleting and
+// re-inserting the whole day cost two rows per unchanged one). A day of several slices is cleared
+// first and its slices merge the places of a customer who is in more than one.
+const customersOf = (slice: string) => `WITH ${dayEvents("'interaction'", slice)}, places AS (
+  SELECT DISTINCT customer_id, k_segment, json_array(k_touchpoint, k_channel, k_stage) AS t FROM ev
+)
+INSERT INTO daily_customers (workspace_id, day, customer_id, touches, segment)
+SELECT ?1, ?2, customer_id, json_group_array(json(t) ORDER BY t), k_segment FROM places WHERE true GROUP BY customer_id`;
+const INSERT_CUSTOMERS = `${customersOf('')}
+ON CONFLICT (workspace_id, day, customer_id) DO UPDATE SET touches = excluded.touches, segment = excluded.segment
+WHERE daily_customers.touches IS NOT excluded.touches OR daily_customers.segment IS NOT excluded.segment`;
+const MERGE_CUSTOMERS = `${customersOf(' AND e.seq >= ?3 AND e.seq < ?4')}
+ON CONFLICT (workspace_id, day, customer_id) DO UPDATE SET segment = excluded.segment, touches = (
+  SELECT json_group_array(json(v) ORDER BY v) FROM (
+    SELECT value AS v FROM json_each(daily_customers.touches) UNION SELECT value FROM json_each(excluded.touches)))`;
 const DELETE_STALE_CUSTOMERS = `WITH ${dayEvents("'interaction'")}
-DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2
-  AND (touchpoint, channel, customer_id) NOT IN (SELECT k_touchpoint, k_channel, customer_id FROM ev)`;
+DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2 AND customer_id NOT IN (SELECT customer_id FROM ev)`;
 
-export const ROLLUP_SQL = { ADDITIVE_ROWS, INSERT_CUSTOMERS, DELETE_STALE_CUSTOMERS };
+export const ROLLUP_SQL = { ADDITIVE_ROWS, INSERT_CUSTOMERS, MERGE_CUSTOMERS, DELETE_STALE_CUSTOMERS };
 
 const CUSTOMER_SLICE = 250_000;
 
@@ -98,8 +104,9 @@ export async function rollupDay(
   const voice = await voiceStatements(d1, ws, day);
   const metrics = await metricsStatements(d1, ws, day, people, maxDiffRows);
   await d1.batch([
-    d1.prepare(DELETE_STALE_CUSTOMERS).bind(ws, day),
-    ...slices.map(([from, to]) => d1.prepare(INSERT_CUSTOMERS).bind(ws, day, from, to)),
+    ...(slices.length > 1
+      ? [d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws, day), ...slices.map(([from, to]) => d1.prepare(MERGE_CUSTOMERS).bind(ws, day, from, to))]
+      : [d1.prepare(DELETE_STALE_CUSTOMERS).bind(ws, day), d1.prepare(INSERT_CUSTOMERS).bind(ws, day)]),
     ...metrics,
     ...voice,
     d1.prepare(TO_PEOPLE).bind(ws, day, version),

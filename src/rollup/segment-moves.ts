@@ -56,7 +56,7 @@ DELETE FROM daily_metrics WHERE workspace_id = ?1 AND day IN (SELECT day FROM ev
 const MOVE_DISTINCT = `WITH ${MOVED_EVENTS}
 UPDATE daily_customers SET segment = (
   SELECT coalesce(c.segment, '') FROM customers c WHERE c.workspace_id = ?1 AND c.customer_id = daily_customers.customer_id)
-WHERE workspace_id = ?1 AND (day, touchpoint, channel, customer_id) IN (SELECT day, k_touchpoint, k_channel, customer_id FROM ev WHERE type = 'interaction')`;
+WHERE workspace_id = ?1 AND (day, customer_id) IN (SELECT day, customer_id FROM ev WHERE type = 'interaction')`;
 
 const SET_ROLLED = `
 UPDATE customers SET rolled_segment = segment
