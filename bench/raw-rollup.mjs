@@ -57,9 +57,11 @@ const STEPS = {
     CREATE TEMP TABLE raw_metrics AS ${METRIC_DIMS.map(
       (d) => `SELECT '${d}' AS dim, ${KEYS[d]} AS k, ${COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM raw_fine${d === 'seg_tp_emo' ? ' WHERE emotion IS NOT NULL' : ''} GROUP BY 2`,
     ).join('\nUNION ALL ')}`,
-  // What every dimension's distinct count is taken from: one row per (touchpoint, channel, customer).
-  'distinct customers per touchpoint and channel': `CREATE TEMP TABLE raw_customers (tp TEXT, ch TEXT, customer_id TEXT, st TEXT, seg TEXT, PRIMARY KEY (tp, ch, customer_id)) WITHOUT ROWID;
-    INSERT OR IGNORE INTO raw_customers SELECT tp, ch, customer_id, st, seg FROM raw_ev WHERE type = 'interaction'`,
+  // What every dimension's distinct count is taken from: one row per customer, with the sorted
+  // [touchpoint, channel, stage] places of the day (as daily_customers holds them).
+  'distinct customers and their places': `CREATE TEMP TABLE raw_customers (customer_id TEXT PRIMARY KEY, touches TEXT, seg TEXT) WITHOUT ROWID;
+    INSERT INTO raw_customers SELECT customer_id, json_group_array(json(t) ORDER BY t), seg
+    FROM (SELECT DISTINCT customer_id, seg, json_array(tp, ch, st) AS t FROM raw_ev WHERE type = 'interaction') GROUP BY customer_id`,
   'lifecycle per segment': `CREATE TEMP TABLE raw_lifecycle AS
     WITH ranked AS (
       SELECT customer_id, status, ts,
