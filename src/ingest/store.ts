@@ -83,7 +83,7 @@ export const EVENT_COLUMNS: [column: string, source: string][] = [
   ['survey', 'sv'], ['score', 'sc'], ['comment', 'cm'], ['status', 'st'], ['ticket_id', 'tk'], ['segment', 'seg'], ['data', 'data'],
 ];
 
-// seq: the next free ones in the rows' order (src/ingest/seq.ts; duplicates leave gaps).
+// seq: the next free ones in the rows' order (src/db/seq.ts; duplicates leave gaps).
 const INSERT_EVENTS = `
 INSERT INTO events (seq, ${EVENT_COLUMNS.map(([col]) => col).join(', ')})
 SELECT ${NEXT_SEQ} + j.key,

@@ -18,11 +18,14 @@ const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 // the customers with no interaction left are deleted (D1 bills every row written, and deleting and
 // re-inserting the whole day cost two rows per unchanged one). A day of several slices is cleared
 // first and its slices merge the places of a customer who is in more than one.
-const customersOf = (slice: string) => `WITH ${dayEvents("'interaction'", slice)}, places AS (
-  SELECT DISTINCT customer_id, k_segment, json_array(k_touchpoint, k_channel, k_stage) AS t FROM ev
-)
+// (One GROUP BY with a DISTINCT ordered aggregate: 0.6 s for 375k interactions of the bench's
+// 1M-event day with node:sqlite, against 1.0 s for a DISTINCT first and 0.9 s for the old rows.
+// `+customer_id`: grouped by the bare column, SQLite would read the day in customer order
+// through events_customer, walking all of the workspace's events.)
+const PLACE = 'json_array(k_touchpoint, k_channel, k_stage)';
+const customersOf = (slice: string) => `WITH ${dayEvents("'interaction'", slice)}
 INSERT INTO daily_customers (workspace_id, day, customer_id, touches, segment)
-SELECT ?1, ?2, customer_id, json_group_array(json(t) ORDER BY t), k_segment FROM places WHERE true GROUP BY customer_id`;
+SELECT ?1, ?2, customer_id, json_group_array(DISTINCT ${PLACE} ORDER BY ${PLACE}), k_segment FROM ev WHERE true GROUP BY +customer_id`;
 const INSERT_CUSTOMERS = `${customersOf('')}
 ON CONFLICT (workspace_id, day, customer_id) DO UPDATE SET touches = excluded.touches, segment = excluded.segment
 WHERE daily_customers.touches IS NOT excluded.touches OR daily_customers.segment IS NOT excluded.segment`;
