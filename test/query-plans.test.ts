@@ -184,14 +184,15 @@ describe('stranded deliveries sweep', () => {
 // `events` is WITHOUT ROWID, keyed by (workspace, day, type, seq). With no statistics SQLite
 // takes `workspace_id = ?` on that key for a selective seek, and would walk every event of the
 // workspace instead of a customer's or a ticket's: those statements name their index (INDEXED BY).
-describe('events by workspace alone', () => {
-  it('no statement the Worker runs walks all of a workspace\'s events through the key', async () => {
+// daily_customers is keyed by (workspace, day, customer): a customer's rows are reached by day.
+describe('events and daily_customers by workspace alone', () => {
+  it('no statement the Worker runs walks all of a workspace\'s events or daily_customers through the key', async () => {
     const walks: string[] = [];
     for (const sql of await recordStatements()) {
-      if (!/\bevents\b/.test(sql)) continue;
+      if (!/\b(events|daily_customers)\b/.test(sql)) continue;
       const count = Math.max(0, ...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])));
       const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...Array(count).fill(null)).all<{ detail: string }>();
-      for (const { detail } of results) if (/^(SCAN (e|s|v|events)\b(?! VIRTUAL)|SEARCH (e|p|s|v|events) USING PRIMARY KEY \(workspace_id=\?\)$)/.test(detail)) walks.push(`${detail}: ${sql}`);
+      for (const { detail } of results) if (/^(SCAN (e|s|v|events|dc|daily_customers)\b(?! VIRTUAL)|SEARCH (e|p|s|v|events|dc|daily_customers) USING PRIMARY KEY \(workspace_id=\?\)$)/.test(detail)) walks.push(`${detail}: ${sql}`);
     }
     expect(walks).toEqual([]);
   });
