@@ -50,6 +50,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
   const days = touched.results.map((r) => r.day).filter((d) => d <= yesterday);
   // Who was active changes from the customer's first lifecycle event on: the lifecycle pass.
   const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
+  const touchedDays = JSON.stringify(touched.results.map((r) => r.day));
   await d1.batch([
     d1.prepare(DROP_LONE_SEGMENT).bind(ws, customerId),
     d1.prepare(DROP_LONE_SEGMENT_THEMES).bind(ws, customerId),
@@ -57,16 +58,17 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     // re-rolled days would drop them only when the drain gets there).
     d1
       .prepare(
-        `DELETE FROM daily_theme_quotes WHERE workspace_id = ?1
+        `DELETE FROM daily_theme_quotes WHERE workspace_id = ?1 AND day IN (SELECT value FROM json_each(?3))
          AND seq IN (SELECT seq FROM events WHERE workspace_id = ?1 AND customer_id = ?2 AND type = 'response')`,
       )
-      .bind(ws, customerId),
+      .bind(ws, customerId, touchedDays),
     d1.prepare('DELETE FROM events INDEXED BY events_customer WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
     d1.prepare('DELETE FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId),
-    // By the days of their events: one seek per day, not a walk over the workspace's rows.
+    // Rollup rows naming them are reached by the days of their events: one seek per day, not a
+    // walk over the workspace's rows.
     d1
       .prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day IN (SELECT value FROM json_each(?3)) AND customer_id = ?2')
-      .bind(ws, customerId, JSON.stringify(touched.results.map((r) => r.day))),
+      .bind(ws, customerId, touchedDays),
     // Webhook payloads and cases name the customer too.
     d1
       .prepare(
