@@ -68,6 +68,7 @@ export function bulkLoad(file, { ws, tz, day, n, pool }) {
     const upsert = db.prepare(UPSERT_CUSTOMER);
     for (const [id, c] of customers) upsert.run(ws, id, ...c);
     db.prepare('INSERT INTO dirty_days (workspace_id, day) VALUES (?, ?) ON CONFLICT DO UPDATE SET version = version + 1').run(ws, day);
+    db.prepare('INSERT INTO people_days (workspace_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING').run(ws, day);
     db.prepare('INSERT INTO rollup_state (workspace_id, people_seq, rolled_through) VALUES (?, ?, ?)').run(ws, peopleSeq, day);
     insert.done();
     db.exec('COMMIT');

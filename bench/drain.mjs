@@ -43,10 +43,9 @@ export function loadYear(file, wsIds, { pool, tz, days, perDay }) {
       const up = db.prepare('INSERT INTO customers (workspace_id, customer_id, first_seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
       for (const [c, ts] of customers) up.run(ws, c, ts);
       // As ingest would leave it: every day marked, nothing cascaded yet, no drain started.
-      db.prepare(`INSERT INTO dirty_days (workspace_id, day) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`).run(
-        ws,
-        JSON.stringify(Array.from({ length: days }, (_, d) => addDays(last, -d))),
-      );
+      const allDays = JSON.stringify(Array.from({ length: days }, (_, d) => addDays(last, -d)));
+      db.prepare(`INSERT INTO dirty_days (workspace_id, day) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`).run(ws, allDays);
+      db.prepare(`INSERT INTO people_days (workspace_id, day) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`).run(ws, allDays);
       db.prepare('INSERT INTO rollup_state (workspace_id, rolled_through) VALUES (?, ?) ON CONFLICT DO UPDATE SET rolled_through = excluded.rolled_through').run(ws, last);
     }
     insert.done();

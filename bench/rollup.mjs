@@ -66,6 +66,7 @@ export async function benchRollup(rt, { quick, pool, log, profileMax, budgetS })
         d1.prepare('DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2').bind(ws.id, day),
         d1.prepare("INSERT INTO dirty_days (workspace_id, day) VALUES (?1, ?2) ON CONFLICT DO UPDATE SET kind = 'full'").bind(ws.id, day),
         d1.prepare('UPDATE rollup_state SET people_seq = ?2 WHERE workspace_id = ?1').bind(ws.id, load.peopleSeq),
+        d1.prepare('INSERT INTO people_days (workspace_id, day) VALUES (?1, ?2) ON CONFLICT DO NOTHING').bind(ws.id, day),
       ]);
       const again = await rollupOnce(rt, ws, { prefix: '/__profiled' });
       entry.profile = { rerun: true, ...phases(again.sql, again.sent, again.done) };

@@ -126,8 +126,22 @@ export const events = sqliteTable(
     // Covering (seq, status): the lifecycle pass reads it in order and never visits the table.
     // `day` lets the rollup's lifecycle pass turn each customer's events into per-day changes.
     index('events_lifecycle').on(t.workspaceId, t.customerId, t.ts, t.seq, t.status, t.day).where(sql`type = 'lifecycle'`),
-    index('events_recent_people').on(t.workspaceId, t.seq).where(sql`type IN ('identify', 'lifecycle', 'ticket')`),
   ],
+);
+
+/**
+ * Days that may hold identify, lifecycle or ticket events the cascade has not seen (seq above
+ * rollup_state.people_seq): ingest notes the days of every batch (a day already noted writes
+ * nothing), and the cascade reads those days' people events by the events key and drops a day
+ * once none is left above its cursor. Replaces an index entry per people event (migration 0022).
+ */
+export const peopleDays = sqliteTable(
+  'people_days',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: text('day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
 );
 
 /** Counters that outlive their rows (AUTOINCREMENT's job for a rowid table): `events` → the last seq given. */

@@ -4,7 +4,7 @@ import { caseStatements } from '../loop/cases.ts';
 import { Batch, Event, MAX_EVENT_BYTES } from './event-schema.ts';
 import type { Row } from '../env.ts';
 import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
-import { MARK_FULL, markDaysStatement } from '../rollup/marks.ts';
+import { MARK_FULL, markDaysStatement, NOTE_PEOPLE_DAYS, notePeopleDays } from '../rollup/marks.ts';
 import { batchElementSizes } from './raw-size.ts';
 import { bumpSeq, NEXT_SEQ } from '../db/seq.ts';
 
@@ -144,16 +144,17 @@ ON CONFLICT (workspace_id) DO UPDATE SET facts_gen = facts_gen + 1`;
 
 // The statements that walk a JSON parameter of the request (their query plans are tested to
 // scan only it and reach stored rows by their keys). NOTE_LATE binds scalars only.
-export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, SEGMENT_MOVED };
+export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, SEGMENT_MOVED, NOTE_PEOPLE_DAYS };
 export { NOTE_LATE };
 
 // Each statement is bound to only what it reads: the rows' JSON once (the events insert), the
 // messageIds for those that read the stored events back, the distinct days for the marks.
 // Binding the whole rows to every statement of a 500-event batch cost 4.8 ms of its CPU.
-/** The ingest batch's statements by name; MARK_DIRTY, NOTE_LATE and SEGMENT_MOVED only when they have work. */
+/** The ingest batch's statements by name; MARK_DIRTY, NOTE_LATE and SEGMENT_MOVED only when they have work. NOTE_PEOPLE_DAYS: the days of identify, lifecycle and ticket rows. */
 export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: number) {
   const ids = JSON.stringify(rows.map((r) => r.m));
   const days = [...new Set(rows.filter((r) => r.t !== 'lifecycle').map((r) => String(r.d)))];
+  const peopleDays = [...new Set(rows.filter((r) => r.t === 'identify' || r.t === 'lifecycle' || r.t === 'ticket').map((r) => String(r.d)))];
   const late = rows.filter((r) => r.l);
   const lateLifecycle = late.filter((r) => r.t === 'lifecycle').map((r) => String(r.d)).reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
   const segments = rows.filter((r) => r.t === 'identify' && r.seg !== null && r.seg !== undefined).map((r) => [r.c, r.seg]);
@@ -163,6 +164,7 @@ export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: n
     BUMP_SEQ: bumpSeq(d1, 2 * rows.length),
     UPSERT_CUSTOMERS: d1.prepare(UPSERT_CUSTOMERS).bind(ws, ids),
     MARK_DIRTY: days.length ? markDaysStatement(d1, ws, days) : null,
+    NOTE_PEOPLE_DAYS: peopleDays.length ? notePeopleDays(d1, ws, peopleDays) : null,
     NOTE_LATE: late.length ? d1.prepare(NOTE_LATE).bind(ws, lateLifecycle) : null,
     SEGMENT_MOVED: segments.length ? d1.prepare(SEGMENT_MOVED).bind(ws, JSON.stringify(segments)) : null,
     cases: caseStatements(d1, ws, ids, now),
@@ -183,8 +185,8 @@ export function flagLate(tz: string, now: number): (r: Row) => Row {
  * statements commit or fail with them.
  */
 export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now(), extra: D1PreparedStatement[] = []) {
-  const { INSERT_EVENTS, BUMP_SEQ, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_LATE, SEGMENT_MOVED, cases } = ingestStatements(d1, workspaceId, rows, now);
-  const head = [INSERT_EVENTS, BUMP_SEQ, SEGMENT_MOVED, UPSERT_CUSTOMERS, MARK_DIRTY].filter((s) => s !== null);
+  const { INSERT_EVENTS, BUMP_SEQ, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_PEOPLE_DAYS, NOTE_LATE, SEGMENT_MOVED, cases } = ingestStatements(d1, workspaceId, rows, now);
+  const head = [INSERT_EVENTS, BUMP_SEQ, SEGMENT_MOVED, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_PEOPLE_DAYS].filter((s) => s !== null);
   const results = await d1.batch([...head, ...(NOTE_LATE ? [NOTE_LATE] : []), ...extra, ...cases]);
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);

@@ -16,8 +16,7 @@ SELECT w.id, w.timezone, s.rolled_through, coalesce(s.drain_open, 0) AS drain_op
   coalesce(s.drain_started_at, 0) AS drain_started_at,
   (SELECT MIN(d.day) FROM dirty_days d WHERE d.workspace_id = w.id) AS first_marked,
   (s.people_from IS NOT NULL
-    OR EXISTS (SELECT 1 FROM events e WHERE e.workspace_id = w.id AND e.seq > coalesce(s.people_seq, 0)
-      AND e.type IN ('identify', 'lifecycle', 'ticket'))) AS people
+    OR EXISTS (SELECT 1 FROM people_days pd WHERE pd.workspace_id = w.id)) AS people
 FROM workspaces w LEFT JOIN rollup_state s ON s.workspace_id = w.id
 ORDER BY coalesce(s.drain_started_at, 0), w.id`;
 

@@ -3,7 +3,7 @@
 // its day for the rollup and queues `case.resolved`.
 import { bumpSeq, NEXT_SEQ } from '../db/seq.ts';
 import { invalid } from '../platform/problem.ts';
-import { markDaysStatement } from '../rollup/marks.ts';
+import { markDaysStatement, notePeopleDays } from '../rollup/marks.ts';
 import { caseOut, type CaseRow } from './cases.ts';
 import { hasRootCauses, rootCauseExists } from './root-causes.ts';
 
@@ -90,6 +90,7 @@ export async function patchCase(d1: D1Database, ws: string, id: string, p: CaseP
         .bind(ws, id, found.customer_id, now, day, found.touchpoint),
       bumpSeq(d1, 1),
       markDaysStatement(d1, ws, [day]),
+      notePeopleDays(d1, ws, [day]),
       d1.prepare(`UPDATE cases SET status = 'resolved', resolved_at = ?3 WHERE workspace_id = ?1 AND id = ?2 AND status = 'open'`).bind(ws, id, now),
     );
   }

@@ -95,14 +95,17 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // JavaScript (src/insights/theme-counts.ts), so they cannot be moved by difference). An identify that leaves
 // the segment as the rolled-up days have it reaches nothing. Turn the new ones into marks:
 // 'from' rows start a `people` range to yesterday, 'day' rows are `full` days.
+// The new events are found on the days ingest noted (people_days), by the events key.
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
 // so a chunk costs the same however large the workspace's history is. (D1 allows five terms in
 // a compound SELECT, hence the nested one.)
 export const PEOPLE_DAYS = `
 WITH fresh AS (
-  SELECT seq, type, customer_id, ticket_id, day FROM events
-  WHERE workspace_id = ?1 AND seq > ?2 AND type IN ('identify', 'lifecycle', 'ticket')
-  ORDER BY seq LIMIT ${PEOPLE_CHUNK}
+  SELECT e.seq, e.type, e.customer_id, e.ticket_id, e.day
+  FROM people_days pd CROSS JOIN events e ON e.workspace_id = ?1 AND e.day = pd.day
+    AND e.type IN ('identify', 'lifecycle', 'ticket') AND e.seq > ?2
+  WHERE pd.workspace_id = ?1
+  ORDER BY e.seq LIMIT ${PEOPLE_CHUNK}
 ), moved AS (
   SELECT c.customer_id
   FROM (SELECT DISTINCT customer_id FROM fresh WHERE type = 'identify') f
@@ -130,11 +133,21 @@ function clip(days: Iterable<string>, floor: string, yesterday: string) {
   return [...days].filter((d) => d >= floor && d <= yesterday);
 }
 
+// A noted day goes once no people event of it is above the cursor. An ingest batch that adds one
+// commits either before this statement (the day stays) or after it (and notes the day again).
+const SEEN_DAYS = `
+DELETE FROM people_days WHERE workspace_id = ?1 AND NOT EXISTS (
+  SELECT 1 FROM events e WHERE e.workspace_id = ?1 AND e.day = people_days.day
+    AND e.type IN ('identify', 'lifecycle', 'ticket') AND e.seq > ?2)`;
+
 /** One chunk of the cascade; false when no new identify/lifecycle/ticket event was left. */
 async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday: string): Promise<boolean> {
   const { results } = await d1.prepare(PEOPLE_DAYS).bind(ws, state.people_seq).all<{ kind: string; day: string | number | null }>();
   const maxSeq = results.find((r) => r.kind === 'max')?.day;
-  if (maxSeq === null || maxSeq === undefined) return false;
+  if (maxSeq === null || maxSeq === undefined) {
+    await d1.prepare(SEEN_DAYS).bind(ws, state.people_seq).run();
+    return false;
+  }
   const full = new Set<string>();
   const moves: string[] = [];
   for (const r of results) {
@@ -148,6 +161,7 @@ async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday:
     ...segmentMoveStatements(d1, ws, moves, state.floor, yesterday),
     markDaysStatement(d1, ws, from ? fromFloor(String(from), state.floor, yesterday) : [], 'people'),
     d1.prepare('UPDATE rollup_state SET people_seq = ?2 WHERE workspace_id = ?1 AND people_seq < ?2').bind(ws, Number(maxSeq)),
+    d1.prepare(SEEN_DAYS).bind(ws, Number(maxSeq)),
   ]);
   state.people_seq = Number(maxSeq);
   return true;

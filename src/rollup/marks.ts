@@ -43,3 +43,12 @@ const FACTS_CHANGED = `INSERT INTO rollup_state (workspace_id, facts_gen) VALUES
 ON CONFLICT (workspace_id) DO UPDATE SET facts_gen = facts_gen + 1`;
 
 export const factsChanged = (d1: D1Database, ws: string) => d1.prepare(FACTS_CHANGED).bind(ws);
+
+// The days the cascade looks at for identify, lifecycle and ticket events it has not seen
+// (src/rollup/dirty-days.ts): every batch that stores such events notes their days, in the same
+// D1 batch. A day already noted writes nothing. (A case's own ticket is not noted: it opens on
+// its event's day, which that batch marks `full` already, so the cascade has nothing to add.)
+export const NOTE_PEOPLE_DAYS = `INSERT INTO people_days (workspace_id, day) SELECT DISTINCT ?1, j.value FROM json_each(?2) j WHERE true
+ON CONFLICT (workspace_id, day) DO NOTHING`;
+
+export const notePeopleDays = (d1: D1Database, ws: string, days: string[]) => d1.prepare(NOTE_PEOPLE_DAYS).bind(ws, JSON.stringify(days));
