@@ -215,6 +215,9 @@ describe('ingest: bad input stores nothing', () => {
     // Lone surrogates are not text: they would read back from D1 as U+FFFD.
     for (const id of ['a\\ud800', 'a\\udfffb', '\\ude00\\ud83d']) await rejected(ws, () => sendRaw(ws, `{"type":"lifecycle","status":"started","customerId":"c","messageId":"${id}"}`), 400);
     await rejected(ws, () => sendRaw(ws, `{"type":"identify","customerId":"c","messageId":"x","traits":{"k\\udc00":1}}`), 400);
+    // A segment or an emotion too: the rollup reads its rows back and writes them keyed in JS.
+    await rejected(ws, () => sendRaw(ws, `{"batch":[{"type":"identify","customerId":"c","messageId":"s","segment":"a\\ud800b"}]}`), 400);
+    await rejected(ws, () => sendRaw(ws, `{"type":"interaction","customerId":"c","messageId":"e","touchpoint":"checkout","emotion":"\\udbff"}`), 400);
     await rejected(ws, () => sendRaw(ws, '42'), 400);
     await rejected(ws, () => sendRaw(ws, '[]'), 400);
     expect((await sendRaw(ws, ok, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(202);

@@ -60,7 +60,8 @@ const INSERT_ADDITIVE = `INSERT INTO daily_metrics (workspace_id, day, dim, "key
 // (EMPTY_ROW; a `segment` row may still say who was active: the lifecycle pass, which the day's
 // `people` mark runs next, prunes it if that goes too). The result equals a rollup from nothing
 // (test/rollup-rows.test.ts). A day of more than MAX_DIFF_ROWS keys (emotions are free labels)
-// is deleted and inserted in the database as before, so no rollup reads an unbounded day back.
+// is deleted and inserted in the database as before, so no rollup reads an unbounded day back
+// (such a day is aggregated twice: once to count its keys, once to insert them).
 export const MAX_DIFF_ROWS = 2_000;
 const PEOPLE = ['tk_received', 'tk_resolved', 'tk_first_response_median', 'tk_first_response_p90', 'tk_awaiting',
   'loop_cases', 'loop_closed', 'loop_median_hours', 'loop_overdue', 'loop_sla_met', 'loop_sla_decided'];
