@@ -1,3 +1,4 @@
+import { applyD1Migrations } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 
 export const OPERATOR = 'test-operator-token-0123456789abcdef';
@@ -146,4 +147,20 @@ export type HookCall = { body: string; headers: Record<string, string>; status: 
 /** The calls one webhook id received, oldest first. */
 export async function received(hookId: string): Promise<HookCall[]> {
   return (await (await fetch(`${HOOKS}/__log/${hookId}`)).json()) as HookCall[];
+}
+
+/**
+ * MIGRATION_DB migrated up to, not including, the migration whose name starts with `prefix`
+ * (fails if there is none); `apply()` then runs that one, `applyAll()` it and every later one.
+ */
+export async function migratedBefore(prefix: string) {
+  const db = env.MIGRATION_DB;
+  const at = env.TEST_MIGRATIONS.findIndex((m) => m.name.startsWith(prefix));
+  if (at <= 0) throw new Error(`no migration ${prefix}`);
+  await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, at));
+  return {
+    db,
+    apply: () => applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, at + 1)),
+    applyAll: () => applyD1Migrations(db, env.TEST_MIGRATIONS),
+  };
 }

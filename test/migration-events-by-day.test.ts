@@ -1,17 +1,13 @@
-import { applyD1Migrations } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { storeRows, toRows } from '../src/ingest/store.ts';
+import { migratedBefore } from './helpers.ts';
 
 // 0020 rebuilds events WITHOUT ROWID keyed by (workspace, day, type, seq): every event and value
 // is kept, seq goes on after the highest AUTOINCREMENT ever gave (even one since deleted), and a
 // new event costs D1 one row fewer (the table is its day index).
 describe('migration 0020: events keyed by day', () => {
   it('keeps every event, never gives a seq twice, and writes one row fewer per event', async () => {
-    const db = env.MIGRATION_DB;
-    const at = env.TEST_MIGRATIONS.findIndex((m) => m.name.startsWith('0020_events_by_day'));
-    expect(at).toBeGreaterThan(0);
-    await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, at));
+    const { db, applyAll } = await migratedBefore('0020_events_by_day');
     const insert = (msg: string, type: string, day: string, extra = '') =>
       db.prepare(`INSERT INTO events (workspace_id, message_id, type, customer_id, ts, day, received_at${extra ? ', touchpoint, score, data' : ''})
         VALUES ('w', ?1, ?2, 'c1', 1000, ?3, 2000${extra ? `, ${extra}` : ''})`).bind(msg, type, day);
@@ -26,7 +22,7 @@ describe('migration 0020: events keyed by day', () => {
     await db.prepare(`DELETE FROM events WHERE message_id IN ('gone', 'old-1')`).run();
     const rows = async () => (await db.prepare('SELECT * FROM events ORDER BY seq').all()).results;
     const before = await rows();
-    await applyD1Migrations(db, env.TEST_MIGRATIONS); // 0020 and every one after it
+    await applyAll(); // 0020 and every one after it
     expect(await rows()).toEqual(before);
     // The highest seq given was 5 ('old-1', deleted): the next batch starts at 6.
     expect(await db.prepare(`SELECT last FROM sequences WHERE name = 'events'`).first('last')).toBe(5);

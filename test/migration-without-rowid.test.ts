@@ -1,15 +1,11 @@
-import { applyD1Migrations } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { migratedBefore } from './helpers.ts';
 
 // 0017 rebuilds customers and daily_metrics WITHOUT ROWID: every row and value is kept, and a new
 // row then costs D1 one row written instead of two (the table and its primary-key index).
 describe('migration 0017: customers and daily_metrics without rowid', () => {
   it('keeps every row, and a new row writes one row', async () => {
-    const db = env.MIGRATION_DB;
-    const at = env.TEST_MIGRATIONS.findIndex((m) => m.name.startsWith('0017_customers_metrics_without_rowid'));
-    expect(at).toBeGreaterThan(0);
-    await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, at));
+    const { db, apply } = await migratedBefore('0017_customers_metrics_without_rowid');
     await db.batch([
       db.prepare(`INSERT INTO customers (workspace_id, customer_id, segment, traits, identified_at, first_seen_at, rolled_segment)
         VALUES ('w', 'c1', 'vip', '{"plan":"gold"}', 5, 3, 'basic'), ('w', 'c2', NULL, NULL, NULL, 7, NULL)`),
@@ -20,7 +16,7 @@ describe('migration 0017: customers and daily_metrics without rowid', () => {
     const before = { customers: await rows('customers'), daily_metrics: await rows('daily_metrics') };
     const written = async () => (await db.prepare(`INSERT INTO customers (workspace_id, customer_id, first_seen_at) VALUES ('w', ?1, 1)`).bind(`n${Math.random()}`).run()).meta.rows_written;
     expect(await written()).toBe(2);
-    await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, at + 1));
+    await apply();
     const keep = (r: Record<string, unknown>[]) => r.filter((x) => !String(x.customer_id ?? '').startsWith('n'));
     expect({ customers: keep(await rows('customers')), daily_metrics: await rows('daily_metrics') }).toEqual(before);
     expect(await written()).toBe(1);

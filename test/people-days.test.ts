@@ -1,12 +1,11 @@
 // The cascade finds identify, lifecycle and ticket events it has not seen on the days ingest
 // noted (people_days), instead of through an index entry per such event.
-import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ingestStatements, storeRows, toRows } from '../src/ingest/store.ts';
 import { guardD1 } from '../src/platform/d1.ts';
 import { drainAll } from '../src/rollup/drain.ts';
-import { newWorkspace } from './helpers.ts';
+import { migratedBefore, newWorkspace } from './helpers.ts';
 
 const NOW = Date.parse('2026-03-11T12:00:00Z');
 let n = 0;
@@ -59,10 +58,7 @@ describe('people days', () => {
 
 describe('migration 0022: people_days', () => {
   it('notes the days of the people events the cascade had not seen, and only those', async () => {
-    const db = env.MIGRATION_DB;
-    const at0022 = env.TEST_MIGRATIONS.findIndex((m) => m.name.startsWith('0022_people_days'));
-    expect(at0022).toBeGreaterThan(0);
-    await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, at0022));
+    const { db, apply } = await migratedBefore('0022_people_days');
     const ev = (seq: number, type: string, day: string) =>
       db.prepare(`INSERT INTO events (seq, workspace_id, message_id, type, customer_id, ts, day, received_at) VALUES (?1, 'w', ?2, ?3, 'c', 1, ?4, 1)`).bind(seq, `m${seq}`, type, day);
     await db.batch([
@@ -70,7 +66,7 @@ describe('migration 0022: people_days', () => {
       db.prepare(`INSERT INTO rollup_state (workspace_id, people_seq) VALUES ('w', 2)`),
       ev(1, 'ticket', '2026-01-01'), ev(2, 'identify', '2026-01-02'), ev(3, 'lifecycle', '2026-01-03'), ev(4, 'interaction', '2026-01-04'), ev(5, 'ticket', '2026-01-03'),
     ]);
-    await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, at0022 + 1));
+    await apply();
     expect((await db.prepare('SELECT workspace_id, day FROM people_days ORDER BY day').all()).results).toEqual([{ workspace_id: 'w', day: '2026-01-03' }]);
     expect(await db.prepare("SELECT name FROM sqlite_master WHERE name = 'events_recent_people'").first()).toBeNull();
   });
