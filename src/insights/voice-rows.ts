@@ -49,9 +49,6 @@ async function tableStatements<R>(d1: D1Database, ws: string, day: string, spec:
 /** The statements that write the day's voice rows (themes, quotes, unthemed terms), for the rollup's batch. */
 export async function voiceStatements(d1: D1Database, ws: string, day: string): Promise<D1PreparedStatement[]> {
   const rows = await countDayVoice(d1, ws, day);
-  return [
-    ...(await tableStatements(d1, ws, day, THEMES, rows.themes)),
-    ...(await tableStatements(d1, ws, day, QUOTES, rows.quotes)),
-    ...(await tableStatements(d1, ws, day, TERMS, rows.terms)),
-  ];
+  const parts = await Promise.all([tableStatements(d1, ws, day, THEMES, rows.themes), tableStatements(d1, ws, day, QUOTES, rows.quotes), tableStatements(d1, ws, day, TERMS, rows.terms)]);
+  return parts.flat();
 }

@@ -119,7 +119,10 @@ function chunked(d1: D1Database, sql: string, ws: string, day: string, rows: unk
 
 /** The statements that bring the day's daily_metrics rows to what its events and `people` give. */
 export async function metricsStatements(d1: D1Database, ws: string, day: string, people: PeopleRow[], maxDiffRows = MAX_DIFF_ROWS) {
-  const additive = (await d1.prepare(ADDITIVE_ROWS).bind(ws, day, maxDiffRows + 1).all<Keyed & Record<string, unknown>>()).results;
+  const [{ results: additive }, { results: old }] = await Promise.all([
+    d1.prepare(ADDITIVE_ROWS).bind(ws, day, maxDiffRows + 1).all<Keyed & Record<string, unknown>>(),
+    d1.prepare(DAY_ROWS).bind(ws, day).all<Keyed & { a: number; p: number }>(),
+  ]);
   const upsertPeople = chunked(d1, UPSERT_PEOPLE, ws, day, people);
   const dropEmpty = d1.prepare(DROP_EMPTY).bind(ws, day);
   if (additive.length > maxDiffRows) {
@@ -127,7 +130,6 @@ export async function metricsStatements(d1: D1Database, ws: string, day: string,
   }
   const id = (r: Keyed) => JSON.stringify([r.dim, r.key]);
   const [hasAdditive, hasPeople] = [new Set(additive.map(id)), new Set(people.map(id))];
-  const old = (await d1.prepare(DAY_ROWS).bind(ws, day).all<Keyed & { a: number; p: number }>()).results;
   return [
     ...chunked(d1, UPSERT_ADDITIVE, ws, day, additive),
     ...chunked(d1, RESET_ADDITIVE, ws, day, old.filter((r) => r.a && !hasAdditive.has(id(r))).map((r) => [r.dim, r.key])),

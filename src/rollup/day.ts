@@ -101,10 +101,9 @@ export async function rollupDay(
 ): Promise<void> {
   const start = dayStart(day, tz);
   const end = dayStart(addDays(day, 1), tz);
-  const people = await peopleRows(d1, ws, start, end);
-  const slices = await customerSlices(d1, ws, day, slice);
-  // What customers say (themes, quotes, unthemed terms) is replaced in the same batch.
-  const voice = await voiceStatements(d1, ws, day);
+  // The reads go out together (each is a round trip); what customers say (themes, quotes,
+  // unthemed terms) is written in the same batch as the rest.
+  const [people, slices, voice] = await Promise.all([peopleRows(d1, ws, start, end), customerSlices(d1, ws, day, slice), voiceStatements(d1, ws, day)]);
   const metrics = await metricsStatements(d1, ws, day, people, maxDiffRows);
   await d1.batch([
     ...(slices.length > 1
