@@ -2,7 +2,7 @@
 // day rolled up again writes only what changed: the day's rows are read, and only new or changed
 // rows are upserted and rows the day no longer gives deleted (D1 bills every row written; deleting
 // and re-inserting the day cost two per unchanged row). The result equals writing from nothing.
-import { chunkBySize } from '../platform/chunk.ts';
+import { jsonChunkStatements } from '../platform/chunk.ts';
 import { countDayVoice, type QuoteRow, type TermRow, type ThemeRow } from './theme-counts.ts';
 
 type Table<R> = { table: string; key: string[]; cols: [column: string, field: keyof R][] };
@@ -18,9 +18,7 @@ const QUOTES: Table<QuoteRow> = {
 };
 const TERMS: Table<TermRow> = { table: 'daily_terms', key: ['term'], cols: [['term', 'w'], ['mentions', 'n']] };
 
-// Rows travel as JSON arrays in the columns' order (?3), in chunks of at most this many characters.
-const CHUNK_BYTES = 50_000;
-
+// Rows travel as JSON arrays in the columns' order (?3), in chunks (jsonChunkStatements).
 const upsertSql = ({ table, key, cols }: Table<never>) => `
 INSERT INTO ${table} (workspace_id, day, ${cols.map(([c]) => c).join(', ')})
 SELECT ?1, ?2, ${cols.map((_, i) => `j.value->>${i}`).join(', ')} FROM json_each(?3) j WHERE true
@@ -42,8 +40,7 @@ async function tableStatements<R>(d1: D1Database, ws: string, day: string, spec:
   const keep = new Set(wanted.map(keyOf));
   const changed = wanted.filter((v) => stored.get(keyOf(v)) !== JSON.stringify(v));
   const gone = [...stored.keys()].filter((k) => !keep.has(k));
-  const statements = (sql: string, list: string[]) => chunkBySize(list, (s) => s.length, CHUNK_BYTES).map((c) => d1.prepare(sql).bind(ws, day, `[${c.join(',')}]`));
-  return [...statements(deleteSql(t), gone), ...statements(upsertSql(t), changed.map((v) => JSON.stringify(v)))];
+  return [...jsonChunkStatements(d1, deleteSql(t), [ws, day], gone), ...jsonChunkStatements(d1, upsertSql(t), [ws, day], changed.map((v) => JSON.stringify(v)))];
 }
 
 /** The statements that write the day's voice rows (themes, quotes, unthemed terms), for the rollup's batch. */

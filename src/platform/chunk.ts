@@ -20,3 +20,14 @@ export function chunkBySize<T>(items: T[], size: (item: T) => number, limit: num
   if (current.length) chunks.push(current);
   return chunks;
 }
+
+/** Characters of JSON one bound parameter carries at most, so that no statement binds an unbounded one. */
+const JSON_PARAM_CHARS = 50_000;
+
+/**
+ * One prepared statement per chunk of `items` (each already JSON text), bound to `head` and then
+ * the chunk as a JSON array: `sql` walks it with json_each.
+ */
+export function jsonChunkStatements(d1: D1Database, sql: string, head: unknown[], items: string[]): D1PreparedStatement[] {
+  return chunkBySize(items, (s) => s.length, JSON_PARAM_CHARS).map((c) => d1.prepare(sql).bind(...head, `[${c.join(',')}]`));
+}

@@ -13,8 +13,8 @@ export type ValueByGroup = Record<NpsGroup, { customers: number; perCustomer: nu
 
 // One ordered pass over the period's interactions and answers, grouped by customer: their latest
 // NPS answer (by time, then seq) and the value of their interactions. (Joining a per-customer
-// CTE of values to one of answers let SQLite scan the first once per row of the second: 56 s
-// for a 30-day period of the bench's 1M-event day.)
+// CTE of values to one of answers let SQLite scan the first once per row of the second: 234 s
+// of the 1M-event day's rebuild in `npm run bench` at f623996.)
 const VALUE_BY_NPS_GROUP = `
 WITH ev AS (
   SELECT customer_id, type, value, score, type = 'response' AND survey = 'nps' AS nps,

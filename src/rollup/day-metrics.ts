@@ -1,7 +1,7 @@
 // A day's daily_metrics rows, as its rollup writes them: the additive counts of its events in
 // every dimension, and its ticket and case figures (src/rollup/day.ts computes those).
 import type { Dim } from '../metrics/definitions.ts';
-import { chunkBySize } from '../platform/chunk.ts';
+import { jsonChunkStatements } from '../platform/chunk.ts';
 import { COUNTS, EMPTY_ROW, segmentKeys } from './counts.ts';
 
 // The day's events with their dimension values ('' = none): channel falls back to the
@@ -109,13 +109,9 @@ export type PeopleRow = {
 };
 
 type Keyed = { dim: unknown; key: unknown };
-/** JSON parameters of at most this many characters, so that no statement binds an unbounded one. */
-const JSON_BYTES = 50_000;
 
 /** Statements binding `rows` (JSON objects or [dim, key] pairs) in chunks as ?3. */
-function chunked(d1: D1Database, sql: string, ws: string, day: string, rows: unknown[]) {
-  return chunkBySize(rows.map((r) => JSON.stringify(r)), (r) => r.length, JSON_BYTES).map((c) => d1.prepare(sql).bind(ws, day, `[${c.join(',')}]`));
-}
+const chunked = (d1: D1Database, sql: string, ws: string, day: string, rows: unknown[]) => jsonChunkStatements(d1, sql, [ws, day], rows.map((r) => JSON.stringify(r)));
 
 /** The statements that bring the day's daily_metrics rows to what its events and `people` give. */
 export async function metricsStatements(d1: D1Database, ws: string, day: string, people: PeopleRow[], maxDiffRows = MAX_DIFF_ROWS) {
