@@ -10,16 +10,26 @@ export const COLUMNS = EVENT_COLUMNS.map(([column]) => column);
 
 /**
  * For the bulk loaders (node:sqlite, one transaction): an INSERT into `events` that numbers each
- * row with the next seq after the `sequences` counter, and `done()` to move the counter past them
- * (as the Worker's ingest batch does, src/db/seq.ts).
+ * row with the next seq after the `sequences` counter, and `done()` to list them in event_days and
+ * customer_days and move the counter past them (as the Worker's ingest batch does, src/db/seq.ts).
  */
 export function seqInserter(db) {
-  let seq = db.prepare(`SELECT last FROM sequences WHERE name = 'events'`).get().last;
+  const first = db.prepare(`SELECT last FROM sequences WHERE name = 'events'`).get().last;
+  let seq = first;
   const insert = db.prepare(`INSERT INTO events (seq, ${COLUMNS.join(', ')}) VALUES (${['seq', ...COLUMNS].map(() => '?').join(', ')})`);
   return {
     run: (values) => insert.run(++seq, ...values),
     last: () => seq,
-    done: () => db.prepare(`UPDATE sequences SET last = ? WHERE name = 'events'`).run(seq),
+    done: () => {
+      // What the ingest batch writes beside the rows (src/db/event-days.ts): their day rows, at
+      // most 500 seqs each, and the customers' days.
+      db.prepare(`INSERT INTO event_days (workspace_id, day, type, seq, last, ids)
+        SELECT workspace_id, day, type, min(seq), max(seq), json_group_array(message_id) FROM events
+        WHERE seq > ? GROUP BY workspace_id, day, type, seq / 500`).run(first);
+      db.prepare(`INSERT OR IGNORE INTO customer_days (workspace_id, customer_id, day)
+        SELECT DISTINCT workspace_id, customer_id, day FROM events WHERE seq > ?`).run(first);
+      db.prepare(`UPDATE sequences SET last = ? WHERE name = 'events'`).run(seq);
+    },
   };
 }
 

@@ -32,6 +32,7 @@ describe('migration 0020: events keyed by day', () => {
     const ddl = await db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events'`).first<string>('sql');
     expect(ddl).toMatch(/WITHOUT ROWID\s*$/);
     const plain = (msg: string) => db.prepare(`INSERT INTO events (seq, workspace_id, message_id, type, customer_id, ts, day, received_at) VALUES (?2, 'w', ?1, 'interaction', 'c1', 1000, '2026-01-04', 2000)`).bind(msg, 100);
-    expect((await plain('after').run()).meta.rows_written).toBe(3); // the row, events_message, events_customer
+    // The row alone: migration 0023 keyed events by messageId (the dedupe) and dropped the customer index.
+    expect((await plain('after').run()).meta.rows_written).toBe(1);
   });
 });

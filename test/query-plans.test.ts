@@ -42,36 +42,52 @@ describe('ingest query plans', () => {
   }
 });
 
-// The rollup's people cascade and the priorities report join per customer: each joined
-// customer's events are reached through the customer index, never by walking all of the
-// workspace's events once per customer (which made them quadratic in the workspace's size).
+// The rollup's people cascade and the priorities report read days of events through their batch
+// rows (event_days, by its key) and each event by the events key; the cascade reaches a moved
+// customer's lifecycle events through events_lifecycle and other days through customer_days, and
+// the reports match the period's events to respondents or active customers through an automatic
+// index, never by walking one once per row of the other (which made them quadratic).
 describe('rollup and report query plans', () => {
   for (const [name, sql] of Object.entries({ PEOPLE_DAYS, ...PRIORITY_SQL })) {
-    it(`${name} reaches joined events by customer or ticket`, async () => {
+    it(`${name} reads days through event_days and events by their key`, async () => {
       const steps = await plan(sql);
-      const joined = steps.filter((s) => /^SEARCH e /.test(s));
-      expect(joined.length, steps.join('\n')).toBeGreaterThan(0);
-      // (The cascade's new events: the noted days' ranges of the events key.)
-      expect(joined.filter((s) => !/(customer_id|ticket_id)=\?|PRIMARY KEY \(workspace_id=\? AND day=\? AND type=\? AND seq>\?\)/.test(s)), steps.join('\n')).toEqual([]);
-      if (sql === PEOPLE_DAYS) expect(steps.some((s) => /^SCAN pd\b|SEARCH pd USING PRIMARY KEY \(workspace_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+      const events = steps.filter((s) => /^SEARCH e /.test(s));
+      expect(events.length, steps.join('\n')).toBeGreaterThan(0);
+      const keyed = /PRIMARY KEY \(workspace_id=\? AND message_id=\?\)|INDEX events_(lifecycle|ticket) \(workspace_id=\? AND (customer_id|ticket_id)=\?/;
+      expect(events.filter((s) => !keyed.test(s)), steps.join('\n')).toEqual([]);
+      const days = steps.filter((s) => /^SEARCH m /.test(s));
+      expect(days.length, steps.join('\n')).toBeGreaterThan(0);
+      expect(days.filter((s) => !/PRIMARY KEY \(workspace_id=\? AND day[=>]\?/.test(s)), steps.join('\n')).toEqual([]);
+      expect(steps.filter((s) => /^SCAN (e|m|events|event_days|cd|customer_days)\b/.test(s)), steps.join('\n')).toEqual([]);
+      if (sql === PEOPLE_DAYS) {
+        expect(steps.some((s) => /^SCAN pd\b|SEARCH pd USING PRIMARY KEY \(workspace_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+        expect(steps.some((s) => /^SEARCH cd USING PRIMARY KEY \(workspace_id=\? AND customer_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+      } else {
+        expect(steps.some((s) => /AUTOMATIC .*INDEX \(.*customer_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+      }
     });
   }
 });
 
-// A segment move reads the moved customers' events through the customer index and writes the
-// rolled-up rows by their keys: its cost is that customer's, whatever the day's or workspace's size.
+// A segment move finds the moved customers' days through customer_days, reads each such day once
+// (its batch rows, then the events by key) matching the moved customers through an index, and
+// writes the rolled-up rows by their keys: it never walks the workspace's days.
 describe('segment move query plans', () => {
   for (const [name, sql] of Object.entries(SEGMENT_MOVE_SQL)) {
     it(`${name} reaches only the moved customers' rows`, async () => {
       const steps = await plan(sql);
-      const scans = steps.filter((s) => /^SCAN /.test(s) && !/^SCAN (j|s|d|json_each|fine|signed|dims)\b/.test(s));
+      const scans = steps.filter((s) => /^SCAN /.test(s) && !/^SCAN (j|s|d|json_each|fine|signed|dims|days|mv)\b/.test(s));
       expect(scans, steps.join('\n')).toEqual([]);
       const byWorkspaceOnly = steps.filter((s) => /\(workspace_id=\?\)$/.test(s));
       expect(byWorkspaceOnly, steps.join('\n')).toEqual([]);
       if (sql.includes('UPDATE daily_customers')) {
         expect(steps.some((s) => /daily_customers USING PRIMARY KEY \(workspace_id=\? AND day=\? AND customer_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
       }
-      if (sql.includes('CROSS JOIN events e')) expect(steps.some((s) => /^SEARCH e USING INDEX events_customer \(workspace_id=\? AND customer_id=\?/.test(s)), steps.join('\n')).toBe(true);
+      if (sql.includes('events_by_day e')) {
+        expect(steps.some((s) => /^SEARCH cd USING PRIMARY KEY \(workspace_id=\? AND customer_id=\? AND day>\? AND day<\?\)/.test(s)), steps.join('\n')).toBe(true);
+        expect(steps.some((s) => /^SEARCH m USING PRIMARY KEY \(workspace_id=\? AND day=\? AND type=\?\)/.test(s)), steps.join('\n')).toBe(true);
+        expect(steps.some((s) => /^SEARCH mv USING AUTOMATIC .*INDEX \(c=\?\)/.test(s)), steps.join('\n')).toBe(true);
+      }
     });
   }
 });
@@ -112,14 +128,15 @@ describe('escalation query plans', () => {
   }
 });
 
-// What customers say: the rollup pages through a day's comments along the events table's key
-// (workspace, day, type, seq: in seq order, no sort), and every voice report reads a range of days through the tables' keys,
+// What customers say: the rollup pages through a day's comments (its response batch rows, then
+// the events by key), and every voice report reads a range of days through the tables' keys,
 // which lead with (workspace, day); a theme change finds the days with comments by index seeks.
 describe('voice query plans', () => {
-  it("the day's comments are read in pages along the events table's key, without a sort", async () => {
+  it("the day's comments are read in pages through the day's response rows", async () => {
     const steps = await plan(DAY_COMMENTS);
-    expect(steps.some((s) => /^SEARCH e USING PRIMARY KEY \(workspace_id=\? AND day=\? AND type=\? AND seq>\?\)/.test(s)), steps.join('\n')).toBe(true);
-    expect(steps.filter((s) => /TEMP B-TREE/.test(s)), steps.join('\n')).toEqual([]);
+    expect(steps.some((s) => /^SEARCH m USING PRIMARY KEY \(workspace_id=\? AND day=\? AND type=\?\)/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.some((s) => /^SEARCH e USING PRIMARY KEY \(workspace_id=\? AND message_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.filter((s) => /^SCAN (e|m|events|event_days)\b/.test(s)), steps.join('\n')).toEqual([]);
   });
 
   const reads = { ...THEME_SQL, CELL_COUNTS, CELL_QUOTES, CELL_SUMS };
@@ -140,14 +157,15 @@ describe('voice query plans', () => {
   });
 });
 
-// A day's rollup reads that day's events as a range of the events table's key and that day's
-// rollup rows by their key; it never scans a table (which would grow with the workspace's history).
+// A day's rollup reads that day's events through its batch rows (a range of event_days' key) and
+// each event by the events key, and that day's rollup rows by their key; it never scans a table (which would grow with the workspace's history).
 describe('day rollup query plans', () => {
   for (const [name, sql] of Object.entries(ROLLUP_SQL)) {
     it(`${name} reads only the day`, async () => {
       const steps = await plan(sql);
-      expect(steps.some((s) => /^SEARCH e USING PRIMARY KEY \(workspace_id=\? AND day=\?/.test(s)), steps.join('\n')).toBe(true);
-      expect(steps.filter((s) => /^SCAN (e|events|daily_customers|daily_metrics|c|tp)\b/.test(s)), steps.join('\n')).toEqual([]);
+      expect(steps.some((s) => /^SEARCH m USING PRIMARY KEY \(workspace_id=\? AND day=\? AND type=\?/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.some((s) => /^SEARCH e USING PRIMARY KEY \(workspace_id=\? AND message_id=\?\)/.test(s)), steps.join('\n')).toBe(true);
+      expect(steps.filter((s) => /^SCAN (e|m|events|event_days|daily_customers|daily_metrics|c|tp)\b/.test(s)), steps.join('\n')).toEqual([]);
     });
   }
 });
@@ -168,7 +186,7 @@ describe("a day's daily_metrics and voice rows", () => {
 describe('business value by NPS group', () => {
   it('reads the period once through the key, with no join of one CTE to another', async () => {
     const steps = await plan(VALUE_SQL.VALUE_BY_NPS_GROUP);
-    expect(steps.filter((s) => /^SEARCH events USING PRIMARY KEY \(workspace_id=\? AND day>\? AND day<\?\)/.test(s)), steps.join('\n')).toHaveLength(1);
+    expect(steps.filter((s) => /^SEARCH m USING PRIMARY KEY \(workspace_id=\? AND day>\? AND day<\?\)/.test(s)), steps.join('\n')).toHaveLength(1);
     expect(steps.filter((s) => /^(MATERIALIZE|SCAN (s|l|spent|latest)\b)/.test(s)), steps.join('\n')).toEqual([]);
   });
 });
@@ -183,18 +201,17 @@ describe('stranded deliveries sweep', () => {
   });
 });
 
-// `events` is WITHOUT ROWID, keyed by (workspace, day, type, seq). With no statistics SQLite
-// takes `workspace_id = ?` on that key for a selective seek, and would walk every event of the
-// workspace instead of a customer's or a ticket's: those statements name their index (INDEXED BY).
-// daily_customers is keyed by (workspace, day, customer): a customer's rows are reached by day.
+// `events` is keyed by (workspace, messageId), event_days by (workspace, day, type, seq),
+// customer_days by (workspace, customer, day), daily_customers by (workspace, day, customer): a
+// statement that takes `workspace_id = ?` alone on any of them walks the whole workspace.
 describe('events and daily_customers by workspace alone', () => {
   it('no statement the Worker runs walks all of a workspace\'s events or daily_customers through the key', async () => {
     const walks: string[] = [];
     for (const sql of await recordStatements()) {
-      if (!/\b(events|daily_customers)\b/.test(sql)) continue;
+      if (!/\b(events|events_by_day|event_days|customer_days|daily_customers)\b/.test(sql)) continue;
       const count = Math.max(0, ...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])));
       const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...Array(count).fill(null)).all<{ detail: string }>();
-      for (const { detail } of results) if (/^(SCAN (e|s|v|events|dc|daily_customers)\b(?! VIRTUAL)|SEARCH (e|p|s|v|events|dc|daily_customers) USING PRIMARY KEY \(workspace_id=\?\)$)/.test(detail)) walks.push(`${detail}: ${sql}`);
+      for (const { detail } of results) if (/^(SCAN (e|s|v|m|cd|events|event_days|customer_days|dc|daily_customers)\b(?! VIRTUAL)|SEARCH (e|p|s|v|m|cd|events|event_days|customer_days|dc|daily_customers) USING PRIMARY KEY \(workspace_id=\?\)$)/.test(detail)) walks.push(`${detail}: ${sql}`);
     }
     expect(walks).toEqual([]);
   });

@@ -20,11 +20,11 @@ const identify = (customerId: string, ts: number, segment: string) =>
 /** The ingest statements of one batch, run as storeRows runs them, with D1's rows written for each. */
 async function ingestWrites(ws: string, events: unknown[]) {
   const stmts = ingestStatements(env.DB, ws, toRows(events as never, 'UTC', NOW), NOW);
-  const names = (['INSERT_EVENTS', 'BUMP_SEQ', 'UPSERT_CUSTOMERS', 'MARK_DIRTY', 'NOTE_LATE'] as const).filter((k) => stmts[k]);
+  const names = (['INSERT_EVENTS', 'NOTE_EVENT_DAYS', 'NOTE_CUSTOMER_DAYS', 'BUMP_SEQ', 'UPSERT_CUSTOMERS', 'MARK_DIRTY', 'NOTE_LATE'] as const).filter((k) => stmts[k]);
   const results = await env.DB.batch(names.map((k) => stmts[k]!));
   // A statement left out of the batch (no days to mark, no late event) writes nothing.
   const written = new Map(names.map((k, i) => [k, results[i].meta.rows_written]));
-  return { INSERT_EVENTS: 0, BUMP_SEQ: 0, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0, ...Object.fromEntries(written) };
+  return { INSERT_EVENTS: 0, NOTE_EVENT_DAYS: 0, NOTE_CUSTOMER_DAYS: 0, BUMP_SEQ: 0, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0, ...Object.fromEntries(written) };
 }
 
 const customer = (ws: string, id: string) =>
@@ -85,15 +85,20 @@ describe('customers at ingest', () => {
 });
 
 describe('ingest rows per event', () => {
-  // The floor: the row (which is also the day's index: events is WITHOUT ROWID, keyed by
-  // workspace, day, type and seq), its two index entries (events_message, events_customer), and
-  // the seq counter once per batch. Nothing else for a known customer on a day already marked.
-  it('a known customer’s interaction on a marked day writes 3 rows and the counter once', async () => {
+  // The floor: the row (events is WITHOUT ROWID, keyed by workspace and messageId: the key is the
+  // dedupe, and no other index covers an interaction), then once per batch its day row
+  // (event_days) and the seq counter. Nothing else for a known customer on a day already marked
+  // and already noted among the customer's days.
+  it('a known customer’s interaction on a marked day writes 1 row, and its batch 2 more', async () => {
     const { id: ws } = await newWorkspace();
     await ingestWrites(ws, [interaction('c3', NOW - 60_000)]);
-    expect(await ingestWrites(ws, [interaction('c3', NOW - 30_000)])).toEqual({ INSERT_EVENTS: 3, BUMP_SEQ: 1, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0 });
+    const none = { UPSERT_CUSTOMERS: 0, NOTE_CUSTOMER_DAYS: 0, MARK_DIRTY: 0, NOTE_LATE: 0 };
+    expect(await ingestWrites(ws, [interaction('c3', NOW - 30_000)])).toEqual({ INSERT_EVENTS: 1, NOTE_EVENT_DAYS: 1, BUMP_SEQ: 1, ...none });
     const batch = Array.from({ length: 100 }, (_, i) => interaction('c3', NOW - 20_000 + i));
-    expect(await ingestWrites(ws, batch)).toEqual({ INSERT_EVENTS: 300, BUMP_SEQ: 1, UPSERT_CUSTOMERS: 0, MARK_DIRTY: 0, NOTE_LATE: 0 });
+    expect(await ingestWrites(ws, batch)).toEqual({ INSERT_EVENTS: 100, NOTE_EVENT_DAYS: 1, BUMP_SEQ: 1, ...none });
+    // A new customer's day is noted once, whatever their events of it.
+    const fresh = await ingestWrites(ws, [interaction('c9', NOW - 10_000), interaction('c9', NOW - 9_000)]);
+    expect(fresh).toMatchObject({ INSERT_EVENTS: 2, NOTE_EVENT_DAYS: 1, NOTE_CUSTOMER_DAYS: 1 });
   });
 });
 

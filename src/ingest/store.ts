@@ -7,6 +7,7 @@ import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 import { MARK_FULL, markDaysStatement, NOTE_PEOPLE_DAYS, notePeopleDays } from '../rollup/marks.ts';
 import { batchElementSizes } from './raw-size.ts';
 import { bumpSeq, NEXT_SEQ } from '../db/seq.ts';
+import { NOTE_CUSTOMER_DAYS, noteCustomerDays, noteEventDays } from '../db/event-days.ts';
 
 export type { Row };
 
@@ -91,6 +92,10 @@ SELECT ${NEXT_SEQ} + j.key,
 FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
+// The stored rows of the request, per day and type (src/db/event-days.ts): row j.key got seq
+// NEXT_SEQ + j.key, before the bump. Binds ?1 workspace, ?2 the messageIds.
+const NOTE_EVENT_DAYS = noteEventDays('json_each(?2) j CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value', `e.seq = ${NEXT_SEQ} + j.key`);
+
 // Reads back the stored event for each messageId, so that a "duplicate" carrying other
 // content cannot change the customer. The newest identify (by timestamp) wins.
 // CROSS JOIN keeps json_each as the outer loop: with a plain JOIN SQLite scans every event of
@@ -144,7 +149,7 @@ ON CONFLICT (workspace_id) DO UPDATE SET facts_gen = facts_gen + 1`;
 
 // The statements that walk a JSON parameter of the request (their query plans are tested to
 // scan only it and reach stored rows by their keys). NOTE_LATE binds scalars only.
-export const INGEST_SQL = { INSERT_EVENTS, UPSERT_CUSTOMERS, MARK_DIRTY, SEGMENT_MOVED, NOTE_PEOPLE_DAYS };
+export const INGEST_SQL = { INSERT_EVENTS, NOTE_EVENT_DAYS, NOTE_CUSTOMER_DAYS, UPSERT_CUSTOMERS, MARK_DIRTY, SEGMENT_MOVED, NOTE_PEOPLE_DAYS };
 export { NOTE_LATE };
 
 // Each statement is bound to only what it reads: the rows' JSON once (the events insert), the
@@ -160,6 +165,8 @@ export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: n
   const segments = rows.filter((r) => r.t === 'identify' && r.seg !== null && r.seg !== undefined).map((r) => [r.c, r.seg]);
   return {
     INSERT_EVENTS: d1.prepare(INSERT_EVENTS).bind(ws, JSON.stringify(rows), now),
+    NOTE_EVENT_DAYS: d1.prepare(NOTE_EVENT_DAYS).bind(ws, ids),
+    NOTE_CUSTOMER_DAYS: noteCustomerDays(d1, ws, rows),
     // Twice the rows: the second half numbers the tickets of the cases they open (CASE_TICKETS).
     BUMP_SEQ: bumpSeq(d1, 2 * rows.length),
     UPSERT_CUSTOMERS: d1.prepare(UPSERT_CUSTOMERS).bind(ws, ids),
@@ -185,8 +192,8 @@ export function flagLate(tz: string, now: number): (r: Row) => Row {
  * statements commit or fail with them.
  */
 export async function storeRows(d1: D1Database, workspaceId: string, rows: Row[], now = Date.now(), extra: D1PreparedStatement[] = []) {
-  const { INSERT_EVENTS, BUMP_SEQ, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_PEOPLE_DAYS, NOTE_LATE, SEGMENT_MOVED, cases } = ingestStatements(d1, workspaceId, rows, now);
-  const head = [INSERT_EVENTS, BUMP_SEQ, SEGMENT_MOVED, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_PEOPLE_DAYS].filter((s) => s !== null);
+  const { INSERT_EVENTS, NOTE_EVENT_DAYS, NOTE_CUSTOMER_DAYS, BUMP_SEQ, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_PEOPLE_DAYS, NOTE_LATE, SEGMENT_MOVED, cases } = ingestStatements(d1, workspaceId, rows, now);
+  const head = [INSERT_EVENTS, NOTE_EVENT_DAYS, NOTE_CUSTOMER_DAYS, BUMP_SEQ, SEGMENT_MOVED, UPSERT_CUSTOMERS, MARK_DIRTY, NOTE_PEOPLE_DAYS].filter((s) => s !== null);
   const results = await d1.batch([...head, ...(NOTE_LATE ? [NOTE_LATE] : []), ...extra, ...cases]);
   const accepted = results[0].meta.changes ?? 0;
   const deliveries = (results.at(-1)!.results as { id: string }[]).map((r) => r.id);

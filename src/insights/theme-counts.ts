@@ -110,14 +110,14 @@ class DayVoice {
   }
 }
 
-// The day's comments in seq order from `after` on; `events` is ordered by (workspace, day, type,
-// seq), so each page is a range of the table itself. A comment of spaces, tabs and
+// The day's comments in seq order from `after` on, through the day's response rows of
+// event_days (a batch whose last seq is not above `after` holds none of the page). A comment of spaces, tabs and
 // line breaks only is no comment. The segment is the one the day's other rows count the customer
 // under (rolled_segment, as in day.ts); a segment change marks the customer's comment days `full`.
 export const DAY_COMMENTS = `
 SELECT e.seq, e.ts, e.survey, e.score, e.comment, coalesce(e.touchpoint, '') AS touchpoint, coalesce(c.rolled_segment, '') AS segment
-FROM events e LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
-WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.seq > ?3 AND ${HAS_COMMENT}
+FROM events_by_day e LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
+WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type = 'response' AND e.batch_last > ?3 AND e.seq > ?3 AND ${HAS_COMMENT}
 ORDER BY e.seq LIMIT ?4`;
 
 /** Reads the day's comments page by page and counts them against the workspace's themes. */

@@ -9,26 +9,35 @@ import type { PeriodFacts } from '../reports/period-facts.ts';
 // Bad: a failure, an abandon or a negative sentiment (as for NPS exposure in priorities.ts).
 export const BAD = `e.type = 'interaction' AND (e.outcome IN ('failure', 'abandoned') OR e.sentiment < 0)`;
 
+// The local days that may hold events of [start, end): a local day is within a day of the UTC date.
+export const PERIOD_DAYS = (start: string, end: string) =>
+  `e.day BETWEEN date(${start} / 1000, 'unixepoch', '-2 days') AND date(${end} / 1000, 'unixepoch', '+2 days')`;
+
 type ChurnGroup = { k: string | null; s: number; c: number; vr: number | null };
 
 // Binds ?1 workspace, ?2 the latest end, ?3 the earliest start, then each period's start and end.
-// Each exposed customer's events are reached through the customer index, once for all periods
-// (x_i: exposed in period i); vr_i sums a churned one's interactions of period i. The last row
-// (k NULL) holds every period's totals: customers active at its start, and those who churned.
+// The interactions of the whole span are read once (through the days around it) and matched to the
+// customers active at a period's start (x_i: exposed in period i); vr_i sums a churned one's
+// interactions of period i. The last row (k NULL) holds every period's totals: customers active
+// at its start, and those who churned.
 function churnExposureSql(periods: number) {
   const idx = Array.from({ length: periods }, (_, i) => i);
   const [s, e] = [(i: number) => `?${4 + 2 * i}`, (i: number) => `?${5 + 2 * i}`];
-  return `WITH ${lifecyclePerCustomer(periods, '?2', s, e)}, x AS (
+  return `WITH ${lifecyclePerCustomer(periods, '?2', s, e)}, pev AS (
+  SELECT e.customer_id, e.touchpoint, e.ts, e.value, ${BAD} AS bad
+  FROM events_by_day e
+  WHERE e.workspace_id = ?1 AND ${PERIOD_DAYS('?3', '?2')} AND e.type = 'interaction' AND e.ts >= ?3 AND e.ts < ?2
+), x AS (
   SELECT e.touchpoint, p.customer_id, ${idx.map((i) => `MAX(p.a0_${i} AND e.ts >= ${s(i)} AND e.ts < ${e(i)}) AS x_${i}, MAX(p.ch_${i}) AS ch_${i}`).join(', ')}
-  FROM per p CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = p.customer_id AND e.ts >= ?3 AND e.ts < ?2
-  WHERE (${idx.map((i) => `p.a0_${i}`).join(' OR ')}) AND ${BAD}
+  FROM pev e JOIN per p ON p.customer_id = e.customer_id
+  WHERE (${idx.map((i) => `p.a0_${i}`).join(' OR ')}) AND e.bad
   GROUP BY e.touchpoint, p.customer_id
+), vals AS (
+  SELECT customer_id, ${idx.map((i) => `SUM(CASE WHEN ts >= ${s(i)} AND ts < ${e(i)} THEN value END) AS v_${i}`).join(', ')}
+  FROM pev WHERE customer_id IN (SELECT customer_id FROM x) GROUP BY customer_id
 )
-SELECT touchpoint AS k, ${idx
-    .map((i) => `SUM(x_${i}) AS s_${i}, SUM(x_${i} AND ch_${i}) AS c_${i}, SUM(CASE WHEN x_${i} AND ch_${i} THEN (SELECT SUM(v.value) FROM events v
-    WHERE v.workspace_id = ?1 AND v.customer_id = x.customer_id AND v.ts >= ${s(i)} AND v.ts < ${e(i)} AND v.type = 'interaction') END) AS vr_${i}`)
-    .join(',\n  ')}
-FROM x GROUP BY touchpoint
+SELECT x.touchpoint AS k, ${idx.map((i) => `SUM(x_${i}) AS s_${i}, SUM(x_${i} AND ch_${i}) AS c_${i}, SUM(CASE WHEN x_${i} AND ch_${i} THEN v.v_${i} END) AS vr_${i}`).join(',\n  ')}
+FROM x LEFT JOIN vals v ON v.customer_id = x.customer_id GROUP BY x.touchpoint
 UNION ALL SELECT NULL, ${idx.map((i) => `SUM(a0_${i}), SUM(a0_${i} AND ch_${i}), NULL`).join(', ')} FROM per`;
 }
 

@@ -2,29 +2,28 @@
 // stake, counting only the part of its gap that survives a 95% confidence interval.
 import { periodBounds } from '../platform/time.ts';
 import { percent, round2 } from '../metrics/definitions.ts';
-import { BAD, CHURN_GROUPS, churnExposure } from './churn-exposure.ts';
+import { BAD, CHURN_GROUPS, churnExposure, PERIOD_DAYS } from './churn-exposure.ts';
 import { rootCausesBy } from '../rollup/tickets.ts';
 import { PeriodFacts } from '../reports/period-facts.ts';
 import { reportEnvelope, type Range } from '../reports/reports.ts';
 import { gapWithInterval, npsWithError, rateWithError } from '../metrics/significance.ts';
 
 // Exposed to a touchpoint: a bad interaction there (failure, abandoned or negative
-// sentiment) or an NPS answer about it, in the period [?2, ?3). The queries walk each
-// respondent's (or active customer's) own events through the customer index, because a join
-// against an unindexed CTE went quadratic with the workspace (6.8 s at 100k events).
-const IN_PERIOD = `e.workspace_id = ?1 AND e.ts >= ?2 AND e.ts < ?3`;
-
+// sentiment) or an NPS answer about it, in the period [?2, ?3). The period's events are read
+// once, through the days around it (a local day is within a day of the UTC date), and matched
+// to the respondents by customer.
 // Each respondent counts once, with their latest NPS answer of the period (?4..?5 as days).
 const NPS_GROUPS = `WITH nps AS (
   SELECT customer_id, score FROM (
     SELECT customer_id, score, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ts DESC, seq DESC) AS rn
-    FROM events WHERE workspace_id = ?1 AND day BETWEEN ?4 AND ?5 AND type = 'response' AND survey = 'nps'
+    FROM events_by_day WHERE workspace_id = ?1 AND day BETWEEN ?4 AND ?5 AND type = 'response' AND survey = 'nps'
   ) WHERE rn = 1
 )
 SELECT x.touchpoint AS k, COUNT(*) AS n, SUM(x.score >= 9) AS p, SUM(x.score <= 6) AS d FROM (
   SELECT DISTINCT e.touchpoint, n.customer_id, n.score
-  FROM nps n CROSS JOIN events e ON e.customer_id = n.customer_id AND ${IN_PERIOD}
-  WHERE (${BAD}) OR (e.type = 'response' AND e.survey = 'nps' AND e.touchpoint IS NOT NULL)
+  FROM events_by_day e JOIN nps n ON n.customer_id = e.customer_id
+  WHERE e.workspace_id = ?1 AND ${PERIOD_DAYS('?2', '?3')} AND e.type IN ('interaction', 'response') AND e.ts >= ?2 AND e.ts < ?3
+    AND ((${BAD}) OR (e.type = 'response' AND e.survey = 'nps' AND e.touchpoint IS NOT NULL))
 ) x GROUP BY x.touchpoint
 UNION ALL SELECT NULL, COUNT(*), SUM(score >= 9), SUM(score <= 6) FROM nps`;
 

@@ -2,6 +2,7 @@
 // closing. Every change is a case_events row; closing also resolves the case's ticket, marks
 // its day for the rollup and queues `case.resolved`.
 import { bumpSeq, NEXT_SEQ } from '../db/seq.ts';
+import { noteCustomerDays, noteEventDays } from '../db/event-days.ts';
 import { invalid } from '../platform/problem.ts';
 import { markDaysStatement, notePeopleDays } from '../rollup/marks.ts';
 import { caseOut, type CaseRow } from './cases.ts';
@@ -88,6 +89,8 @@ export async function patchCase(d1: D1Database, ws: string, id: string, p: CaseP
            ON CONFLICT (workspace_id, message_id) DO NOTHING`,
         )
         .bind(ws, id, found.customer_id, now, day, found.touchpoint),
+      d1.prepare(noteEventDays('events e', `e.workspace_id = ?1 AND e.message_id = 'case-' || ?2 || ':resolved' AND e.seq = ${NEXT_SEQ}`)).bind(ws, id),
+      noteCustomerDays(d1, ws, [{ c: found.customer_id, d: day }]),
       bumpSeq(d1, 1),
       markDaysStatement(d1, ws, [day]),
       notePeopleDays(d1, ws, [day]),

@@ -1,6 +1,7 @@
 // Follow-up cases: alert rules are matched inside the ingest batch, so a case opens in the
 // same transaction as its event, once per messageId (a unique index), whatever the retries.
 import { NEXT_SEQ } from '../db/seq.ts';
+import { noteEventDays } from '../db/event-days.ts';
 import { invalid } from '../platform/problem.ts';
 import { SCORE_RANGE, type SURVEYS } from '../metrics/definitions.ts';
 
@@ -40,6 +41,12 @@ CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = c.message_id
 WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
+const CASE_TICKET_DAYS = noteEventDays(
+  `json_each(?2) j CROSS JOIN cases c ON c.workspace_id = ?1 AND c.message_id = j.value
+CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = 'case-' || c.id || ':opened'`,
+  `e.seq = ${NEXT_SEQ} - json_array_length(?2) + j.key`,
+);
+
 const QUEUE_DELIVERIES = `
 INSERT INTO deliveries (id, workspace_id, case_id, status, attempts, created_at, updated_at)
 SELECT 'dl_' || c.id, c.workspace_id, c.id, 'pending', 0, ?3, ?3
@@ -50,13 +57,14 @@ WHERE true
 ON CONFLICT (case_id, type) DO NOTHING
 RETURNING id`;
 
-export const CASE_SQL = { OPEN_CASES, CASE_TICKETS, QUEUE_DELIVERIES };
+export const CASE_SQL = { OPEN_CASES, CASE_TICKETS, CASE_TICKET_DAYS, QUEUE_DELIVERIES };
 
-/** Statements appended to the ingest batch; results: [opened cases, -, new deliveries]. */
+/** Statements appended to the ingest batch; results: [opened cases, -, -, new deliveries]. */
 export function caseStatements(d1: D1Database, ws: string, ids: string, now: number): D1PreparedStatement[] {
   return [
     d1.prepare(OPEN_CASES).bind(ws, ids),
     d1.prepare(CASE_TICKETS).bind(ws, ids, now),
+    d1.prepare(CASE_TICKET_DAYS).bind(ws, ids),
     d1.prepare(QUEUE_DELIVERIES).bind(ws, ids, now),
   ];
 }

@@ -19,7 +19,7 @@ const VALUE_BY_NPS_GROUP = `
 WITH ev AS (
   SELECT customer_id, type, value, score, type = 'response' AND survey = 'nps' AS nps,
     row_number() OVER (PARTITION BY customer_id, type = 'response' AND survey = 'nps' ORDER BY ts DESC, seq DESC) AS rn
-  FROM events WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 AND type IN ('interaction', 'response')
+  FROM events_by_day WHERE workspace_id = ?1 AND day BETWEEN ?2 AND ?3 AND type IN ('interaction', 'response')
 ), per AS (
   SELECT customer_id, MAX(CASE WHEN nps AND rn = 1 THEN score END) AS score, SUM(CASE WHEN type = 'interaction' THEN value END) AS v
   FROM ev GROUP BY customer_id

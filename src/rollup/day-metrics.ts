@@ -14,7 +14,7 @@ ev AS (
     coalesce(e.channel, tp.channel, '') AS k_channel,
     coalesce(tp.stage, '') AS k_stage,
     coalesce(c.rolled_segment, '') AS k_segment
-  FROM events e
+  FROM events_by_day e
   LEFT JOIN touchpoints tp ON tp.workspace_id = e.workspace_id AND tp.key = e.touchpoint
   LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
   WHERE e.workspace_id = ?1 AND e.day = ?2 AND e.type IN (${types})${where}

@@ -20,8 +20,8 @@ const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 // first and its slices merge the places of a customer who is in more than one.
 // (One GROUP BY with a DISTINCT ordered aggregate, not a DISTINCT and then a GROUP BY: the
 // year's drain 25.2 s instead of 27.3, `BENCH_ONLY=drain npm run bench` at c13efd8 and ec1b1ed.
-// `+customer_id`: grouped by the bare column, SQLite would read the day in customer order
-// through events_customer, walking all of the workspace's events.)
+// `+customer_id`: grouped by the bare column, SQLite read the day in customer order through the
+// customer index `events` had until migration 0023, walking all of the workspace's events.)
 const PLACE = 'json_array(k_touchpoint, k_channel, k_stage)';
 const customersOf = (slice: string) => `WITH ${dayEvents("'interaction'", slice)}
 INSERT INTO daily_customers (workspace_id, day, customer_id, touches, segment)
@@ -29,7 +29,8 @@ SELECT ?1, ?2, customer_id, json_group_array(DISTINCT ${PLACE} ORDER BY ${PLACE}
 const INSERT_CUSTOMERS = `${customersOf('')}
 ON CONFLICT (workspace_id, day, customer_id) DO UPDATE SET touches = excluded.touches, segment = excluded.segment
 WHERE daily_customers.touches IS NOT excluded.touches OR daily_customers.segment IS NOT excluded.segment`;
-const MERGE_CUSTOMERS = `${customersOf(' AND e.seq >= ?3 AND e.seq < ?4')}
+// A slice reads only the batch rows that reach into it (batch_seq, batch_last: event_days' range).
+const MERGE_CUSTOMERS = `${customersOf(' AND e.batch_seq < ?4 AND e.batch_last >= ?3 AND e.seq >= ?3 AND e.seq < ?4')}
 ON CONFLICT (workspace_id, day, customer_id) DO UPDATE SET segment = excluded.segment, touches = (
   SELECT json_group_array(json(v) ORDER BY v) FROM (
     SELECT value AS v FROM json_each(daily_customers.touches) UNION SELECT value FROM json_each(excluded.touches)))`;
@@ -44,7 +45,7 @@ const CUSTOMER_SLICE = 250_000;
 async function customerSlices(d1: D1Database, ws: string, day: string, size: number): Promise<[number, number][]> {
   const { results } = await d1
     .prepare(
-      `SELECT seq FROM (SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS rn FROM events
+      `SELECT seq FROM (SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS rn FROM events_by_day
          WHERE workspace_id = ?1 AND day = ?2 AND type = 'interaction')
        WHERE (rn - 1) % ?3 = 0 ORDER BY seq`,
     )

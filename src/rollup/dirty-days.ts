@@ -47,7 +47,7 @@ FROM workspaces w LEFT JOIN rollup_state s ON s.workspace_id = w.id WHERE w.id =
  */
 export async function daysBeforeHistory(d1: D1Database, ws: string, from: string, to: string): Promise<number> {
   const row = await d1
-    .prepare(`SELECT COUNT(DISTINCT e.day) AS n FROM (${STATE}) s, events e WHERE e.workspace_id = ?1 AND e.day BETWEEN ?2 AND min(?3, date(s.floor, '-1 day'))`)
+    .prepare(`SELECT COUNT(DISTINCT e.day) AS n FROM (${STATE}) s, events_by_day e WHERE e.workspace_id = ?1 AND e.day BETWEEN ?2 AND min(?3, date(s.floor, '-1 day'))`)
     .bind(ws, from, to)
     .first<{ n: number }>();
   return row?.n ?? 0;
@@ -95,15 +95,16 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // JavaScript (src/insights/theme-counts.ts), so they cannot be moved by difference). An identify that leaves
 // the segment as the rolled-up days have it reaches nothing. Turn the new ones into marks:
 // 'from' rows start a `people` range to yesterday, 'day' rows are `full` days.
-// The new events are found on the days ingest noted (people_days), by the events key.
+// The new events are found on the days ingest noted (people_days), through their batch rows; a
+// moved customer's days through customer_days.
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
 // so a chunk costs the same however large the workspace's history is. (D1 allows five terms in
 // a compound SELECT, hence the nested one.)
 export const PEOPLE_DAYS = `
 WITH fresh AS (
   SELECT e.seq, e.type, e.customer_id, e.ticket_id, e.day
-  FROM people_days pd CROSS JOIN events e ON e.workspace_id = ?1 AND e.day = pd.day
-    AND e.type IN ('identify', 'lifecycle', 'ticket') AND e.seq > ?2
+  FROM people_days pd CROSS JOIN events_by_day e ON e.workspace_id = ?1 AND e.day = pd.day
+    AND e.type IN ('identify', 'lifecycle', 'ticket') AND e.batch_last > ?2 AND e.seq > ?2
   WHERE pd.workspace_id = ?1
   ORDER BY e.seq LIMIT ${PEOPLE_CHUNK}
 ), moved AS (
@@ -117,10 +118,11 @@ UNION ALL SELECT 'move', customer_id FROM moved
 UNION ALL SELECT 'from', MIN(day) FROM (
   SELECT day FROM fresh WHERE type = 'lifecycle'
   UNION ALL SELECT e.day
-  FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'lifecycle')
+  FROM moved m CROSS JOIN events e INDEXED BY events_lifecycle ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'lifecycle')
 UNION ALL SELECT DISTINCT 'day', e.day
-  FROM moved m CROSS JOIN events e ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type IN ('ticket', 'response')
-  WHERE CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE ${HAS_COMMENT} END
+  FROM moved m CROSS JOIN customer_days cd ON cd.workspace_id = ?1 AND cd.customer_id = m.customer_id
+  CROSS JOIN events_by_day e ON e.workspace_id = ?1 AND e.day = cd.day AND e.type IN ('ticket', 'response')
+  WHERE e.customer_id = m.customer_id AND CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE ${HAS_COMMENT} END
 UNION ALL SELECT DISTINCT 'day', e.day FROM events e INDEXED BY events_ticket
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened'
     AND e.ticket_id IN (SELECT ticket_id FROM fresh WHERE type = 'ticket')`;
@@ -137,8 +139,8 @@ function clip(days: Iterable<string>, floor: string, yesterday: string) {
 // commits either before this statement (the day stays) or after it (and notes the day again).
 const SEEN_DAYS = `
 DELETE FROM people_days WHERE workspace_id = ?1 AND NOT EXISTS (
-  SELECT 1 FROM events e WHERE e.workspace_id = ?1 AND e.day = people_days.day
-    AND e.type IN ('identify', 'lifecycle', 'ticket') AND e.seq > ?2)`;
+  SELECT 1 FROM events_by_day e WHERE e.workspace_id = ?1 AND e.day = people_days.day
+    AND e.type IN ('identify', 'lifecycle', 'ticket') AND e.batch_last > ?2 AND e.seq > ?2)`;
 
 /** One chunk of the cascade; false when no new identify/lifecycle/ticket event was left. */
 async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday: string): Promise<boolean> {

@@ -2,7 +2,8 @@
 // each customer under customers.rolled_segment; when the cascade meets a customer whose segment
 // differs from it, one batch takes the customer's counts out of the old segment's rows and adds
 // them to the new one's, on every rolled-up day with their interactions or responses, re-points
-// their distinct-customer rows, and sets rolled_segment. Nobody else's events are read.
+// their distinct-customer rows, and sets rolled_segment. Their days come from customer_days; each
+// such day's interactions and responses are read once for all the chunk's moved customers.
 // Days marked `full` are skipped (their rollup will count the customer anew), and so are the
 // customer's ticket days, which the cascade marks `full` first: a median of first responses
 // cannot be moved by difference.
@@ -12,21 +13,27 @@ import { factsChanged } from './marks.ts';
 // Binds ?1 workspace, ?2 the customers to look at (a JSON array of ids), ?3 the floor, ?4 yesterday.
 // Old and new segment are read inside the batch (rolled_segment, segment), so every statement of it
 // sees the same ones, and the last sets rolled_segment: an identify stored meanwhile either came
-// before the batch (and is moved with it) or after (and is the cascade's next). (The unary + keeps
-// SQLite from walking the workspace's days instead of the customer's events.)
+// before the batch (and is moved with it) or after (and is the cascade's next).
+// mv is MATERIALIZED so that each event of the days read meets it through an index, not a
+// walk of the request's JSON.
 const MOVED_EVENTS = `
-mv AS (
+mv AS MATERIALIZED (
   SELECT c.customer_id AS c, coalesce(c.rolled_segment, '') AS o, coalesce(c.segment, '') AS n
   FROM json_each(?2) j CROSS JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = j.value
   WHERE coalesce(c.rolled_segment, '') <> coalesce(c.segment, '')
 ),
+days AS (
+  SELECT DISTINCT cd.day
+  FROM mv CROSS JOIN customer_days cd ON cd.workspace_id = ?1 AND cd.customer_id = mv.c
+  WHERE cd.day BETWEEN ?3 AND ?4
+    AND NOT EXISTS (SELECT 1 FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day = cd.day AND d.kind = 'full')
+),
 ev AS (
   SELECT e.day, e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.value, e.customer_id, mv.o, mv.n,
     coalesce(e.touchpoint, '') AS k_touchpoint, coalesce(e.channel, tp.channel, '') AS k_channel
-  FROM mv CROSS JOIN events e INDEXED BY events_customer ON e.workspace_id = ?1 AND e.customer_id = mv.c
+  FROM days CROSS JOIN events_by_day e ON e.workspace_id = ?1 AND e.day = days.day AND e.type IN ('interaction', 'response')
+  JOIN mv ON mv.c = e.customer_id
   LEFT JOIN touchpoints tp ON tp.workspace_id = e.workspace_id AND tp.key = e.touchpoint
-  WHERE e.type IN ('interaction', 'response') AND +e.day BETWEEN ?3 AND ?4
-    AND NOT EXISTS (SELECT 1 FROM dirty_days d WHERE d.workspace_id = ?1 AND d.day = e.day AND d.kind = 'full')
 )`;
 
 // The segment-led dimensions of day.ts, keyed alike (json_array of the same values).
