@@ -1,6 +1,7 @@
 // The rollup's baseline: the same outputs src/rollup/day.ts computes for one day, as
 // plain SQLite would compute them with nothing in the way (no D1, no 100-parameter or
-// compound-SELECT limits): node:sqlite on the very same D1 file, Miniflare stopped.
+// compound-SELECT limits): node:sqlite on the very same D1 file, Miniflare stopped. A day's events
+// are read the only way the tables allow, through their batch rows (the view events_by_day).
 // Outputs are materialized (TEMP tables, same primary keys) so writing them is paid too:
 //  - additive metrics per dimension (all, touchpoint, channel, stage, segment, and the
 //    journey's segment×touchpoint and segment×touchpoint×emotion) of interactions/responses;
@@ -45,7 +46,7 @@ const STEPS = {
   'day events with dimension keys': `CREATE TEMP TABLE raw_ev AS
     SELECT e.type, e.survey, e.score, e.outcome, e.sentiment, e.emotion, e.customer_id,
       coalesce(e.touchpoint, '') AS tp, coalesce(e.channel, t.channel, '') AS ch, coalesce(t.stage, '') AS st, coalesce(c.segment, '') AS seg
-    FROM events e
+    FROM events_by_day e
     LEFT JOIN touchpoints t ON t.workspace_id = e.workspace_id AND t.key = e.touchpoint
     LEFT JOIN customers c ON c.workspace_id = e.workspace_id AND c.customer_id = e.customer_id
     WHERE e.workspace_id = :ws AND e.day = :day AND e.type IN ('interaction', 'response')`,

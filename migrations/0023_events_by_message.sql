@@ -4,7 +4,7 @@
 -- event. Keyed by (workspace, messageId), the key is the dedupe and the event is one row; a day's
 -- events are found through `event_days` (a row per ingest batch, day and type listing its
 -- messageIds) and a customer's days through `customer_days` (noted by ingest).
--- One statement copies every event: see README "Migrations" for databases of millions of events.
+-- One statement copies every event: see README "Tables" for databases of tens of millions of events.
 CREATE TABLE `customer_days` (
 	`workspace_id` text NOT NULL,
 	`customer_id` text NOT NULL,

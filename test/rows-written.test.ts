@@ -102,6 +102,26 @@ describe('ingest rows per event', () => {
   });
 });
 
+describe('case statements', () => {
+  // They look up the request's events only in a workspace with an alert rule, and only those that
+  // could meet one (answers, failed or abandoned interactions).
+  it('walk none of the request without an alert rule or a candidate, and every candidate with one', async () => {
+    const read = async (ws: string, outcome: string) => {
+      const events = Array.from({ length: 50 }, (_, i) => ({ ...interaction('c7', NOW - 50_000 + i), outcome }));
+      const stmts = ingestStatements(env.DB, ws, toRows(events as never, 'UTC', NOW), NOW);
+      const results = await env.DB.batch([stmts.INSERT_EVENTS, stmts.NOTE_EVENT_DAYS, stmts.BUMP_SEQ, ...stmts.cases]);
+      return results.slice(3).reduce((sum, r) => sum + r.meta.rows_read, 0);
+    };
+    const { id: bare } = await newWorkspace();
+    expect(await read(bare, 'failure')).toBeLessThan(20); // the rule checks and the seq counter, not the 50 events
+    const { id: ruled } = await newWorkspace();
+    await env.DB.prepare(`INSERT INTO alert_rules (workspace_id, "key", outcome, critical_only, updated_at) VALUES (?1, 'fails', 'failure', 0, 0)`).bind(ruled).run();
+    expect(await read(ruled, 'success')).toBeLessThan(20);
+    expect(await read(ruled, 'failure')).toBeGreaterThan(100);
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM cases WHERE workspace_id = ?1').bind(ruled).first('n')).toBe(50);
+  });
+});
+
 describe('dirty-day marks', () => {
   const mark = async (ws: string, days: string[], kind: 'full' | 'people' = 'full') => (await markDaysStatement(env.DB, ws, days, kind).run()).meta.rows_written;
   const marks = async (ws: string) =>

@@ -1,15 +1,45 @@
 // A day's events are found through event_days (src/db/schema.ts): every statement that stores
-// events is followed, in the same D1 batch, by one that lists what it stored per day and type.
-// It finds those rows by the seq the insert gave them, so a duplicate (kept out by the events
-// key, with an older seq) and a repeated id within one request are listed once, or not at all.
+// events is followed, in the same D1 batch, by one that lists them per day and type with the seq
+// range the insert gave them. The view events_by_day reads an id through a row only when the
+// stored event's seq is in that row's range, so a row may name a duplicate (kept out by the
+// events key, its event stored earlier with an older seq): it is never read through the new row.
+import { NEXT_SEQ } from './seq.ts';
+import type { Row } from '../env.ts';
 
-/** Lists the events `from` reaches (as `e`) where `where` holds, which must pin e.seq to what the insert gave. */
+/** Lists the events `from` reaches (as `e`) where `where` holds, which must pin e.seq to what the insert gave (a few rows: the tickets of cases). */
 export const noteEventDays = (from: string, where: string) => `
 INSERT INTO event_days (workspace_id, day, type, seq, last, ids)
 SELECT e.workspace_id, e.day, e.type, MIN(e.seq), MAX(e.seq), json_group_array(e.message_id)
 FROM ${from}
 WHERE ${where}
 GROUP BY e.day, e.type`;
+
+// An ingest batch's rows, built from the request alone (reading 500 events back cost CPU on
+// every batch): one per (day, type) of its rows with their indexes' range, which the insert turned
+// into seqs (NEXT_SEQ + index, before the bump). A group whose every id was a duplicate stores
+// nothing: the EXISTS (one seek for a group with a new event in it) keeps it from being written.
+// Binds ?1 workspace, ?2 the groups as [day, type, first index, last index, ids].
+export const NOTE_EVENT_DAYS = `
+INSERT INTO event_days (workspace_id, day, type, seq, last, ids)
+SELECT ?1, j.value->>0, j.value->>1, ${NEXT_SEQ} + (j.value->>2), ${NEXT_SEQ} + (j.value->>3), j.value->4
+FROM json_each(?2) j
+WHERE EXISTS (
+  SELECT 1 FROM json_each(j.value->4) i CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = i.value
+  WHERE e.seq BETWEEN ${NEXT_SEQ} + (j.value->>2) AND ${NEXT_SEQ} + (j.value->>3))`;
+
+/** The request's rows per (day, type), as NOTE_EVENT_DAYS binds them; `rows` must hold no messageId twice. */
+export function eventDayGroups(rows: Row[]): string {
+  const groups = new Map<string, [string, string, number, number, string[]]>();
+  rows.forEach((r, i) => {
+    const key = `${r.d}\u0000${r.t}`;
+    const g = groups.get(key);
+    if (g) {
+      g[3] = i;
+      g[4].push(String(r.m));
+    } else groups.set(key, [String(r.d), String(r.t), i, i, [String(r.m)]]);
+  });
+  return JSON.stringify([...groups.values()]);
+}
 
 // A customer's days (customer_days) are noted by the batch that stores their events: a row for a
 // new (customer, day) pair only, so about 0.2 rows per event on the demo mix. Binds ?2 the pairs

@@ -7,7 +7,7 @@ import { ON_LATE_CONFLICT } from '../rollup/dirty-days.ts';
 import { MARK_FULL, markDaysStatement, NOTE_PEOPLE_DAYS, notePeopleDays } from '../rollup/marks.ts';
 import { batchElementSizes } from './raw-size.ts';
 import { bumpSeq, NEXT_SEQ } from '../db/seq.ts';
-import { NOTE_CUSTOMER_DAYS, noteCustomerDays, noteEventDays } from '../db/event-days.ts';
+import { eventDayGroups, NOTE_CUSTOMER_DAYS, NOTE_EVENT_DAYS, noteCustomerDays } from '../db/event-days.ts';
 
 export type { Row };
 
@@ -92,10 +92,6 @@ SELECT ${NEXT_SEQ} + j.key,
 FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
-// The stored rows of the request, per day and type (src/db/event-days.ts): row j.key got seq
-// NEXT_SEQ + j.key, before the bump. Binds ?1 workspace, ?2 the messageIds.
-const NOTE_EVENT_DAYS = noteEventDays('json_each(?2) j CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value', `e.seq = ${NEXT_SEQ} + j.key`);
-
 // Reads back the stored event for each messageId, so that a "duplicate" carrying other
 // content cannot change the customer. The newest identify (by timestamp) wins.
 // CROSS JOIN keeps json_each as the outer loop: with a plain JOIN SQLite scans every event of
@@ -158,14 +154,18 @@ export { NOTE_LATE };
 /** The ingest batch's statements by name; MARK_DIRTY, NOTE_LATE and SEGMENT_MOVED only when they have work. NOTE_PEOPLE_DAYS: the days of identify, lifecycle and ticket rows. */
 export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: number) {
   const ids = JSON.stringify(rows.map((r) => r.m));
+  // A messageId repeated in the request is stored once, from its first row (as ON CONFLICT would):
+  // the insert numbers the rows left by their index, and the day rows list each id once.
+  const seen = new Set<unknown>();
+  const unique = rows.filter((r) => !seen.has(r.m) && seen.add(r.m));
   const days = [...new Set(rows.filter((r) => r.t !== 'lifecycle').map((r) => String(r.d)))];
   const peopleDays = [...new Set(rows.filter((r) => r.t === 'identify' || r.t === 'lifecycle' || r.t === 'ticket').map((r) => String(r.d)))];
   const late = rows.filter((r) => r.l);
   const lateLifecycle = late.filter((r) => r.t === 'lifecycle').map((r) => String(r.d)).reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
   const segments = rows.filter((r) => r.t === 'identify' && r.seg !== null && r.seg !== undefined).map((r) => [r.c, r.seg]);
   return {
-    INSERT_EVENTS: d1.prepare(INSERT_EVENTS).bind(ws, JSON.stringify(rows), now),
-    NOTE_EVENT_DAYS: d1.prepare(NOTE_EVENT_DAYS).bind(ws, ids),
+    INSERT_EVENTS: d1.prepare(INSERT_EVENTS).bind(ws, JSON.stringify(unique), now),
+    NOTE_EVENT_DAYS: d1.prepare(NOTE_EVENT_DAYS).bind(ws, eventDayGroups(unique)),
     NOTE_CUSTOMER_DAYS: noteCustomerDays(d1, ws, rows),
     // Twice the rows: the second half numbers the tickets of the cases they open (CASE_TICKETS).
     BUMP_SEQ: bumpSeq(d1, 2 * rows.length),
@@ -174,9 +174,13 @@ export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: n
     NOTE_PEOPLE_DAYS: peopleDays.length ? notePeopleDays(d1, ws, peopleDays) : null,
     NOTE_LATE: late.length ? d1.prepare(NOTE_LATE).bind(ws, lateLifecycle) : null,
     SEGMENT_MOVED: segments.length ? d1.prepare(SEGMENT_MOVED).bind(ws, JSON.stringify(segments)) : null,
-    cases: caseStatements(d1, ws, ids, now),
+    // Only an answer or a failed or abandoned interaction can meet an alert rule (rules name a
+    // survey and score, or one of those two outcomes).
+    cases: caseStatements(d1, ws, JSON.stringify(rows.filter(mayOpenCase).map((r) => r.m)), now),
   };
 }
+
+const mayOpenCase = (r: Row) => r.t === 'response' || (r.t === 'interaction' && (r.o === 'failure' || r.o === 'abandoned'));
 
 export const toRows = (events: Event[], tz: string, now: number): Row[] => events.map((e) => toRow(e, tz, now));
 
