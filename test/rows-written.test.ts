@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUMP_SEQ } from '../src/db/seq.ts';
-import { INGEST_SQL, ingestStatements, storeRows, toRows } from '../src/ingest/store.ts';
+import { eventValues, INGEST_SQL, ingestStatements, storeRows, toRows } from '../src/ingest/store.ts';
 import { boundParameterStats, guardD1 } from '../src/platform/d1.ts';
 import { claimMarks, markDaysStatement } from '../src/rollup/marks.ts';
 import { newWorkspace } from './helpers.ts';
@@ -70,7 +70,7 @@ describe('customers at ingest', () => {
         for (const batch of batches) {
           const events = batch.map((e) => (e.segment ? identify(e.customer, T0 + e.minutes * 60_000, e.segment) : interaction(e.customer, T0 + e.minutes * 60_000)));
           const rows = toRows(events as never, 'UTC', NOW);
-          const [json, ids] = [JSON.stringify(rows), JSON.stringify(rows.map((r) => r.m))];
+          const [json, ids] = [eventValues(rows), JSON.stringify(rows.map((r) => r.m))];
           for (const [ws, upsert] of [[a, INGEST_SQL.UPSERT_CUSTOMERS], [b, always]]) {
             await env.DB.batch([env.DB.prepare(INGEST_SQL.INSERT_EVENTS).bind(ws, json, NOW), env.DB.prepare(BUMP_SEQ).bind(rows.length), env.DB.prepare(upsert).bind(ws, ids)]);
           }

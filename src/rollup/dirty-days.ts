@@ -95,8 +95,8 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // JavaScript (src/insights/theme-counts.ts), so they cannot be moved by difference). An identify that leaves
 // the segment as the rolled-up days have it reaches nothing. Turn the new ones into marks:
 // 'from' rows start a `people` range to yesterday, 'day' rows are `full` days.
-// The new events are found on the days ingest noted (people_days), through their batch rows; a
-// moved customer's days through customer_days.
+// The new events are found on the days ingest noted (people_days), through their batch rows; the
+// moved customers' days through customer_days, each day read once for all of them.
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
 // so a chunk costs the same however large the workspace's history is. (D1 allows five terms in
 // a compound SELECT, hence the nested one.)
@@ -120,9 +120,9 @@ UNION ALL SELECT 'from', MIN(day) FROM (
   UNION ALL SELECT e.day
   FROM moved m CROSS JOIN events e INDEXED BY events_lifecycle ON e.workspace_id = ?1 AND e.customer_id = m.customer_id AND e.type = 'lifecycle')
 UNION ALL SELECT DISTINCT 'day', e.day
-  FROM moved m CROSS JOIN customer_days cd ON cd.workspace_id = ?1 AND cd.customer_id = m.customer_id
-  CROSS JOIN events_by_day e ON e.workspace_id = ?1 AND e.day = cd.day AND e.type IN ('ticket', 'response')
-  WHERE e.customer_id = m.customer_id AND CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE ${HAS_COMMENT} END
+  FROM (SELECT DISTINCT cd.day FROM moved m CROSS JOIN customer_days cd ON cd.workspace_id = ?1 AND cd.customer_id = m.customer_id) d
+  CROSS JOIN events_by_day e ON e.workspace_id = ?1 AND e.day = d.day AND e.type IN ('ticket', 'response')
+  WHERE e.customer_id IN (SELECT customer_id FROM moved) AND CASE e.type WHEN 'ticket' THEN e.status = 'opened' ELSE ${HAS_COMMENT} END
 UNION ALL SELECT DISTINCT 'day', e.day FROM events e INDEXED BY events_ticket
   WHERE e.workspace_id = ?1 AND e.type = 'ticket' AND e.status = 'opened'
     AND e.ticket_id IN (SELECT ticket_id FROM fresh WHERE type = 'ticket')`;
