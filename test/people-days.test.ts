@@ -6,6 +6,7 @@ import { ingestStatements, storeRows, toRows } from '../src/ingest/store.ts';
 import { guardD1 } from '../src/platform/d1.ts';
 import { drainAll } from '../src/rollup/drain.ts';
 import { migratedBefore, newWorkspace } from './helpers.ts';
+import { PEOPLE_FRESH } from '../src/rollup/dirty-days.ts';
 
 const NOW = Date.parse('2026-03-11T12:00:00Z');
 let n = 0;
@@ -69,5 +70,39 @@ describe('migration 0022: people_days', () => {
     await apply();
     expect((await db.prepare('SELECT workspace_id, day FROM people_days ORDER BY day').all()).results).toEqual([{ workspace_id: 'w', day: '2026-01-03' }]);
     expect(await db.prepare("SELECT name FROM sqlite_master WHERE name = 'events_recent_people'").first()).toBeNull();
+  });
+});
+
+describe("the cascade's chunks", () => {
+  // A chunk expands only the first batch rows above the cursor; over many rows of interleaved
+  // days and types, and ids erased since, the chunks must still walk every people event once, in
+  // seq order, at most PEOPLE_CHUNK (2,000) at a time.
+  it('walk every people event above the cursor once, in order, whatever the rows and gaps', async () => {
+    const { id: ws } = await newWorkspace();
+    const days = ['2026-03-01', '2026-03-02', '2026-03-03'];
+    for (let b = 0; b < 6; b++) {
+      const events = Array.from({ length: 500 }, (_, i) => {
+        const day = days[(i + b) % 3];
+        return i % 5 === 0 ? interaction(`c${i}`, day) : i % 2 ? ticket(`c${i}`, day, 'opened') : { ...ticket(`c${i}`, day, 'opened'), type: 'identify', segment: 'vip' };
+      });
+      await storeRows(env.DB, ws, toRows(events as never, 'UTC', NOW), NOW);
+    }
+    // Ids erased since: a gap the chunks must cross.
+    await env.DB.prepare("DELETE FROM events WHERE workspace_id = ?1 AND customer_id IN ('c1', 'c3', 'c7') AND type <> 'interaction'").bind(ws).run();
+    const people = (await env.DB.prepare("SELECT seq FROM events WHERE workspace_id = ?1 AND type IN ('identify', 'lifecycle', 'ticket') ORDER BY seq").bind(ws).all<{ seq: number }>()).results.map((r) => r.seq);
+    expect(people.length).toBeGreaterThan(2000);
+    const walked: number[] = [];
+    let cursor = 0;
+    for (let chunk = 0; chunk < 100; chunk++) {
+      const seqs = (await env.DB.prepare(`WITH ${PEOPLE_FRESH} SELECT seq FROM fresh ORDER BY seq`).bind(ws, cursor).all<{ seq: number }>()).results.map((r) => r.seq);
+      const bound = await env.DB.prepare(`WITH ${PEOPLE_FRESH} SELECT s FROM bound`).bind(ws, cursor).first<number>('s');
+      expect(seqs.length).toBeLessThanOrEqual(2000);
+      walked.push(...seqs);
+      const next = seqs.length ? seqs.at(-1)! : bound === null ? null : bound - 1;
+      if (next === null) break;
+      expect(next).toBeGreaterThan(cursor);
+      cursor = next;
+    }
+    expect(walked).toEqual(people);
   });
 });

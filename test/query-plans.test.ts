@@ -161,7 +161,13 @@ describe('voice query plans', () => {
 // A day's rollup reads that day's events through its batch rows (a range of event_days' key) and
 // each event by the events key, and that day's rollup rows by their key; it never scans a table (which would grow with the workspace's history).
 describe('day rollup query plans', () => {
-  for (const [name, sql] of Object.entries(ROLLUP_SQL)) {
+  it('DELETE_STALE_CUSTOMERS reaches the day\'s rows and each customer\'s day by their keys', async () => {
+    const steps = await plan(ROLLUP_SQL.DELETE_STALE_CUSTOMERS);
+    expect(steps.some((s) => /^SEARCH daily_customers USING PRIMARY KEY \(workspace_id=\? AND day=\?\)/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.some((s) => /^SEARCH cd USING PRIMARY KEY \(workspace_id=\? AND customer_id=\? AND day=\?\)/.test(s)), steps.join('\n')).toBe(true);
+    expect(steps.filter((s) => /^SCAN|SEARCH (e|m) /.test(s)), steps.join('\n')).toEqual([]);
+  });
+  for (const [name, sql] of Object.entries(ROLLUP_SQL).filter(([n]) => n !== 'DELETE_STALE_CUSTOMERS')) {
     it(`${name} reads only the day`, async () => {
       const steps = await plan(sql);
       expect(steps.some((s) => /^SEARCH m USING PRIMARY KEY \(workspace_id=\? AND day=\? AND type=\?/.test(s)), steps.join('\n')).toBe(true);

@@ -15,7 +15,7 @@ const DIMS: Dim[] = ['all', 'touchpoint', 'channel', 'stage', 'segment'];
 // slice of the day's interactions (by seq, ?3 ≤ seq < ?4), so that no statement grows without
 // bound with the day (D1 stops a query at 30 s). A day rolled up again (a late event) in one slice
 // keeps the rows it has: only new customers and changed places or segments are written, and only
-// the customers with no interaction left are deleted (D1 bills every row written, and deleting and
+// the customers with no event left are deleted (D1 bills every row written, and deleting and
 // re-inserting the whole day cost two rows per unchanged one). A day of several slices is cleared
 // first and its slices merge the places of a customer who is in more than one.
 // (One GROUP BY with a DISTINCT ordered aggregate, not a DISTINCT and then a GROUP BY: the
@@ -34,24 +34,36 @@ const MERGE_CUSTOMERS = `${customersOf(' AND e.batch_seq < ?4 AND e.batch_last >
 ON CONFLICT (workspace_id, day, customer_id) DO UPDATE SET segment = excluded.segment, touches = (
   SELECT json_group_array(json(v) ORDER BY v) FROM (
     SELECT value AS v FROM json_each(daily_customers.touches) UNION SELECT value FROM json_each(excluded.touches)))`;
-const DELETE_STALE_CUSTOMERS = `WITH ${dayEvents("'interaction'")}
-DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2 AND customer_id NOT IN (SELECT customer_id FROM ev)`;
+// A customer with no event left that day (an erasure deletes their events and their customer_days
+// rows) loses their row: found by keys, without reading the day's events once more.
+const DELETE_STALE_CUSTOMERS = `
+DELETE FROM daily_customers WHERE workspace_id = ?1 AND day = ?2 AND NOT EXISTS (
+  SELECT 1 FROM customer_days cd WHERE cd.workspace_id = ?1 AND cd.customer_id = daily_customers.customer_id AND cd.day = ?2)`;
 
 export const ROLLUP_SQL = { ADDITIVE_ROWS, INSERT_CUSTOMERS, MERGE_CUSTOMERS, DELETE_STALE_CUSTOMERS };
 
 const CUSTOMER_SLICE = 250_000;
 
-/** Where the day's interactions split into slices of CUSTOMER_SLICE: [first seq, …, past the last]. */
+/**
+ * Where the day's interactions split into slices of about CUSTOMER_SLICE: [first seq, …, past the
+ * last]. Counted from the day's event_days rows (how many ids each lists), not by reading every
+ * event: a slice ends at a batch row's end, so it may run over by one batch (500 at most). An id a
+ * row lists for a duplicate counts too, which only makes a slice smaller.
+ */
 async function customerSlices(d1: D1Database, ws: string, day: string, size: number): Promise<[number, number][]> {
   const { results } = await d1
-    .prepare(
-      `SELECT seq FROM (SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS rn FROM events_by_day
-         WHERE workspace_id = ?1 AND day = ?2 AND type = 'interaction')
-       WHERE (rn - 1) % ?3 = 0 ORDER BY seq`,
-    )
-    .bind(ws, day, size)
-    .all<{ seq: number }>();
-  const cuts = results.map((r) => r.seq);
+    .prepare(`SELECT seq, json_array_length(ids) AS n FROM event_days WHERE workspace_id = ?1 AND day = ?2 AND type = 'interaction' ORDER BY seq`)
+    .bind(ws, day)
+    .all<{ seq: number; n: number }>();
+  const cuts: number[] = [];
+  let filled = size;
+  for (const r of results) {
+    if (filled >= size) {
+      cuts.push(r.seq);
+      filled = 0;
+    }
+    filled += r.n;
+  }
   return cuts.map((from, i): [number, number] => [from, cuts[i + 1] ?? Number.MAX_SAFE_INTEGER]);
 }
 
