@@ -23,8 +23,8 @@ export function seqInserter(db) {
     done: () => {
       // What the ingest batch writes beside the rows (src/db/event-days.ts): their day rows, at
       // most 500 seqs each, and the customers' days.
-      db.prepare(`INSERT INTO event_days (workspace_id, day, type, seq, last, ids)
-        SELECT workspace_id, day, type, min(seq), max(seq), json_group_array(message_id) FROM events
+      db.prepare(`INSERT INTO event_days (workspace_id, day, type, seq, last, n, ids)
+        SELECT workspace_id, day, type, min(seq), max(seq), count(*), json_group_array(message_id) FROM events
         WHERE seq > ? GROUP BY workspace_id, day, type, seq / 500`).run(first);
       db.prepare(`INSERT OR IGNORE INTO customer_days (workspace_id, customer_id, day)
         SELECT DISTINCT workspace_id, customer_id, day FROM events WHERE seq > ?`).run(first);

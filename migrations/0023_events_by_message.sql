@@ -18,14 +18,15 @@ CREATE TABLE `event_days` (
 	`type` text NOT NULL,
 	`seq` integer NOT NULL,
 	`last` integer NOT NULL,
+	`n` integer NOT NULL,
 	`ids` text NOT NULL,
 	PRIMARY KEY(`workspace_id`, `day`, `type`, `seq`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- The old key's order: each (workspace, day, type) in runs of at most 500 seqs, so no row outgrows
 -- what an ingest batch writes.
-INSERT INTO `event_days` (`workspace_id`, `day`, `type`, `seq`, `last`, `ids`)
-SELECT `workspace_id`, `day`, `type`, min(`seq`), max(`seq`), json_group_array(`message_id`)
+INSERT INTO `event_days` (`workspace_id`, `day`, `type`, `seq`, `last`, `n`, `ids`)
+SELECT `workspace_id`, `day`, `type`, min(`seq`), max(`seq`), count(*), json_group_array(`message_id`)
 FROM `events` GROUP BY `workspace_id`, `day`, `type`, `seq` / 500;
 --> statement-breakpoint
 INSERT INTO `customer_days` (`workspace_id`, `customer_id`, `day`)

@@ -54,6 +54,16 @@ describe('event_days', () => {
     ]);
   });
 
+  it('cuts a batch row every 500 seqs, so none lists more than 500 ids (a queue batch merges requests)', async () => {
+    const { id: ws } = await newWorkspace();
+    const events = Array.from({ length: 1000 }, (_, i) => ev.interaction({ customerId: `c${i % 40}`, timestamp: '2026-03-10T09:00:00Z' }));
+    expect((await store(ws, events)).accepted).toBe(1000);
+    const { results } = await env.DB.prepare('SELECT seq, last, n, json_array_length(ids) AS listed FROM event_days WHERE workspace_id = ?1 ORDER BY seq').bind(ws).all<{ seq: number; last: number; n: number; listed: number }>();
+    expect(results.map((r) => r.n)).toEqual([500, 500]);
+    expect(results.every((r) => r.listed === r.n && r.last - r.seq < 500)).toBe(true);
+    expect(await listedAll(ws)).toBe(1000);
+  });
+
   it("lists the tickets a case opens and closes on their days", async () => {
     const ws = await newWorkspace();
     expect((await apiJson('/v1/alert-rules/detractors', { method: 'PUT', key: ws.keys.admin, body: { survey: 'nps', maxScore: 6 } })).status).toBe(200);

@@ -58,8 +58,8 @@ describe('facts kept between rebuilds', () => {
          VALUES ((SELECT last + 1 FROM sequences WHERE name = 'events'), ?1, 'hidden', 'response', 'c1', ?2, ?3, ?2, 'nps', 0, 'checkout')`,
       ).bind(ws.id, Date.parse(at(3)), addDays(today(), -3)),
       env.DB.prepare(
-        `INSERT INTO event_days (workspace_id, day, type, seq, last, ids)
-         SELECT ?1, day, type, seq, seq, json_array(message_id) FROM events WHERE workspace_id = ?1 AND message_id = 'hidden'`,
+        `INSERT INTO event_days (workspace_id, day, type, seq, last, n, ids)
+         SELECT ?1, day, type, seq, seq, 1, json_array(message_id) FROM events WHERE workspace_id = ?1 AND message_id = 'hidden'`,
       ).bind(ws.id),
       env.DB.prepare(`UPDATE sequences SET last = last + 1 WHERE name = 'events'`),
     ]);

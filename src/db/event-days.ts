@@ -6,22 +6,26 @@
 import { NEXT_SEQ } from './seq.ts';
 import type { Row } from '../env.ts';
 
+/** A row spans fewer seqs than this (and so lists at most this many ids): groups are cut at it. */
+export const MAX_ROW_SEQS = 500;
+
 /** Lists the events `from` reaches (as `e`) where `where` holds, which must pin e.seq to what the insert gave (a few rows: the tickets of cases). */
 export const noteEventDays = (from: string, where: string) => `
-INSERT INTO event_days (workspace_id, day, type, seq, last, ids)
-SELECT e.workspace_id, e.day, e.type, MIN(e.seq), MAX(e.seq), json_group_array(e.message_id)
+INSERT INTO event_days (workspace_id, day, type, seq, last, n, ids)
+SELECT e.workspace_id, e.day, e.type, MIN(e.seq), MAX(e.seq), COUNT(*), json_group_array(e.message_id)
 FROM ${from}
 WHERE ${where}
-GROUP BY e.day, e.type`;
+GROUP BY e.day, e.type, e.seq / ${MAX_ROW_SEQS}`;
 
 // An ingest batch's rows, built from the request alone (reading 500 events back cost CPU on
-// every batch): one per (day, type) of its rows with their indexes' range, which the insert turned
-// into seqs (NEXT_SEQ + index, before the bump). A group whose every id was a duplicate stores
+// every batch): one per (day, type) of its rows, cut every MAX_ROW_SEQS indexes (a queue batch
+// merges many requests), with their indexes' range, which the insert turned into seqs
+// (NEXT_SEQ + index, before the bump). A group whose every id was a duplicate stores
 // nothing: the EXISTS (one seek for a group with a new event in it) keeps it from being written.
 // Binds ?1 workspace, ?2 the groups as [day, type, first index, last index, ids].
 export const NOTE_EVENT_DAYS = `
-INSERT INTO event_days (workspace_id, day, type, seq, last, ids)
-SELECT ?1, j.value->>0, j.value->>1, ${NEXT_SEQ} + (j.value->>2), ${NEXT_SEQ} + (j.value->>3), j.value->4
+INSERT INTO event_days (workspace_id, day, type, seq, last, n, ids)
+SELECT ?1, j.value->>0, j.value->>1, ${NEXT_SEQ} + (j.value->>2), ${NEXT_SEQ} + (j.value->>3), json_array_length(j.value->4), j.value->4
 FROM json_each(?2) j
 WHERE EXISTS (
   SELECT 1 FROM json_each(j.value->4) i CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = i.value
@@ -30,15 +34,19 @@ WHERE EXISTS (
 /** The request's rows per (day, type), as NOTE_EVENT_DAYS binds them; `rows` must hold no messageId twice. */
 export function eventDayGroups(rows: Row[]): string {
   const groups = new Map<string, [string, string, number, number, string[]]>();
+  const out: [string, string, number, number, string[]][] = [];
   rows.forEach((r, i) => {
     const key = `${r.d}\u0000${r.t}`;
     const g = groups.get(key);
-    if (g) {
+    if (g && i - g[2] >= MAX_ROW_SEQS) {
+      out.push(g);
+      groups.set(key, [String(r.d), String(r.t), i, i, [String(r.m)]]);
+    } else if (g) {
       g[3] = i;
       g[4].push(String(r.m));
     } else groups.set(key, [String(r.d), String(r.t), i, i, [String(r.m)]]);
   });
-  return JSON.stringify([...groups.values()]);
+  return JSON.stringify([...out, ...groups.values()]);
 }
 
 // A customer's days (customer_days) are noted by the batch that stores their events: a row for a

@@ -128,11 +128,12 @@ export const events = sqliteTable(
 );
 
 /**
- * Where a day's events are: one row per ingest batch, day and type, listing the messageIds the
- * batch stored (`ids`, a JSON array; a batch is at most 500 events, so a row stays far below D1's
- * 2 MB) with the batch's seq range, which the view `events_by_day` checks so that an id erased
- * and sent again later is not read through its old row. Written in the batch that stores the
- * events (migration 0023): about 0.05 rows per event at batches of 100, instead of a day index.
+ * Where a day's events are: one row per ingest batch, day and type (cut every 500 seqs: MAX_ROW_SEQS
+ * in src/db/event-days.ts, so a row lists at most 500 ids, far below D1's 2 MB), listing the
+ * messageIds with the seq range the insert gave them, which the view `events_by_day` checks so that
+ * neither a duplicate a row names nor an id erased and sent again is read through it. Written in
+ * the batch that stores the events (migration 0023): about 0.05 rows per event at batches of 100,
+ * instead of a day index.
  */
 export const eventDays = sqliteTable(
   'event_days',
@@ -142,6 +143,8 @@ export const eventDays = sqliteTable(
     type: text('type').notNull(),
     seq: integer('seq').notNull(),
     last: integer('last').notNull(),
+    // How many ids: what the cascade's chunks and the day's slices are measured in.
+    n: integer('n').notNull(),
     ids: text('ids').notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.type, t.seq] })],

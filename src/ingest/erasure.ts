@@ -21,12 +21,6 @@ DELETE FROM daily_metrics WHERE workspace_id = ?1 AND dim IN (${SEGMENT_DIM_LIST
 const DROP_LONE_SEGMENT_THEMES = `${LONE_SEGMENT}
 DELETE FROM daily_themes WHERE workspace_id = ?1 AND segment IN (SELECT s FROM lone)`;
 
-/**
- * Right to erasure: deletes the customer's profile, every event and every rollup row naming
- * them, marks the complete days their events touched for a new rollup and, for lifecycle
- * history, notes the first day whose active customers change (the drain's lifecycle pass
- * rewrites the days from there). Returns null when the customer is unknown here.
- */
 // The customer's events, found on the days ingest noted for them (customer_days): each day is
 // read through its batch rows (event_days) and filtered, a few days per statement so that none
 // grows with the customer's history (D1 stops a query at 30 s).
@@ -86,7 +80,7 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     d.lifecycle ||= e.type === 'lifecycle';
     byDay.set(e.day, d);
   }
-  const touched = { results: [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1)) };
+  const touched = [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
   // Recorded even when nothing is stored yet: queue-mode events accepted before now and
   // written later are dropped (see queue.ts).
   await d1
@@ -97,12 +91,12 @@ export async function eraseCustomer(d1: D1Database, ws: string, tz: string, cust
     .bind(ws, customerId, now)
     .run();
   const profile = await d1.prepare('SELECT 1 AS x FROM customers WHERE workspace_id = ?1 AND customer_id = ?2').bind(ws, customerId).first();
-  if (!profile && touched.results.length === 0) return null;
+  if (!profile && touched.length === 0) return null;
   const yesterday = yesterdayIn(tz, now);
-  const days = touched.results.map((r) => r.day).filter((d) => d <= yesterday);
+  const days = touched.map((r) => r.day).filter((d) => d <= yesterday);
   // Who was active changes from the customer's first lifecycle event on: the lifecycle pass.
-  const firstLifecycle = touched.results.find((r) => r.lifecycle)?.day;
-  const touchedDays = JSON.stringify(touched.results.map((r) => r.day));
+  const firstLifecycle = touched.find((r) => r.lifecycle)?.day;
+  const touchedDays = JSON.stringify(touched.map((r) => r.day));
   await d1.batch([
     d1.prepare(DROP_LONE_SEGMENT).bind(ws, customerId),
     d1.prepare(DROP_LONE_SEGMENT_THEMES).bind(ws, customerId),

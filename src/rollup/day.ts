@@ -52,7 +52,7 @@ const CUSTOMER_SLICE = 250_000;
  */
 async function customerSlices(d1: D1Database, ws: string, day: string, size: number): Promise<[number, number][]> {
   const { results } = await d1
-    .prepare(`SELECT seq, json_array_length(ids) AS n FROM event_days WHERE workspace_id = ?1 AND day = ?2 AND type = 'interaction' ORDER BY seq`)
+    .prepare(`SELECT seq, n FROM event_days WHERE workspace_id = ?1 AND day = ?2 AND type = 'interaction' ORDER BY seq`)
     .bind(ws, day)
     .all<{ seq: number; n: number }>();
   const cuts: number[] = [];

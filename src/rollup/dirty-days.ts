@@ -3,6 +3,7 @@
 // of lifecycle events: their days reach the lifecycle pass through people_from); the cascade
 // below turns identify, lifecycle and ticket events into the other days they reach; no mark is
 // ever set before the workspace's history floor, so no single event can mark years.
+import { MAX_ROW_SEQS } from '../db/event-days.ts';
 import { addDays, daysBetween, yesterdayIn } from '../platform/time.ts';
 import { markDaysStatement } from './marks.ts';
 import { segmentMoveStatements } from './segment-moves.ts';
@@ -97,31 +98,35 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // 'from' rows start a `people` range to yesterday, 'day' rows are `full` days.
 // The new events are found on the days ingest noted (people_days), through their batch rows:
 // a chunk expands the rows the cursor is inside of and the first rows after it (in seq order)
-// whose seq ranges add up to about a chunk, and takes their events below the next row's first
+// whose events add up to about a chunk (a row spans at most MAX_ROW_SEQS seqs, so the rows are
+// sought from just below the cursor on), and takes their events below the next row's first
 // seq (no event of a row not taken can be lower); when none is (ids erased since), the cursor
 // moves to just below that row. The first row after the cursor is always taken, so each chunk
-// moves the cursor on.
+// moves the cursor on. The rows' ids are read only for the rows taken (carrying them through the
+// window's sort copied every row's ids for each chunk).
 // Reading every row above the cursor for each chunk made a year's cascade quadratic: 7.0 of the
 // 29 s of the 1M-event rollup bench at fdca82c. The moved customers' days come from
 // customer_days, each day read once for all of them.
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
 // so a chunk costs the same however large the workspace's history is. (D1 allows five terms in
 // a compound SELECT, hence the nested one.)
-// A row's seq range when it starts above the cursor (0 for a row it is inside of: always taken).
-const AHEAD = 'CASE WHEN m.seq > ?2 THEN m.last - m.seq + 1 ELSE 0 END';
+// A row's events when it starts above the cursor (0 for a row the cursor is inside of: always taken).
+const AHEAD = 'CASE WHEN m.seq > ?2 THEN m.n ELSE 0 END';
 
 /** The cascade's next chunk (CTEs `rows`, `bound`, `fresh`); binds ?1 workspace, ?2 the cursor. */
 export const PEOPLE_FRESH = `rows AS (
-  SELECT m.seq, m.last, m.ids,
+  SELECT m.day, m.type, m.seq, m.last,
     SUM(${AHEAD}) OVER (ORDER BY m.seq ROWS UNBOUNDED PRECEDING) - ${AHEAD} AS before
   FROM people_days pd CROSS JOIN event_days m ON m.workspace_id = ?1 AND m.day = pd.day
-    AND m.type IN ('identify', 'lifecycle', 'ticket') AND m.last > ?2
+    AND m.type IN ('identify', 'lifecycle', 'ticket') AND m.seq > ?2 - ${MAX_ROW_SEQS} AND m.last > ?2
   WHERE pd.workspace_id = ?1
 ), bound AS (
   SELECT MIN(seq) AS s FROM rows WHERE before >= ${PEOPLE_CHUNK}
 ), fresh AS (
   SELECT e.seq, e.type, e.customer_id, e.ticket_id, e.day
-  FROM rows r CROSS JOIN json_each(r.ids) j
+  FROM rows r
+  CROSS JOIN event_days m ON m.workspace_id = ?1 AND m.day = r.day AND m.type = r.type AND m.seq = r.seq
+  CROSS JOIN json_each(m.ids) j
   CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value AND e.seq BETWEEN r.seq AND r.last
   WHERE r.before < ${PEOPLE_CHUNK} AND e.seq > ?2 AND e.seq < coalesce((SELECT s FROM bound), 9e18)
   ORDER BY e.seq LIMIT ${PEOPLE_CHUNK}
