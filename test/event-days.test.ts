@@ -5,6 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { eraseCustomer } from '../src/ingest/erasure.ts';
+import { ERASURE_EVENT_SQL, eventDeletions } from '../src/ingest/erasure-events.ts';
 import { storeRows, toRows } from '../src/ingest/store.ts';
 import { apiJson, ev, iso, migratedBefore, newWorkspace, send } from './helpers.ts';
 
@@ -88,6 +89,34 @@ describe('event_days', () => {
     expect((await store(ws, [e])).accepted).toBe(1);
     expect(await listedAll(ws)).toBe(2);
     expect((await listings(ws)).every((r) => r.n === 1)).toBe(true);
+  });
+});
+
+describe('erasure finds the events again in its batch', () => {
+  // Its batch deletes what it finds then, not a list read before: an event stored after the first
+  // read, on a day read then or on a day noted since, goes too, and no customer_days row is
+  // dropped while an event of theirs is left on its day (nothing could find it again).
+  it('deletes an event stored after the days were read, on a known and on a new day', async () => {
+    const { id: ws } = await newWorkspace();
+    await store(ws, [ev.interaction({ customerId: 'x', timestamp: '2026-03-08T09:00:00Z' }), ev.interaction({ customerId: 'other', timestamp: '2026-03-08T09:00:00Z' })]);
+    const read = ['2026-03-08'];
+    await store(ws, [
+      ev.response({ customerId: 'x', comment: 'late', timestamp: '2026-03-08T10:00:00Z' }),
+      ev.interaction({ customerId: 'x', timestamp: '2026-03-09T10:00:00Z' }),
+    ]);
+    await env.DB.batch(eventDeletions(env.DB, ws, 'x', read));
+    const left = await env.DB.prepare('SELECT customer_id FROM events WHERE workspace_id = ?1').bind(ws).all<{ customer_id: string }>();
+    expect(left.results.map((r) => r.customer_id)).toEqual(['other']);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM customer_days WHERE workspace_id = ?1 AND customer_id = 'x'").bind(ws).first('n')).toBe(0);
+  });
+
+  it('reads the customer\'s days by key and each day through its batch rows', async () => {
+    for (const sql of Object.values(ERASURE_EVENT_SQL)) {
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind('w', 'c', '[]').all<{ detail: string }>();
+      const steps = results.map((r) => r.detail);
+      expect(steps.some((d) => /^SEARCH m USING PRIMARY KEY \(workspace_id=\? AND day=\?/.test(d)), steps.join('\n')).toBe(true);
+      expect(steps.filter((d) => /^SCAN (e|m|events|event_days|customer_days)\b/.test(d)), steps.join('\n')).toEqual([]);
+    }
   });
 });
 
