@@ -103,7 +103,10 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // seq (no event of a row not taken can be lower); when none is (ids erased since), the cursor
 // moves to just below that row. The first row after the cursor is always taken, so each chunk
 // moves the cursor on. The rows' ids are read only for the rows taken (carrying them through the
-// window's sort copied every row's ids for each chunk).
+// window's sort copied every row's ids for each chunk), and only the rows that start within
+// PEOPLE_WINDOW seqs past the cursor, or past the first row above it when that is further (`lo`,
+// one seek per noted day and type), are read at all: the chunk's events are then also below the
+// window's end.
 // Expanding every row above the cursor for each chunk made a year's cascade quadratic: 7.0 of the
 // 29 s of the 1M-event rollup bench at 1181482. The moved customers' days come from
 // customer_days, each day read once for all of them.
@@ -113,27 +116,37 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // A row's events when it starts above the cursor (0 for a row the cursor is inside of: always taken).
 const AHEAD = 'CASE WHEN m.seq > ?2 THEN m.n ELSE 0 END';
 
-/** The cascade's next chunk (CTEs `rows`, `bound`, `fresh`); binds ?1 workspace, ?2 the cursor. */
-export const PEOPLE_FRESH = `rows AS (
+// The seqs a chunk looks at past the first row above the cursor: rows beyond them are not read,
+// so a chunk's cost does not grow with the backlog (a backlog of single-event batches is a row
+// per event).
+const PEOPLE_WINDOW = 50_000;
+
+/** The cascade's next chunk (CTEs `lo`, `rows`, `bound`, `fresh`); binds ?1 workspace, ?2 the cursor. */
+export const peopleFresh = (window = PEOPLE_WINDOW) => `lo AS (
+  SELECT MIN((SELECT m.seq FROM event_days m
+    WHERE m.workspace_id = ?1 AND m.day = pd.day AND m.type = t.value AND m.seq > ?2 - ${MAX_ROW_SEQS} AND m.last > ?2
+    ORDER BY m.seq LIMIT 1)) AS v
+  FROM people_days pd CROSS JOIN json_each('["identify", "lifecycle", "ticket"]') t WHERE pd.workspace_id = ?1
+), rows AS (
   SELECT m.day, m.type, m.seq, m.last,
     SUM(${AHEAD}) OVER (ORDER BY m.seq ROWS UNBOUNDED PRECEDING) - ${AHEAD} AS before
   FROM people_days pd CROSS JOIN event_days m ON m.workspace_id = ?1 AND m.day = pd.day
-    AND m.type IN ('identify', 'lifecycle', 'ticket') AND m.seq > ?2 - ${MAX_ROW_SEQS} AND m.last > ?2
+    AND m.type IN ('identify', 'lifecycle', 'ticket') AND m.seq > ?2 - ${MAX_ROW_SEQS} AND m.seq <= (SELECT max(v, ?2) FROM lo) + ${window} AND m.last > ?2
   WHERE pd.workspace_id = ?1
 ), bound AS (
-  SELECT MIN(seq) AS s FROM rows WHERE before >= ${PEOPLE_CHUNK}
+  SELECT coalesce((SELECT MIN(seq) FROM rows WHERE before >= ${PEOPLE_CHUNK}), (SELECT max(v, ?2) + ${window} + 1 FROM lo)) AS s
 ), fresh AS (
   SELECT e.seq, e.type, e.customer_id, e.ticket_id, e.day
   FROM rows r
   CROSS JOIN event_days m ON m.workspace_id = ?1 AND m.day = r.day AND m.type = r.type AND m.seq = r.seq
   CROSS JOIN json_each(m.ids) j
   CROSS JOIN events e ON e.workspace_id = ?1 AND e.message_id = j.value AND e.seq BETWEEN r.seq AND r.last
-  WHERE r.before < ${PEOPLE_CHUNK} AND e.seq > ?2 AND e.seq < coalesce((SELECT s FROM bound), 9e18)
+  WHERE r.before < ${PEOPLE_CHUNK} AND e.seq > ?2 AND e.seq < (SELECT s FROM bound)
   ORDER BY e.seq LIMIT ${PEOPLE_CHUNK}
 )`;
 
 export const PEOPLE_DAYS = `
-WITH ${PEOPLE_FRESH}, moved AS (
+WITH ${peopleFresh()}, moved AS (
   SELECT c.customer_id
   FROM (SELECT DISTINCT customer_id FROM fresh WHERE type = 'identify') f
   CROSS JOIN customers c ON c.workspace_id = ?1 AND c.customer_id = f.customer_id
