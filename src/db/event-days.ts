@@ -33,20 +33,21 @@ WHERE EXISTS (
 
 /** The request's rows per (day, type), as NOTE_EVENT_DAYS binds them; `rows` must hold no messageId twice. */
 export function eventDayGroups(rows: Row[]): string {
-  const groups = new Map<string, [string, string, number, number, string[]]>();
-  const out: [string, string, number, number, string[]][] = [];
+  type Group = [day: string, type: string, first: number, last: number, ids: string[]];
+  const open = new Map<string, Group>();
+  const cut: Group[] = [];
   rows.forEach((r, i) => {
     const key = `${r.d}\u0000${r.t}`;
-    const g = groups.get(key);
+    let g = open.get(key);
     if (g && i - g[2] >= MAX_ROW_SEQS) {
-      out.push(g);
-      groups.set(key, [String(r.d), String(r.t), i, i, [String(r.m)]]);
-    } else if (g) {
-      g[3] = i;
-      g[4].push(String(r.m));
-    } else groups.set(key, [String(r.d), String(r.t), i, i, [String(r.m)]]);
+      cut.push(g);
+      g = undefined;
+    }
+    if (!g) open.set(key, (g = [String(r.d), String(r.t), i, i, []]));
+    g[3] = i;
+    g[4].push(String(r.m));
   });
-  return JSON.stringify([...out, ...groups.values()]);
+  return JSON.stringify([...cut, ...open.values()]);
 }
 
 // A customer's days (customer_days) are noted by the batch that stores their events: a row for a

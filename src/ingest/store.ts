@@ -85,8 +85,9 @@ export const EVENT_COLUMNS: [column: string, source: string][] = [
 ];
 
 // The rows travel as arrays of their values in this order: reading `j.value->>3` costs SQLite
-// less than finding a key in an object (the insert of 500 rows 3.0 ms instead of 3.7 with
-// node:sqlite), and the insert is most of an ingest batch's SQL.
+// less than finding a key in an object, and the insert is most of an ingest batch's SQL (its D1
+// time per batch of 500: 5.0 ms with objects at acdedf1, 4.0 with arrays at 2c0a00b, in
+// `BENCH_ONLY=ingest npm run bench`).
 const ROW_KEYS = EVENT_COLUMNS.filter(([, src]) => !src.startsWith('?')).map(([, src]) => src);
 
 /** The request's rows as INSERT_EVENTS binds them. */

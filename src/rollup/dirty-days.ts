@@ -113,6 +113,10 @@ export async function loadState(d1: D1Database, ws: string, yesterday: string): 
 // Each term starts from the chunk's customers or tickets (CROSS JOIN fixes the loop order),
 // so a chunk costs the same however large the workspace's history is. (D1 allows five terms in
 // a compound SELECT, hence the nested one.)
+// The event types the cascade follows.
+const PEOPLE_TYPES = ['identify', 'lifecycle', 'ticket'];
+const PEOPLE_IN = `(${PEOPLE_TYPES.map((t) => `'${t}'`).join(', ')})`;
+
 // A row's events when it starts above the cursor (0 for a row the cursor is inside of: always taken).
 const AHEAD = 'CASE WHEN m.seq > ?2 THEN m.n ELSE 0 END';
 
@@ -126,12 +130,12 @@ export const peopleFresh = (window = PEOPLE_WINDOW) => `lo AS (
   SELECT MIN((SELECT m.seq FROM event_days m
     WHERE m.workspace_id = ?1 AND m.day = pd.day AND m.type = t.value AND m.seq > ?2 - ${MAX_ROW_SEQS} AND m.last > ?2
     ORDER BY m.seq LIMIT 1)) AS v
-  FROM people_days pd CROSS JOIN json_each('["identify", "lifecycle", "ticket"]') t WHERE pd.workspace_id = ?1
+  FROM people_days pd CROSS JOIN json_each('${JSON.stringify(PEOPLE_TYPES)}') t WHERE pd.workspace_id = ?1
 ), rows AS (
   SELECT m.day, m.type, m.seq, m.last,
     SUM(${AHEAD}) OVER (ORDER BY m.seq ROWS UNBOUNDED PRECEDING) - ${AHEAD} AS before
   FROM people_days pd CROSS JOIN event_days m ON m.workspace_id = ?1 AND m.day = pd.day
-    AND m.type IN ('identify', 'lifecycle', 'ticket') AND m.seq > ?2 - ${MAX_ROW_SEQS} AND m.seq <= (SELECT max(v, ?2) FROM lo) + ${window} AND m.last > ?2
+    AND m.type IN ${PEOPLE_IN} AND m.seq > ?2 - ${MAX_ROW_SEQS} AND m.seq <= (SELECT max(v, ?2) FROM lo) + ${window} AND m.last > ?2
   WHERE pd.workspace_id = ?1
 ), bound AS (
   SELECT coalesce((SELECT MIN(seq) FROM rows WHERE before >= ${PEOPLE_CHUNK}), (SELECT max(v, ?2) + ${window} + 1 FROM lo)) AS s
@@ -179,7 +183,7 @@ function clip(days: Iterable<string>, floor: string, yesterday: string) {
 const SEEN_DAYS = `
 DELETE FROM people_days WHERE workspace_id = ?1 AND NOT EXISTS (
   SELECT 1 FROM events_by_day e WHERE e.workspace_id = ?1 AND e.day = people_days.day
-    AND e.type IN ('identify', 'lifecycle', 'ticket') AND e.batch_last > ?2 AND e.seq > ?2)`;
+    AND e.type IN ${PEOPLE_IN} AND e.batch_last > ?2 AND e.seq > ?2)`;
 
 /** One chunk of the cascade; false when no new identify/lifecycle/ticket event was left. */
 async function cascadeChunk(d1: D1Database, ws: string, state: State, yesterday: string): Promise<boolean> {
